@@ -1,0 +1,46 @@
+# Expert bank: `make demo` runs the site with demo data, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: demo test lint format messages compilemessages run clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet ".[dev]"
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	PORT=$(PORT) PY=$(PY) bash bin/run-demo
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Needs GNU gettext (developers only); the compiled catalogues are committed.
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py makemessages --all --no-obsolete --no-location --ignore=.venv --ignore=var
+	$(PY) manage.py compilecatalogues
+
+compilemessages: $(VENV)/.installed
+	$(PY) manage.py compilecatalogues
+
+clean:
+	rm -rf var/ .pytest_cache

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from expertbank import views
+
+admin.site.site_header = _("Experience expert bank")
+admin.site.site_title = _("Experience expert bank")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("coordinator/", views.coordinator_home, name="coordinator_home"),
+    path("coordinator/invitations/", views.invitation_list, name="invitation_list"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("language/", views.set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("expert/", include("experts.urls")),
+    path("unit/", include("bookings.urls")),
+    path("training/", include("training.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Invoices, fee statements and bank files: built by the money issues."""

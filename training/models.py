@@ -1,0 +1,1 @@
+"""Programmes, cohorts, sessions and attendance: built by the training issue."""
