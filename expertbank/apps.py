@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ExpertbankConfig(AppConfig):
     name = "expertbank"
     verbose_name = _("Expert bank")
+
+    def ready(self) -> None:
+        from expertbank.permissions import coordinator_permissions_sync
+
+        # Every app, not only this one: permissions of later apps exist only after their turn.
+        post_migrate.connect(coordinator_permissions_sync, dispatch_uid="coordinator_permissions")

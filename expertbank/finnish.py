@@ -24,11 +24,13 @@ from virtuaaliviivakoodi import virtuaaliviivakoodi
 
 _WEIGHTS = (7, 3, 1)
 _MAX_BARCODE_AMOUNT = Decimal("999999.99")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_ASCII_ALNUM = re.compile(r"[0-9A-Z]+")
 
 
 def _digits(value: str, what: str) -> str:
     compact = re.sub(r"\s+", "", str(value))
-    if not compact.isdigit():
+    if not _ASCII_DIGITS.fullmatch(compact):
         raise ValueError(f"{what} may contain only digits, not {value!r}.")
     return compact
 
@@ -56,9 +58,9 @@ def is_valid_reference(reference: str) -> bool:
     """True for a whole Finnish reference number (4–20 digits, check digit right)."""
     try:
         reference = _digits(reference, "A reference number")
+        return 4 <= len(reference) <= 20 and reference_number(reference[:-1]) == reference
     except ValueError:
         return False
-    return 4 <= len(reference) <= 20 and reference_number(reference[:-1]) == reference
 
 
 def format_reference(reference: str) -> str:
@@ -73,7 +75,7 @@ def format_reference(reference: str) -> str:
 def rf_reference(reference: str) -> str:
     """The ISO 11649 creditor reference for a reference: ``2348236`` → ``RF332348236``."""
     body = re.sub(r"\s+", "", str(reference)).upper()
-    if not body.isalnum() or not 1 <= len(body) <= 21:
+    if not _ASCII_ALNUM.fullmatch(body) or not 1 <= len(body) <= 21:
         raise ValueError(f"An RF reference body must be 1–21 letters or digits, not {reference!r}.")
     check = mod_97_10.calc_check_digits(body + "RF")
     result = f"RF{check}{body}"
@@ -101,13 +103,17 @@ def virtual_barcode(iban: str, amount: Decimal, reference: str, due: date | None
         euros = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise ValueError(f"{amount!r} is not an amount of money.") from exc
+    if not euros.is_finite():
+        raise ValueError(f"{amount!r} is not an amount of money.")
     if euros < 0:
         raise ValueError("The virtual barcode cannot carry a negative amount.")
     if euros > _MAX_BARCODE_AMOUNT:
         raise ValueError("The virtual barcode can carry at most 999 999.99 €.")
+    if due is not None and not isinstance(due, date):
+        raise ValueError(f"The due date must be a date, not {due!r}.")
     ref = re.sub(r"\s+", "", str(reference)).upper()
     if ref.startswith("RF"):
-        if not iso11649.is_valid(ref) or not ref[2:].isdigit():
+        if not _ASCII_DIGITS.fullmatch(ref[2:]) or not iso11649.is_valid(ref):
             raise ValueError(f"{reference!r} is not a valid numeric RF reference.")
     elif not is_valid_reference(ref):
         raise ValueError(f"{reference!r} is not a valid Finnish reference number.")

@@ -1,0 +1,134 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError
+from django.utils import timezone
+
+from expertbank import sms
+from expertbank.models import Message
+from expertbank.services.notifications import (
+    message_deliver,
+    message_send,
+    messages_retry_stale,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _invite_context():
+    return {"url": "https://example.com/x", "inviter": "Sanna", "expires_at": timezone.now()}
+
+
+def test_it_sends_an_email_once_per_key(run_on_commit):
+    user = UserFactory()
+    with run_on_commit():
+        first = message_send(kind="invitation", key="k-1", to_user=user, context=_invite_context())
+    with run_on_commit():
+        again = message_send(kind="invitation", key="k-1", to_user=user, context=_invite_context())
+    assert first.pk == again.pk
+    assert len(mail.outbox) == 1
+    assert Message.objects.get().status == Message.Status.SENT
+    assert mail.outbox[0].to == [user.email]
+
+
+def test_it_renders_in_the_recipients_language(run_on_commit):
+    swede = UserFactory(language="sv")
+    english = UserFactory(language="en")
+    with run_on_commit():
+        message_send(kind="invitation", key="sv", to_user=swede, context=_invite_context())
+        message_send(kind="invitation", key="en", to_user=english, context=_invite_context())
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[swede.email] == "Din inbjudan till erfarenhetsexpertbanken"
+    assert subjects[english.email] == "Your invitation to the experience expert bank"
+
+
+def test_the_key_is_unique_in_the_database():
+    user = UserFactory()
+    Message.objects.create(key="same", kind="x", channel="email", to=user.email, language="fi")
+    with pytest.raises(IntegrityError):
+        Message.objects.create(key="same", kind="x", channel="email", to=user.email, language="fi")
+
+
+def test_delivering_twice_sends_once():
+    user = UserFactory()
+    message = message_send(kind="invitation", key="k-2", to_user=user, context=_invite_context())
+    assert message_deliver(message_id=message.pk) is True
+    assert message_deliver(message_id=message.pk) is False
+    assert len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert message.sent_at is not None
+
+
+def test_it_sends_sms_through_the_configured_backend(run_on_commit):
+    user = UserFactory(phone="+358401234567")
+    with run_on_commit():
+        message_send(
+            kind="invitation", key="sms-1", to_user=user, channel="sms", context=_invite_context()
+        )
+    assert len(sms.outbox) == 1
+    to, text = sms.outbox[0]
+    assert to == "+358401234567"
+    assert "https://example.com/x" in text
+    assert mail.outbox == []
+
+
+def test_a_failed_send_is_logged_and_retried_later(settings):
+    settings.EMAIL_BACKEND = "tests.expertbank.broken_mail.BrokenBackend"
+    user = UserFactory()
+    message = message_send(kind="invitation", key="k-3", to_user=user, context=_invite_context())
+    with pytest.raises(ConnectionError):
+        message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert "mail server down" in message.error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert message_deliver(message_id=message.pk) is True
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+    assert message.attempts == 2
+    assert message.error == ""
+
+
+def test_a_claim_never_completed_expires_and_the_sweep_sends_it(run_on_commit):
+    user = UserFactory()
+    message = message_send(kind="invitation", key="k-4", to_user=user, context=_invite_context())
+    # A worker claimed it and died before sending.
+    long_ago = timezone.now() - timedelta(hours=1)
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENDING, claimed_at=long_ago, created_at=long_ago, attempts=1
+    )
+    with run_on_commit():
+        queued = messages_retry_stale()
+    assert queued == 1
+    assert len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert message.status == Message.Status.SENT
+
+
+def test_a_fresh_claim_is_left_alone():
+    user = UserFactory()
+    message = message_send(kind="invitation", key="k-5", to_user=user, context=_invite_context())
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENDING, claimed_at=timezone.now()
+    )
+    assert message_deliver(message_id=message.pk) is False
+    assert mail.outbox == []
+
+
+def test_it_gives_up_after_the_maximum_attempts(settings):
+    settings.MESSAGE_MAX_ATTEMPTS = 2
+    user = UserFactory()
+    message = message_send(kind="invitation", key="k-6", to_user=user, context=_invite_context())
+    Message.objects.filter(pk=message.pk).update(status=Message.Status.FAILED, attempts=2)
+    assert message_deliver(message_id=message.pk) is False
+    assert mail.outbox == []
+
+
+def test_it_needs_an_address():
+    user = UserFactory(phone="")
+    with pytest.raises(ValueError, match="no address"):
+        message_send(kind="invitation", key="k-7", to_user=user, channel="sms", context={})
+    assert not Message.objects.exists()

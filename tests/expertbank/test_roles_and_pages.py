@@ -1,0 +1,113 @@
+import pytest
+from django.urls import reverse
+
+from expertbank.roles import Role, start_page, user_roles, visible_sections
+from tests.factories import (
+    CoordinatorFactory,
+    ExpertFactory,
+    MembershipFactory,
+    TrainerFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+START_URLS = {
+    Role.COORDINATOR: "/coordinator/",
+    Role.TRAINER: "/training/",
+    Role.UNIT_MEMBER: "/unit/",
+    Role.EXPERT: "/expert/",
+}
+
+
+def _user_with(role: Role):
+    return {
+        Role.COORDINATOR: CoordinatorFactory,
+        Role.TRAINER: TrainerFactory,
+        Role.UNIT_MEMBER: lambda: MembershipFactory().user,
+        Role.EXPERT: lambda: ExpertFactory().user,
+    }[role]()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_home_sends_each_role_to_its_own_start_page(client, role):
+    user = _user_with(role)
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url == START_URLS[role]
+    page = client.get(response.url)
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert user.get_short_name() in content
+    assert str(role.label).capitalize() in content
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("page_role", list(Role))
+def test_start_pages_refuse_other_roles(client, role, page_role):
+    if role == page_role:
+        return
+    client.force_login(_user_with(role))
+    assert client.get(START_URLS[page_role]).status_code == 403
+
+
+@pytest.mark.parametrize("url", list(START_URLS.values()) + ["/coordinator/invitations/"])
+def test_anonymous_visitors_are_sent_to_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_anonymous_home_offers_login(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert reverse("account_login") in response.content.decode()
+
+
+def test_a_user_without_roles_is_told_what_happens_next(client):
+    client.force_login(UserFactory())
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "ei vielä ole roolia" in response.content.decode()
+
+
+def test_a_user_can_hold_several_roles_and_the_navigation_shows_each():
+    user = TrainerFactory()
+    ExpertFactory(user=user)
+    MembershipFactory(user=user)
+    assert user_roles(user) == {Role.TRAINER, Role.EXPERT, Role.UNIT_MEMBER}
+    assert start_page(user) == "training:home"
+    urls = [item.url_name for item in visible_sections(user)]
+    assert urls == ["training:home", "bookings:unit_home", "experts:portal_home"]
+
+
+def test_the_navigation_shows_only_what_the_user_may_see(client):
+    client.force_login(ExpertFactory().user)
+    content = client.get("/expert/").content.decode()
+    assert "/expert/" in content
+    assert "/coordinator/" not in content
+    assert "/admin/" not in content
+    assert "/unit/" not in content
+
+
+def test_a_coordinator_reaches_the_admin(client):
+    client.force_login(CoordinatorFactory())
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/expertbank/user/").status_code == 200
+    assert client.get("/admin/expertbank/message/").status_code == 200
+
+
+def test_an_expert_does_not_reach_the_admin(client):
+    client.force_login(ExpertFactory().user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
+
+
+def test_roles_are_computed_with_few_queries(django_assert_num_queries):
+    user = CoordinatorFactory()
+    user = type(user).objects.get(pk=user.pk)
+    with django_assert_num_queries(3):
+        assert user_roles(user) == {Role.COORDINATOR}
+        assert user_roles(user) == {Role.COORDINATOR}  # cached on the object
