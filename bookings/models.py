@@ -69,9 +69,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "unit"], name="membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="membership_unique")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit}"

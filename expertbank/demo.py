@@ -8,7 +8,7 @@ from expertbank.models import User
 from expertbank.roles import Role, role_grant
 from expertbank.services.users import user_create
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented in README.md, demo data only
+DEMO_PASSWORD = "demo-pass-2026"
 DEMO_DOMAIN = "kokemuspankki.example"
 
 

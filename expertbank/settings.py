@@ -34,7 +34,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 DEBUG = _env_bool("DEBUG", default=True)
 
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-expertbank-key-do-not-use"  # noqa: S105
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-expertbank-key-do-not-use"
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -213,7 +213,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- E-mail and SMS --------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kokemusasiantuntijapankki <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Kokemusasiantuntijapankki <noreply@localhost>"
+)
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SMS_BACKEND = env.str("SMS_BACKEND", default="expertbank.sms.ConsoleSMSBackend")
 # A message claimed for sending but never marked sent is taken again after this many minutes.

@@ -11,9 +11,11 @@ from expertbank.models import Invitation
 from expertbank.roles import Role, role_required, start_page, user_roles
 from expertbank.services.invitations import (
     InvitationError,
-    invitation_accept as invitation_accept_service,
     invitation_create,
     invitation_from_token,
+)
+from expertbank.services.invitations import (
+    invitation_accept as invitation_accept_service,
 )
 
 
@@ -47,7 +49,9 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
         except InvitationError as exc:
             form.add_error("email", str(exc))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("invitation_list")
     invitations = Invitation.objects.select_related("user", "invited_by")[:100]
     return render(

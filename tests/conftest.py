@@ -1,4 +1,4 @@
-"""Shared fixtures, and the rules of a run: ``postgres`` tests need PostgreSQL, CI allows no skips."""
+"""Shared fixtures and the rules of a run: `postgres` tests need PostgreSQL; CI allows no skips."""
 
 from __future__ import annotations
 
@@ -31,6 +31,16 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
         _deselected_postgres = len(drop)
+        if hasattr(config, "workeroutput"):  # an xdist worker tells the controller
+            config.workeroutput["postgres_deselected"] = len(drop)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    global _deselected_postgres
+    # Every xdist worker collects every test, so the count is the same on each.
+    reported = getattr(node, "workeroutput", {}).get("postgres_deselected", 0)
+    _deselected_postgres = max(_deselected_postgres, reported)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -50,6 +60,18 @@ def pytest_sessionfinish(session, exitstatus):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+def _per_worker_redis_cache(caches: dict) -> dict:
+    """Each xdist worker gets its own Redis database, so clearing the cache (login rate limits)
+    in one worker's test never empties another's in the middle of a test."""
+    default = caches["default"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not default["BACKEND"].endswith("RedisCache") or not worker.startswith("gw"):
+        return caches
+    base, _, db = default["LOCATION"].rpartition("/")
+    number = (int(db or 0) + 1 + int(worker[2:])) % 16
+    return {"default": {**default, "LOCATION": f"{base}/{number}"}}
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery_and_test_sms(settings):
     """Tasks run in-process unless a test starts a real worker; SMS go to a list."""
@@ -57,6 +79,7 @@ def _eager_celery_and_test_sms(settings):
     celery_app.conf.task_eager_propagates = True
     settings.SMS_BACKEND = "expertbank.sms.LocmemSMSBackend"
     sms.outbox.clear()
+    settings.CACHES = _per_worker_redis_cache(settings.CACHES)
     cache.clear()  # login rate limits live in the cache
     yield
     celery_app.conf.task_always_eager = False

@@ -10,7 +10,7 @@ from expertbank.models import User
 from expertbank.roles import Role, role_grant
 from experts.models import Expert
 
-PASSWORD = "test-pass-2026"  # noqa: S105
+PASSWORD = "test-pass-2026"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

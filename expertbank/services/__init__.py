@@ -1,1 +1,1 @@
-"""Core services: users, invitations, sending, PDF. Domain apps call these; these call no domain app."""
+"""Core services: users, invitations, sending, PDF. Domain apps call these, never the reverse."""

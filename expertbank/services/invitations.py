@@ -103,7 +103,9 @@ def _check_usable(invitation: Invitation) -> None:
             _("This invitation has already been used. Log in with your e-mail and password.")
         )
     if invitation.revoked_at is not None:
-        raise InvitationError(_("This invitation was replaced by a newer one. Use the newest link."))
+        raise InvitationError(
+            _("This invitation was replaced by a newer one. Use the newest link.")
+        )
     if invitation.expires_at <= timezone.now():
         raise InvitationError(_("This invitation link has expired. Ask for a new one."))
 

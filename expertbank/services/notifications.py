@@ -92,10 +92,9 @@ def _claimable() -> Q:
 
 def message_deliver(*, message_id: int) -> bool:
     """Send a queued message unless it was sent or is being sent; True if this call sent it."""
-    claimed = (
-        Message.objects.filter(_claimable(), pk=message_id, attempts__lt=settings.MESSAGE_MAX_ATTEMPTS)
-        .update(status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
-    )
+    claimed = Message.objects.filter(
+        _claimable(), pk=message_id, attempts__lt=settings.MESSAGE_MAX_ATTEMPTS
+    ).update(status=Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1)
     if not claimed:
         return False
     message = Message.objects.get(pk=message_id)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,19 +14,56 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Expert',
+            name="Expert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_alias', models.CharField(blank=True, help_text='Shown to booking units instead of the name, if the expert so chooses.', max_length=100, verbose_name='public alias')),
-                ('municipality', models.CharField(blank=True, max_length=100, verbose_name='municipality')),
-                ('status', models.CharField(choices=[('in_training', 'in training'), ('active', 'active'), ('paused', 'paused'), ('retired', 'retired')], default='in_training', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='expert', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_alias",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to booking units instead of the name, if the expert so chooses.",
+                        max_length=100,
+                        verbose_name="public alias",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.CharField(blank=True, max_length=100, verbose_name="municipality"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_training", "in training"),
+                            ("active", "active"),
+                            ("paused", "paused"),
+                            ("retired", "retired"),
+                        ],
+                        default="in_training",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expert",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expert',
-                'verbose_name_plural': 'experts',
-                'ordering': ['user__full_name'],
+                "verbose_name": "expert",
+                "verbose_name_plural": "experts",
+                "ordering": ["user__full_name"],
             },
         ),
     ]

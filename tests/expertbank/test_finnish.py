@@ -9,7 +9,7 @@ the rest are computed by hand from the published rules and noted beside each cas
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,7 +18,6 @@ from django.utils.functional import Promise
 from stdnum import iso11649
 from virtuaaliviivakoodi import deconstruct_virtuaaliviivakoodi
 from virtuaaliviivakoodi.constants import SymbolVersion
-from virtuaaliviivakoodi.exceptions import VirtuaaliviivakoodiException
 
 from expertbank.finnish import (
     format_reference,

@@ -42,7 +42,11 @@ def test_repeated_failed_logins_are_rate_limited(client):
 def test_there_is_no_open_signup(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": "Pitk4-salasana!", "password2": "Pitk4-salasana!"},
+        {
+            "email": "new@example.com",
+            "password1": "Pitk4-salasana!",
+            "password2": "Pitk4-salasana!",
+        },
     )
     assert response.status_code == 200
     from expertbank.models import User

@@ -132,3 +132,37 @@ def test_it_needs_an_address():
     with pytest.raises(ValueError, match="no address"):
         message_send(kind="invitation", key="k-7", to_user=user, channel="sms", context={})
     assert not Message.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sends_with_one_key_send_once():
+    import threading
+
+    from django.db import connection
+
+    user = UserFactory()
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            barrier.wait()
+            message = message_send(
+                kind="invitation", key="race", to_user=user, context=_invite_context()
+            )
+            message_deliver(message_id=message.pk)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Message.objects.filter(key="race").count() == 1
+    assert Message.objects.get(key="race").attempts == 1
+    assert len(mail.outbox) == 1

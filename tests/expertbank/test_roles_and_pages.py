@@ -52,7 +52,7 @@ def test_start_pages_refuse_other_roles(client, role, page_role):
     assert client.get(START_URLS[page_role]).status_code == 403
 
 
-@pytest.mark.parametrize("url", list(START_URLS.values()) + ["/coordinator/invitations/"])
+@pytest.mark.parametrize("url", [*list(START_URLS.values()), "/coordinator/invitations/"])
 def test_anonymous_visitors_are_sent_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
