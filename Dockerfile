@@ -31,7 +31,8 @@ COPY . .
 # containers get the real SECRET_KEY from the environment.
 # var/ is created by the settings on import; /data/media is the uploads volume's mount point
 # (a new named volume takes its owner from the image).
-RUN DEBUG=false SECRET_KEY=build-time-collectstatic-only python manage.py collectstatic --noinput \
+RUN DEBUG=false SECRET_KEY=build-time-collectstatic-only FIELD_ENCRYPTION_KEYS=build-only \
+    FIELD_HASH_KEY=build-only python manage.py collectstatic --noinput \
     && mkdir -p /app/var /data/media \
     && chown -R expertbank:expertbank /app/var /data/media
 

@@ -12,7 +12,7 @@ ORGANISATIONS = [
     (
         "Vantaan kaupunki",
         "1284613-4",
-        Organisation.Kind.CITY_UNIT,
+        Organisation.Kind.CITY,
         "Aikuissosiaalityö, Tikkurila",
         f"tilaaja@{DEMO_DOMAIN}",
         "Maria Lehtonen",

@@ -5,21 +5,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from expertbank.finnish import validate_business_id
+from experts.models import BookerKind
 
 
 class Organisation(models.Model):
-    class Kind(models.TextChoices):
-        CITY_UNIT = "city", _("city unit")
-        WELLBEING_COUNTY = "wellbeing_county", _("wellbeing services county")
-        ASSOCIATION = "association", _("association")
-        SCHOOL = "school", _("school")
-        COMPANY = "company", _("company")
+    Kind = BookerKind  # what an expert's disclosure choices are keyed by
 
     name = models.CharField(_("name"), max_length=200)
     business_id = models.CharField(
         _("business ID"), max_length=9, blank=True, validators=[validate_business_id]
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITY_UNIT)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITY)
 
     class Meta:
         verbose_name = _("organisation")

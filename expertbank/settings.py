@@ -44,6 +44,16 @@ if not SECRET_KEY:
         )
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
+# Sensitive fields (identity codes, bank accounts) are encrypted with these, never SECRET_KEY:
+# comma-separated Fernet keys, newest first. With DEBUG on and none set, keys are made in var/.
+FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default="")
+FIELD_HASH_KEY = env.str("FIELD_HASH_KEY", default="")
+if not DEBUG and not (FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set when DEBUG is off "
+        "(see README.md: Configuration)."
+    )
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -65,6 +75,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "crispy_forms",
+    "django_filters",
+    "import_export",
     "crispy_bootstrap5",
     "django_celery_beat",
 ]

@@ -58,7 +58,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Organisaatio {n}")
     business_id = "1284613-4"
-    kind = Organisation.Kind.CITY_UNIT
+    kind = Organisation.Kind.CITY
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -20,6 +20,8 @@ ENV_NAMES = [
     "DEBUG",
     "SITE_URL",
     "FAIL_ON_SKIP",
+    "FIELD_ENCRYPTION_KEYS",
+    "FIELD_HASH_KEY",
 ]
 
 
@@ -106,6 +108,12 @@ def test_without_debug_a_missing_secret_key_stops_start_up_and_names_it():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_without_debug_missing_encryption_keys_stop_start_up_and_are_named():
+    result = _run(["manage.py", "check"], DEBUG="false", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
 def test_a_bad_debug_value_stops_start_up_and_names_it():
     result = _run(["manage.py", "check"], DEBUG="maybe")
     assert result.returncode != 0
@@ -119,5 +127,7 @@ def test_a_production_like_environment_passes_the_deploy_check():
         SECRET_KEY="k9#Vq2!mZ7@pL4$wX8^nR1&tY6*uB3(eD5)hJ0_fG-sA+cQ=oI",
         ALLOWED_HOSTS="kokemuspankki.example.fi",
         SITE_URL="https://kokemuspankki.example.fi",
+        FIELD_ENCRYPTION_KEYS="pVQ3yq7MRaqB2ac6mtxAd1wY5dfb0vA9kWMsEcYHbNk=",
+        FIELD_HASH_KEY="7s0Kk2cE9yq1bA3W5dF8gH2jK4lM6nP8qR0tU2vX4zA=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
