@@ -127,19 +127,24 @@ def start_page(user) -> str | None:
 
 
 def visible_sections(user) -> list[NavItem]:
-    """What this user may see: the navigation is built from this list and nothing else."""
+    """What this user may see: the navigation is built from this list and nothing else.
+
+    The core lists its own pages; each app adds its pages by defining ``nav_items(roles)`` on
+    its AppConfig (the core finds them through the app registry and imports no domain app).
+    """
+    from django.apps import apps
+
     roles = user_roles(user)
     items: list[NavItem] = []
     if Role.COORDINATOR in roles:
+        items.append(NavItem(_("Work queue"), "coordinator_home", Role.COORDINATOR))
+    for config in apps.get_app_configs():
+        contribute = getattr(config, "nav_items", None)
+        if contribute is not None:
+            items += [item for item in contribute(roles) if item.role in roles]
+    if Role.COORDINATOR in roles:
         items += [
-            NavItem(_("Work queue"), "coordinator_home", Role.COORDINATOR),
             NavItem(_("Invitations"), "invitation_list", Role.COORDINATOR),
             NavItem(_("Administration"), "admin:index", Role.COORDINATOR),
         ]
-    if Role.TRAINER in roles:
-        items.append(NavItem(_("Training"), "training:home", Role.TRAINER))
-    if Role.UNIT_MEMBER in roles:
-        items.append(NavItem(_("Our bookings"), "bookings:unit_home", Role.UNIT_MEMBER))
-    if Role.EXPERT in roles:
-        items.append(NavItem(_("My page"), "experts:portal_home", Role.EXPERT))
     return items

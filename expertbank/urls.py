@@ -15,7 +15,12 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("expert/", include("experts.urls")),
+    path("coordinator/experts/", include("experts.urls_coordinator")),
     path("unit/", include("bookings.urls")),
+    path("gigs/", include("bookings.urls_expert")),
+    path("coordinator/bookings/", include("bookings.urls_coordinator")),
     path("training/", include("training.urls")),
+    path("coordinator/training/", include("training.urls_coordinator")),
+    path("apply/", include("training.urls_public")),
     path("admin/", admin.site.urls),
 ]

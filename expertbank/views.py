@@ -8,6 +8,7 @@ from django.views.i18n import set_language as django_set_language
 
 from expertbank.forms import InvitationForm, InvitationPasswordForm
 from expertbank.models import Invitation
+from expertbank.queue import queue_panels
 from expertbank.roles import Role, role_required, start_page, user_roles
 from expertbank.services.invitations import (
     InvitationError,
@@ -31,7 +32,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def coordinator_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "expertbank/coordinator_home.html", {"roles": user_roles(request.user)})
+    return render(
+        request,
+        "expertbank/coordinator_home.html",
+        {"roles": user_roles(request.user), "panels": queue_panels(request)},
+    )
 
 
 @role_required(Role.COORDINATOR)

@@ -14,9 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from expertbank.crypto import EncryptedTextField, mask_iban, mask_identity_code
 
@@ -120,9 +119,7 @@ class ExpertQuerySet(models.QuerySet):
         notice = PrivacyNotice.current()
         if notice is None:
             return self.none()
-        return self.filter(
-            consents__notice=notice, consents__withdrawn_at__isnull=True
-        ).distinct()
+        return self.filter(consents__notice=notice, consents__withdrawn_at__isnull=True).distinct()
 
     def bookable(self) -> ExpertQuerySet:
         """Certified, active, with consent to the current privacy notice."""
@@ -420,9 +417,7 @@ class AreaDisclosure(models.Model):
     area = models.ForeignKey(
         ExperienceArea, on_delete=models.CASCADE, verbose_name=_("experience area")
     )
-    booker_kind = models.CharField(
-        _("kind of booker"), max_length=20, choices=BookerKind.choices
-    )
+    booker_kind = models.CharField(_("kind of booker"), max_length=20, choices=BookerKind.choices)
 
     class Meta:
         verbose_name = _("disclosure")
@@ -432,6 +427,9 @@ class AreaDisclosure(models.Model):
                 fields=["expert", "area", "booker_kind"], name="disclosure_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.area} → {self.get_booker_kind_display()}"
 
 
 class AvailabilitySlot(models.Model):

@@ -11,7 +11,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,217 +19,645 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ExperienceArea',
+            name="ExperienceArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fi', models.CharField(max_length=120, verbose_name='name in Finnish')),
-                ('name_sv', models.CharField(max_length=120, verbose_name='name in Swedish')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name in English')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
-                ('slug', models.SlugField(unique=True, verbose_name='code')),
-                ('heavy', models.BooleanField(default=False, help_text='Experts may want rest days after gigs on a heavy theme.', verbose_name='heavy theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_fi", models.CharField(max_length=120, verbose_name="name in Finnish")),
+                ("name_sv", models.CharField(max_length=120, verbose_name="name in Swedish")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name in English")),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
+                ("slug", models.SlugField(unique=True, verbose_name="code")),
+                (
+                    "heavy",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Experts may want rest days after gigs on a heavy theme.",
+                        verbose_name="heavy theme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'experience area',
-                'verbose_name_plural': 'experience areas',
-                'ordering': ['order', 'name_fi'],
-                'abstract': False,
+                "verbose_name": "experience area",
+                "verbose_name_plural": "experience areas",
+                "ordering": ["order", "name_fi"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Language',
+            name="Language",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fi', models.CharField(max_length=120, verbose_name='name in Finnish')),
-                ('name_sv', models.CharField(max_length=120, verbose_name='name in Swedish')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name in English')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_fi", models.CharField(max_length=120, verbose_name="name in Finnish")),
+                ("name_sv", models.CharField(max_length=120, verbose_name="name in Swedish")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name in English")),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
             ],
             options={
-                'verbose_name': 'language',
-                'verbose_name_plural': 'languages',
-                'ordering': ['order', 'name_fi'],
-                'abstract': False,
+                "verbose_name": "language",
+                "verbose_name_plural": "languages",
+                "ordering": ["order", "name_fi"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PrivacyNotice',
+            name="PrivacyNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=20, unique=True, verbose_name='version')),
-                ('published_on', models.DateField(verbose_name='published')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.CharField(max_length=20, unique=True, verbose_name="version")),
+                ("published_on", models.DateField(verbose_name="published")),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
             ],
             options={
-                'verbose_name': 'privacy notice',
-                'verbose_name_plural': 'privacy notices',
-                'ordering': ['-published_on', '-pk'],
-                'get_latest_by': ['published_on', 'pk'],
+                "verbose_name": "privacy notice",
+                "verbose_name_plural": "privacy notices",
+                "ordering": ["-published_on", "-pk"],
+                "get_latest_by": ["published_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WorkKind',
+            name="WorkKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_fi', models.CharField(max_length=120, verbose_name='name in Finnish')),
-                ('name_sv', models.CharField(max_length=120, verbose_name='name in Swedish')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name in English')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
-                ('active', models.BooleanField(default=True, verbose_name='in use')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('income_type', models.CharField(help_text='Incomes Register income type, e.g. 214 lecture fee, 210 meeting fee.', max_length=8, verbose_name='income type code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_fi", models.CharField(max_length=120, verbose_name="name in Finnish")),
+                ("name_sv", models.CharField(max_length=120, verbose_name="name in Swedish")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name in English")),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
+                ("active", models.BooleanField(default=True, verbose_name="in use")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                (
+                    "income_type",
+                    models.CharField(
+                        help_text="Incomes Register income type, e.g. 214 lecture fee, 210 meeting fee.",
+                        max_length=8,
+                        verbose_name="income type code",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kind of work',
-                'verbose_name_plural': 'kinds of work',
-                'ordering': ['order', 'name_fi'],
-                'abstract': False,
+                "verbose_name": "kind of work",
+                "verbose_name_plural": "kinds of work",
+                "ordering": ["order", "name_fi"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Expert',
+            name="Expert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_alias', models.CharField(blank=True, help_text='Shown to booking units instead of the name, if the expert so chooses.', max_length=100, verbose_name='public alias')),
-                ('shown_as', models.CharField(choices=[('alias', 'public alias'), ('name', 'real name')], default='alias', max_length=10, verbose_name='shown to booking units as')),
-                ('municipality', models.CharField(blank=True, max_length=100, verbose_name='municipality')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
-                ('remote_ok', models.BooleanField(default=True, verbose_name='works remotely')),
-                ('travel_radius_km', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1000)], verbose_name='travel radius (km)')),
-                ('bio', models.TextField(blank=True, help_text='Shown to booking units. Tell only what you want everyone to know.', max_length=1000, verbose_name='short public introduction')),
-                ('status', models.CharField(choices=[('in_training', 'in training'), ('active', 'active'), ('paused', 'paused'), ('retired', 'retired')], default='in_training', max_length=20, verbose_name='status')),
-                ('status_since', models.DateField(default=datetime.date.today, verbose_name='status since')),
-                ('certified_on', models.DateField(blank=True, help_text='Completion of basic training, or the date entered for earlier training.', null=True, verbose_name='certified on')),
-                ('max_gigs_per_month', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='at most gigs a month')),
-                ('rest_days_after_heavy', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(60)], verbose_name='rest days after a heavy gig')),
-                ('identity_code', expertbank.crypto.EncryptedTextField(blank=True, verbose_name='personal identity code')),
-                ('identity_code_hash', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('iban', expertbank.crypto.EncryptedTextField(blank=True, verbose_name='IBAN')),
-                ('bic', models.CharField(blank=True, max_length=11, verbose_name='BIC')),
-                ('earnings_cap_yearly', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='yearly earnings cap (€)')),
-                ('earnings_cap_monthly', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='monthly earnings cap (€)')),
-                ('expenses_only', models.BooleanField(default=False, help_text='The expert takes no fee, only expenses.', verbose_name='expenses only')),
-                ('notes', expertbank.crypto.EncryptedTextField(blank=True, verbose_name='lived-experience notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('areas', models.ManyToManyField(blank=True, related_name='experts', to='experts.experiencearea', verbose_name='experience areas')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='expert', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('languages', models.ManyToManyField(blank=True, to='experts.language', verbose_name='languages')),
-                ('work_kinds', models.ManyToManyField(blank=True, related_name='experts', to='experts.workkind', verbose_name='kinds of work')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "public_alias",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown to booking units instead of the name, if the expert so chooses.",
+                        max_length=100,
+                        verbose_name="public alias",
+                    ),
+                ),
+                (
+                    "shown_as",
+                    models.CharField(
+                        choices=[("alias", "public alias"), ("name", "real name")],
+                        default="alias",
+                        max_length=10,
+                        verbose_name="shown to booking units as",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.CharField(blank=True, max_length=100, verbose_name="municipality"),
+                ),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="region")),
+                ("remote_ok", models.BooleanField(default=True, verbose_name="works remotely")),
+                (
+                    "travel_radius_km",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1000)],
+                        verbose_name="travel radius (km)",
+                    ),
+                ),
+                (
+                    "bio",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown to booking units. Tell only what you want everyone to know.",
+                        max_length=1000,
+                        verbose_name="short public introduction",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("in_training", "in training"),
+                            ("active", "active"),
+                            ("paused", "paused"),
+                            ("retired", "retired"),
+                        ],
+                        default="in_training",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "status_since",
+                    models.DateField(default=datetime.date.today, verbose_name="status since"),
+                ),
+                (
+                    "certified_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Completion of basic training, or the date entered for earlier training.",
+                        null=True,
+                        verbose_name="certified on",
+                    ),
+                ),
+                (
+                    "max_gigs_per_month",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="at most gigs a month",
+                    ),
+                ),
+                (
+                    "rest_days_after_heavy",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(60)],
+                        verbose_name="rest days after a heavy gig",
+                    ),
+                ),
+                (
+                    "identity_code",
+                    expertbank.crypto.EncryptedTextField(
+                        blank=True, verbose_name="personal identity code"
+                    ),
+                ),
+                (
+                    "identity_code_hash",
+                    models.CharField(
+                        blank=True, editable=False, max_length=64, null=True, unique=True
+                    ),
+                ),
+                ("iban", expertbank.crypto.EncryptedTextField(blank=True, verbose_name="IBAN")),
+                ("bic", models.CharField(blank=True, max_length=11, verbose_name="BIC")),
+                (
+                    "earnings_cap_yearly",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="yearly earnings cap (€)",
+                    ),
+                ),
+                (
+                    "earnings_cap_monthly",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="monthly earnings cap (€)",
+                    ),
+                ),
+                (
+                    "expenses_only",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The expert takes no fee, only expenses.",
+                        verbose_name="expenses only",
+                    ),
+                ),
+                (
+                    "notes",
+                    expertbank.crypto.EncryptedTextField(
+                        blank=True, verbose_name="lived-experience notes"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="experts",
+                        to="experts.experiencearea",
+                        verbose_name="experience areas",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="expert",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.ManyToManyField(
+                        blank=True, to="experts.language", verbose_name="languages"
+                    ),
+                ),
+                (
+                    "work_kinds",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="experts",
+                        to="experts.workkind",
+                        verbose_name="kinds of work",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expert',
-                'verbose_name_plural': 'experts',
-                'ordering': ['user__full_name', 'pk'],
+                "verbose_name": "expert",
+                "verbose_name_plural": "experts",
+                "ordering": ["user__full_name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Blackout',
+            name="Blackout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField(verbose_name='from')),
-                ('end', models.DateField(verbose_name='until')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='blackouts', to='experts.expert', verbose_name='expert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateField(verbose_name="from")),
+                ("end", models.DateField(verbose_name="until")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="blackouts",
+                        to="experts.expert",
+                        verbose_name="expert",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unavailable days',
-                'verbose_name_plural': 'unavailable days',
-                'ordering': ['start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='blackout_order')],
+                "verbose_name": "unavailable days",
+                "verbose_name_plural": "unavailable days",
+                "ordering": ["start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gte", models.F("start"))), name="blackout_order"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AvailabilitySlot',
+            name="AvailabilitySlot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], verbose_name='weekday')),
-                ('start', models.TimeField(verbose_name='from')),
-                ('end', models.TimeField(verbose_name='until')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='experts.expert', verbose_name='expert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        verbose_name="weekday",
+                    ),
+                ),
+                ("start", models.TimeField(verbose_name="from")),
+                ("end", models.TimeField(verbose_name="until")),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="experts.expert",
+                        verbose_name="expert",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'available time',
-                'verbose_name_plural': 'available times',
-                'ordering': ['weekday', 'start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='slot_order')],
+                "verbose_name": "available time",
+                "verbose_name_plural": "available times",
+                "ordering": ["weekday", "start"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gt", models.F("start"))), name="slot_order"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AreaDisclosure',
+            name="AreaDisclosure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('booker_kind', models.CharField(choices=[('city', 'city unit'), ('wellbeing_county', 'wellbeing services county'), ('association', 'association'), ('school', 'school'), ('company', 'company')], max_length=20, verbose_name='kind of booker')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='experts.experiencearea', verbose_name='experience area')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='disclosures', to='experts.expert', verbose_name='expert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "booker_kind",
+                    models.CharField(
+                        choices=[
+                            ("city", "city unit"),
+                            ("wellbeing_county", "wellbeing services county"),
+                            ("association", "association"),
+                            ("school", "school"),
+                            ("company", "company"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of booker",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="experts.experiencearea",
+                        verbose_name="experience area",
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="disclosures",
+                        to="experts.expert",
+                        verbose_name="expert",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disclosure',
-                'verbose_name_plural': 'disclosures',
-                'constraints': [models.UniqueConstraint(fields=('expert', 'area', 'booker_kind'), name='disclosure_unique')],
+                "verbose_name": "disclosure",
+                "verbose_name_plural": "disclosures",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("expert", "area", "booker_kind"), name="disclosure_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExpertDocument',
+            name="ExpertDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('criminal_record', 'criminal-record extract seen'), ('confidentiality', 'confidentiality pledge signed'), ('agreement', 'assignment agreement signed')], max_length=30, verbose_name='document')),
-                ('dated', models.DateField(verbose_name='date')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='experts.expert', verbose_name='expert')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("criminal_record", "criminal-record extract seen"),
+                            ("confidentiality", "confidentiality pledge signed"),
+                            ("agreement", "assignment agreement signed"),
+                        ],
+                        max_length=30,
+                        verbose_name="document",
+                    ),
+                ),
+                ("dated", models.DateField(verbose_name="date")),
+                (
+                    "valid_until",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="note")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded")),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="experts.expert",
+                        verbose_name="expert",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['kind', '-dated'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_until__gte', models.F('dated')), _connector='OR'), name='document_valid_range')],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["kind", "-dated"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("valid_until__isnull", True),
+                            ("valid_until__gte", models.F("dated")),
+                            _connector="OR",
+                        ),
+                        name="document_valid_range",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('given_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='given')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
-                ('on_paper', models.BooleanField(default=False, verbose_name='given on paper')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='experts.expert', verbose_name='expert')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='experts.privacynotice', verbose_name='privacy notice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "given_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="given"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn"),
+                ),
+                ("on_paper", models.BooleanField(default=False, verbose_name="given on paper")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="experts.expert",
+                        verbose_name="expert",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="experts.privacynotice",
+                        verbose_name="privacy notice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['-given_at'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('expert', 'notice'), name='consent_one_open_per_notice')],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["-given_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("withdrawn_at__isnull", True)),
+                        fields=("expert", "notice"),
+                        name="consent_one_open_per_notice",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TaxCard',
+            name="TaxCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_until', models.DateField(verbose_name='valid until')),
-                ('base_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='base withholding rate (%)')),
-                ('additional_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='additional rate (%)')),
-                ('income_limit', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='yearly income limit (€)')),
-                ('prepayment_register', models.BooleanField(default=False, help_text='No withholding for a payee in the prepayment register.', verbose_name='in the prepayment register')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tax_cards', to='experts.expert', verbose_name='expert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                (
+                    "base_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="base withholding rate (%)",
+                    ),
+                ),
+                (
+                    "additional_rate",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="additional rate (%)",
+                    ),
+                ),
+                (
+                    "income_limit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                        verbose_name="yearly income limit (€)",
+                    ),
+                ),
+                (
+                    "prepayment_register",
+                    models.BooleanField(
+                        default=False,
+                        help_text="No withholding for a payee in the prepayment register.",
+                        verbose_name="in the prepayment register",
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tax_cards",
+                        to="experts.expert",
+                        verbose_name="expert",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tax card',
-                'verbose_name_plural': 'tax cards',
-                'ordering': ['-valid_from'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('valid_from'))), name='taxcard_valid_range'), models.CheckConstraint(condition=models.Q(('prepayment_register', True), ('base_rate__isnull', False), _connector='OR'), name='taxcard_rate_or_prepayment')],
+                "verbose_name": "tax card",
+                "verbose_name_plural": "tax cards",
+                "ordering": ["-valid_from"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("valid_until__gte", models.F("valid_from"))),
+                        name="taxcard_valid_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("prepayment_register", True),
+                            ("base_rate__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="taxcard_rate_or_prepayment",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='expert',
-            index=models.Index(fields=['status', 'certified_on'], name='experts_exp_status_b46b1d_idx'),
+            model_name="expert",
+            index=models.Index(
+                fields=["status", "certified_on"], name="experts_exp_status_b46b1d_idx"
+            ),
         ),
     ]

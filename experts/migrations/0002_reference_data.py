@@ -23,9 +23,21 @@ AREAS = [
 WORK_KINDS = [
     # code, fi, sv, en, Incomes Register income type
     ("talk", "Puheenvuoro", "Föredrag", "Talk", "214"),
-    ("training", "Ammattilaisten koulutus", "Utbildning av yrkesfolk", "Training of professionals", "214"),
+    (
+        "training",
+        "Ammattilaisten koulutus",
+        "Utbildning av yrkesfolk",
+        "Training of professionals",
+        "214",
+    ),
     ("customer-panel", "Asiakasraati", "Kundråd", "Customer panel", "210"),
-    ("service-development", "Palvelujen kehittäminen", "Utveckling av tjänster", "Service development", "210"),
+    (
+        "service-development",
+        "Palvelujen kehittäminen",
+        "Utveckling av tjänster",
+        "Service development",
+        "210",
+    ),
     ("peer-support", "Vertaistuki", "Kamratstöd", "Peer support", "217"),
     ("co-teaching", "Yhteisopettajuus", "Samundervisning", "Co-teaching", "214"),
     ("media", "Media", "Media", "Media", "214"),

@@ -79,7 +79,7 @@ def test_a_user_can_hold_several_roles_and_the_navigation_shows_each():
     assert user_roles(user) == {Role.TRAINER, Role.EXPERT, Role.UNIT_MEMBER}
     assert start_page(user) == "training:home"
     urls = [item.url_name for item in visible_sections(user)]
-    assert urls == ["training:home", "bookings:unit_home", "experts:portal_home"]
+    assert urls == ["experts:portal_home", "training:home", "bookings:unit_home"]
 
 
 def test_the_navigation_shows_only_what_the_user_may_see(client):
