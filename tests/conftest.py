@@ -14,33 +14,49 @@ from expertbank.celery import app as celery_app
 from tests.factories import CoordinatorFactory, ExpertFactory, MembershipFactory, UserFactory
 
 _deselected_postgres = 0
+_deselected_browser = 0
 
 
 def _on_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis"))
 
 
+def _browser_missing() -> bool:
+    from tests.e2e.conftest import browser_available
+
+    if os.environ.get("REQUIRE_BROWSER"):
+        return False  # CI: a missing browser must fail, not vanish
+    return not browser_available()
+
+
 def pytest_collection_modifyitems(config, items):
-    global _deselected_postgres
-    if _on_postgres():
-        return
-    keep, drop = [], []
+    global _deselected_postgres, _deselected_browser
+    postgres_missing = not _on_postgres()
+    browser_missing = _browser_missing()
+    keep, no_postgres, no_browser = [], [], []
     for item in items:
-        (drop if item.get_closest_marker("postgres") else keep).append(item)
-    if drop:
-        config.hook.pytest_deselected(items=drop)
+        if postgres_missing and item.get_closest_marker("postgres"):
+            no_postgres.append(item)
+        elif browser_missing and "tests/e2e/" in item.nodeid:
+            no_browser.append(item)
+        else:
+            keep.append(item)
+    if no_postgres or no_browser:
+        config.hook.pytest_deselected(items=no_postgres + no_browser)
         items[:] = keep
-        _deselected_postgres = len(drop)
-        if hasattr(config, "workeroutput"):  # an xdist worker tells the controller
-            config.workeroutput["postgres_deselected"] = len(drop)
+    _deselected_postgres, _deselected_browser = len(no_postgres), len(no_browser)
+    if hasattr(config, "workeroutput"):  # an xdist worker tells the controller
+        config.workeroutput["postgres_deselected"] = _deselected_postgres
+        config.workeroutput["browser_deselected"] = _deselected_browser
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    global _deselected_postgres
-    # Every xdist worker collects every test, so the count is the same on each.
-    reported = getattr(node, "workeroutput", {}).get("postgres_deselected", 0)
-    _deselected_postgres = max(_deselected_postgres, reported)
+    global _deselected_postgres, _deselected_browser
+    # Every xdist worker collects every test, so the counts are the same on each.
+    output = getattr(node, "workeroutput", {})
+    _deselected_postgres = max(_deselected_postgres, output.get("postgres_deselected", 0))
+    _deselected_browser = max(_deselected_browser, output.get("browser_deselected", 0))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -48,6 +64,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"{_deselected_postgres} tests marked postgres were deselected: the database is "
             "SQLite. Set DATABASE_URL to PostgreSQL (as .ci/run does) to run them."
+        )
+    if _deselected_browser:
+        terminalreporter.write_line(
+            f"{_deselected_browser} browser tests were deselected: no Chromium at "
+            "/usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)."
         )
 
 

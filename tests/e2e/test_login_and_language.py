@@ -1,0 +1,46 @@
+"""A person in a real browser: logs in, lands on their start page, switches language."""
+
+import pytest
+
+from tests.factories import PASSWORD, CoordinatorFactory, ExpertFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _log_in(page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Sähköposti").fill(email)
+    page.get_by_label("Salasana").fill(PASSWORD)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+
+
+def test_an_expert_logs_in_and_reads_their_page_in_swedish(page, live_server):
+    expert = ExpertFactory(user__email="anna@example.com", user__full_name="Anna Korhonen")
+    _log_in(page, live_server, expert.user.email)
+    page.wait_for_url(f"{live_server.url}/expert/")
+    assert page.locator("h1").inner_text() == "Hei, Anna!"
+    assert page.locator("html").get_attribute("lang") == "fi"
+
+    page.get_by_role("button", name="SV").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("h1").inner_text() == "Hej, Anna!"
+    expert.user.refresh_from_db()
+    assert expert.user.language == "sv"
+
+
+def test_a_coordinator_finds_the_work_queue_from_the_menu_on_a_phone(page, live_server):
+    coordinator = CoordinatorFactory(email="sanna@example.com")
+    _log_in(page, live_server, coordinator.email)
+    page.wait_for_url(f"{live_server.url}/coordinator/")
+    page.get_by_role("button", name="Näytä valikko").click()
+    page.get_by_role("navigation").get_by_role("link", name="Kutsut").click()
+    page.wait_for_url(f"{live_server.url}/coordinator/invitations/")
+    assert page.locator("h1").inner_text() == "Kutsut"
+
+
+def test_the_skip_link_is_the_first_stop_for_keyboard_users(page, live_server):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
