@@ -13,13 +13,16 @@ import base64
 import hashlib
 import hmac
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Cast
 
 MASK = "•"
 
@@ -39,11 +42,20 @@ def _development_key(name: str, make) -> str:
     return path.read_text().strip()
 
 
+def _development_site() -> bool:
+    """True on a development or test site. Test runners switch DEBUG off at run time, but the
+    development SECRET_KEY can only have been chosen at start-up with DEBUG on."""
+    development_key = getattr(settings, "DEVELOPMENT_SECRET_KEY", None)
+    return settings.DEBUG or (
+        development_key is not None and development_key == settings.SECRET_KEY
+    )
+
+
 def _configured(name: str, make) -> str:
     value = getattr(settings, name, "")
     if value:
         return value
-    if not settings.DEBUG:
+    if not _development_site():
         raise ImproperlyConfigured(
             f"{name} is not set. With DEBUG off the expert bank needs it to protect "
             "personal identity codes and bank accounts (see README.md)."
@@ -52,15 +64,22 @@ def _configured(name: str, make) -> str:
 
 
 @cache
-def _fernet() -> MultiFernet:
+def _keys() -> tuple[Fernet, ...]:
     raw = _configured("FIELD_ENCRYPTION_KEYS", lambda: Fernet.generate_key().decode())
     try:
-        keys = [Fernet(key.strip()) for key in raw.split(",") if key.strip()]
+        keys = tuple(Fernet(key.strip()) for key in raw.split(",") if key.strip())
     except ValueError as exc:
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64 bytes), comma-separated."
         ) from exc
-    return MultiFernet(keys)
+    if not keys:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS lists no keys.")
+    return keys
+
+
+@cache
+def _fernet() -> MultiFernet:
+    return MultiFernet(list(_keys()))
 
 
 @cache
@@ -71,6 +90,7 @@ def _hash_key() -> bytes:
 
 def reset_keys() -> None:
     """Forget cached keys (after settings change, e.g. in tests or a rotation)."""
+    _keys.cache_clear()
     _fernet.cache_clear()
     _hash_key.cache_clear()
 
@@ -92,6 +112,15 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt ``token`` with the newest key."""
     return _fernet().rotate(token.encode()).decode()
+
+
+def is_current(token: str) -> bool:
+    """True if ``token`` is encrypted with the newest key (the first in FIELD_ENCRYPTION_KEYS)."""
+    try:
+        _keys()[0].decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
 
 
 def keyed_hash(value: str) -> str:
@@ -143,3 +172,73 @@ def mask_iban(value: str | None) -> str:
 
 def mask_text(value: str | None) -> str:
     return MASK * 8 if value else ""
+
+
+# --- Key rotation --------------------------------------------------------------------------
+
+
+@dataclass
+class RotationCount:
+    label: str
+    rotated: int = 0
+    current: int = 0
+
+
+def encrypted_fields() -> list[tuple[type[models.Model], models.Field]]:
+    """Every ``EncryptedTextField`` of every installed model (found through the registry)."""
+    from django.apps import apps
+
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]
+
+
+def rotate_field(
+    model: type[models.Model], field: models.Field, *, batch_size: int = 500
+) -> RotationCount:
+    """Re-encrypt every value of one field with the newest key, a locked batch at a time.
+
+    Reads and writes the ciphertext itself (cast to plain text), so values are never decrypted
+    into memory here beyond what ``MultiFernet.rotate`` does; values already on the newest key
+    are left alone, so a second run changes nothing.
+    """
+    count = RotationCount(label=f"{model._meta.label}.{field.name}")
+    manager = model._base_manager
+    raw = Cast(field.attname, output_field=models.TextField())
+    last_pk = None
+    while True:
+        with transaction.atomic():
+            batch = manager.annotate(_raw=raw).exclude(_raw__isnull=True).exclude(_raw="")
+            if last_pk is not None:
+                batch = batch.filter(pk__gt=last_pk)
+            rows = list(
+                batch.select_for_update().order_by("pk").values_list("pk", "_raw")[:batch_size]
+            )
+            if not rows:
+                return count
+            for pk, token in rows:
+                if is_current(token):
+                    count.current += 1
+                    continue
+                try:
+                    new = rotate(token)
+                except InvalidToken as exc:
+                    raise ImproperlyConfigured(
+                        f"{count.label} of row {pk} cannot be decrypted with any key in "
+                        "FIELD_ENCRYPTION_KEYS; add the key it was encrypted with and run again."
+                    ) from exc
+                manager.filter(pk=pk).update(
+                    **{field.attname: Value(new, output_field=models.TextField())}
+                )
+                count.rotated += 1
+            last_pk = rows[-1][0]
+
+
+def rotate_encrypted_fields(*, batch_size: int = 500) -> list[RotationCount]:
+    """Re-encrypt every encrypted value in the database with the newest key."""
+    return [
+        rotate_field(model, field, batch_size=batch_size) for model, field in encrypted_fields()
+    ]

@@ -194,6 +194,8 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+# An active expert without work supervision for longer than this is flagged to coordinators.
+SUPERVISION_MAX_GAP_DAYS = env.int("SUPERVISION_MAX_GAP_DAYS", default=90)
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "fi"
@@ -272,7 +274,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "expertbank.tasks.messages_retry_stale",
         "schedule": 5 * 60,
     },
+    "experts-imports-purge": {"task": "experts.tasks.expert_imports_purge_task", "schedule": 3600},
+    "experts-consent-requests": {
+        "task": "experts.tasks.consent_requests_send_task",
+        "schedule": 24 * 3600,
+    },
+    "training-enrollments-start": {
+        "task": "training.tasks.enrollments_start_due_task",
+        "schedule": 60 * 60,
+    },
+    "bookings-offers-expire": {"task": "bookings.tasks.offers_expire_task", "schedule": 5 * 60},
+    "bookings-deliver-due": {
+        "task": "bookings.tasks.bookings_deliver_due_task",
+        "schedule": 15 * 60,
+    },
 }
+
+# --- Bookings --------------------------------------------------------------------------------
+# Minutes an expert needs between two gigs; no two of their gigs come closer than this.
+GIG_TRAVEL_BUFFER_MINUTES = env.int("GIG_TRAVEL_BUFFER_MINUTES", default=30)
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

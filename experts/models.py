@@ -6,13 +6,14 @@ coordinators only; identity code, IBAN and notes are encrypted at rest (``expert
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +126,25 @@ class ExpertQuerySet(models.QuerySet):
         """Certified, active, with consent to the current privacy notice."""
         return self.with_current_consent().filter(
             status=Expert.Status.ACTIVE, certified_on__isnull=False
+        )
+
+    def available_on(self, day: date) -> ExpertQuerySet:
+        """A weekly available time on that weekday and no unavailable days covering the day."""
+        return self.filter(
+            Exists(AvailabilitySlot.objects.filter(expert=OuterRef("pk"), weekday=day.weekday()))
+        ).exclude(
+            Exists(Blackout.objects.filter(expert=OuterRef("pk"), start__lte=day, end__gte=day))
+        )
+
+    def with_valid_document(self, kind: str, day: date) -> ExpertQuerySet:
+        """Experts holding a document of ``kind`` that is valid on ``day``."""
+        return self.filter(
+            Exists(ExpertDocument.objects.valid_on(day).filter(expert=OuterRef("pk"), kind=kind))
+        )
+
+    def without_valid_document(self, kind: str, day: date) -> ExpertQuerySet:
+        return self.exclude(
+            Exists(ExpertDocument.objects.valid_on(day).filter(expert=OuterRef("pk"), kind=kind))
         )
 
 
@@ -315,6 +335,28 @@ class TaxCard(models.Model):
         return f"{self.valid_from:%d.%m.%Y}–{self.valid_until:%d.%m.%Y}"
 
 
+class ExpertDocumentQuerySet(models.QuerySet):
+    def valid_on(self, day: date) -> ExpertDocumentQuerySet:
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day), dated__lte=day)
+
+    def latest_of_kind(self) -> ExpertDocumentQuerySet:
+        """Documents not superseded by a later-expiring one of the same kind for the expert."""
+        later = ExpertDocument.objects.filter(
+            expert=OuterRef("expert"), kind=OuterRef("kind")
+        ).filter(
+            Q(valid_until__isnull=True)
+            | Q(valid_until__gt=OuterRef("valid_until"))
+            | Q(valid_until=OuterRef("valid_until"), pk__gt=OuterRef("pk"))
+        )
+        return self.exclude(Exists(later))
+
+    def expiring(self, today: date) -> ExpertDocumentQuerySet:
+        """Each expert's newest document of a kind that has expired or expires within the
+        warning period: what a coordinator must renew."""
+        limit = today + timedelta(days=ExpertDocument.EXPIRY_WARNING_DAYS)
+        return self.filter(valid_until__isnull=False, valid_until__lte=limit).latest_of_kind()
+
+
 class ExpertDocument(models.Model):
     """A document seen or signed, some with an expiry: coordinators follow what expires soon."""
 
@@ -342,10 +384,13 @@ class ExpertDocument(models.Model):
 
     EXPIRY_WARNING_DAYS = 60
 
+    objects = ExpertDocumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["kind", "-dated"]
+        indexes = [models.Index(fields=["kind", "valid_until"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("dated")),
@@ -483,3 +528,47 @@ class Blackout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+
+
+class ExpertImport(models.Model):
+    """An uploaded file of experts waiting for the coordinator to confirm its preview.
+
+    The file holds identity codes and bank accounts, so it is kept encrypted in the database
+    (never as a plain file) and emptied once imported or discarded.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("waiting for confirmation")
+        IMPORTED = "imported", _("imported")
+        DISCARDED = "discarded", _("discarded")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    file_name = models.CharField(_("file"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    content = EncryptedTextField(_("content"), blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    imported_count = models.PositiveIntegerField(_("experts imported"), default=0)
+
+    class Meta:
+        verbose_name = _("expert import")
+        verbose_name_plural = _("expert imports")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

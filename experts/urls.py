@@ -1,8 +1,21 @@
+"""The expert portal, mounted at /expert/. No URL names another expert."""
+
 from django.urls import path
 
-from experts import views
+from experts.views import portal
 
 app_name = "experts"
 urlpatterns = [
-    path("", views.portal_home, name="portal_home"),
+    path("", portal.portal_home, name="portal_home"),
+    path("profile/", portal.profile, name="profile"),
+    path("availability/", portal.availability, name="availability"),
+    path("availability/times/", portal.slot_create, name="slot_create"),
+    path("availability/times/<int:pk>/remove/", portal.slot_delete, name="slot_delete"),
+    path("availability/days-off/", portal.blackout_create, name="blackout_create"),
+    path("availability/days-off/<int:pk>/remove/", portal.blackout_delete, name="blackout_delete"),
+    path("availability/limits/", portal.limits, name="limits"),
+    path("privacy/", portal.privacy, name="privacy"),
+    path("privacy/consent/", portal.consent, name="consent"),
+    path("privacy/withdraw/", portal.consent_withdraw_confirm, name="consent_withdraw"),
+    path("documents/", portal.documents, name="documents"),
 ]

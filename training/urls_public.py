@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from training.views import public
 
 app_name = "training_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.apply, name="apply"),
+    path("thanks/", public.thanks, name="thanks"),
+]

@@ -1,0 +1,14 @@
+from experts.forms.coordinator import DocumentForm, ExpertForm, ImportUploadForm, TaxCardForm
+from experts.forms.portal import BlackoutForm, DisclosureForm, LimitsForm, ProfileForm, SlotForm
+
+__all__ = [
+    "BlackoutForm",
+    "DisclosureForm",
+    "DocumentForm",
+    "ExpertForm",
+    "ImportUploadForm",
+    "LimitsForm",
+    "ProfileForm",
+    "SlotForm",
+    "TaxCardForm",
+]

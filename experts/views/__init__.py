@@ -1,0 +1,2 @@
+"""Pages of the expert pool: ``portal`` for the expert, ``coordinator`` and ``imports`` for
+coordinators."""

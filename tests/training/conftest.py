@@ -1,0 +1,26 @@
+import pytest
+
+from tests.factories import TrainerFactory
+from tests.training.factories import CohortFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Certificates are written under a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Factories make many users; hashing their passwords properly is not what is tested."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def trainer(db):
+    return TrainerFactory()
+
+
+@pytest.fixture
+def cohort(trainer):
+    return CohortFactory(trainers=[trainer])

@@ -1,0 +1,2 @@
+"""Training pages: public application (``public``), trainers (``trainer``), the expert's own
+training (``expert``) and coordinators (``coordinator``)."""

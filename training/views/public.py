@@ -1,0 +1,80 @@
+"""The public application form: no login, in the language chosen with the site's switcher."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_http_methods
+
+from experts.models import PrivacyNotice
+from training.forms import ApplicationForm
+from training.models import Cohort
+from training.ratelimit import rate_limit_exceeded
+from training.services import TrainingError, application_submit
+
+# Submissions per client address per hour; a family or a library computer fits well within it.
+APPLY_LIMIT = 5
+APPLY_WINDOW_SECONDS = 60 * 60
+
+
+def _language() -> str:
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """Open cohorts and the form to apply to one of them."""
+    cohorts = (
+        Cohort.objects.open_for_applications()
+        .select_related("programme")
+        .order_by("starts_on", "name")
+    )
+    cohort_list = list(cohorts)
+    notice = PrivacyNotice.current()
+    context = {"cohorts": cohort_list, "notice": notice, "form": None}
+    if not cohort_list or notice is None:
+        return render(request, "training/apply.html", context)
+    if request.method == "POST":
+        if rate_limit_exceeded(
+            request, scope="training-apply", limit=APPLY_LIMIT, window=APPLY_WINDOW_SECONDS
+        ):
+            return render(request, "training/apply.html", {**context, "limited": True}, status=429)
+        form = ApplicationForm(request.POST, cohorts=cohorts, notice=notice)
+        if form.is_robot:
+            return redirect("training_public:thanks")  # tell a robot nothing; save nothing
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                application_submit(
+                    cohort=data["cohort"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    municipality=data["municipality"],
+                    areas=data["areas"],
+                    motivation=data["motivation"],
+                    availability=data["availability"],
+                    availability_note=data["availability_note"],
+                    language=_language(),
+                    notice=notice,
+                )
+            except TrainingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("training_public:thanks")
+    else:
+        chosen = request.GET.get("cohort")
+        initial = {}
+        if len(cohort_list) == 1:
+            initial["cohort"] = cohort_list[0].pk
+        elif chosen and chosen.isdigit():
+            initial["cohort"] = int(chosen)
+        form = ApplicationForm(cohorts=cohorts, notice=notice, initial=initial)
+    return render(request, "training/apply.html", {**context, "form": form})
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "training/apply_thanks.html")
