@@ -9,4 +9,13 @@ class BookingsConfig(AppConfig):
     def nav_items(self, roles):
         from expertbank.roles import NavItem, Role
 
-        return [NavItem(_("Our bookings"), "bookings:unit_home", Role.UNIT_MEMBER)]
+        return [
+            NavItem(_("Bookings"), "bookings_coordinator:list", Role.COORDINATOR),
+            NavItem(_("Our bookings"), "bookings:unit_home", Role.UNIT_MEMBER),
+            NavItem(_("My gigs"), "bookings_expert:home", Role.EXPERT),
+        ]
+
+    def queue_panels(self, request):
+        from bookings.queue import booking_queue_panels
+
+        return booking_queue_panels(request)

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from bookings import views
+from bookings.views import unit
 
 app_name = "bookings"
 urlpatterns = [
-    path("", views.unit_home, name="unit_home"),
+    path("", unit.unit_home, name="unit_home"),
+    path("request/", unit.booking_request, name="request"),
+    path("bookings/<int:pk>/", unit.booking_detail, name="detail"),
+    path("bookings/<int:pk>/cancel/", unit.booking_cancel, name="cancel"),
 ]

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from bookings.views import expert
 
 app_name = "bookings_expert"
-urlpatterns: list = []
+urlpatterns = [
+    path("", expert.gig_home, name="home"),
+    path("past/", expert.past_gigs, name="past"),
+    path("offers/<int:pk>/", expert.offer_detail, name="offer"),
+    path("offers/<int:pk>/accept/", expert.offer_accept, name="accept"),
+    path("offers/<int:pk>/decline/", expert.offer_decline, name="decline"),
+    path("offers/<int:pk>/withdraw/", expert.assignment_withdraw, name="withdraw"),
+    path("answer/<str:token>/", expert.answer, name="answer"),
+    path("<int:pk>/", expert.gig_detail, name="gig"),
+    path("<int:pk>/confirm-time/", expert.gig_confirm_time, name="confirm_time"),
+    path("calendar/reset/", expert.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", expert.calendar_feed, name="calendar"),
+]

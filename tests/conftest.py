@@ -99,6 +99,8 @@ def _eager_celery_and_test_sms(settings):
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     settings.SMS_BACKEND = "expertbank.sms.LocmemSMSBackend"
+    # A fast hasher: every factory user would otherwise cost ~0.3 s of PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     sms.outbox.clear()
     settings.CACHES = _per_worker_redis_cache(settings.CACHES)
     cache.clear()  # login rate limits live in the cache

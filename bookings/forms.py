@@ -1,0 +1,399 @@
+"""Forms of the unit portal, the coordinator's booking pages and the expert's gig pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bookings.models import Booking, FundingSource, Membership, Unit
+from bookings.models.bookings import MAX_EXPERTS
+from bookings.services.requests import MAX_OCCURRENCES
+from expertbank.models import User
+from experts.models import AvailabilitySlot, ExperienceArea, Expert, Language, WorkKind
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def aware(day: date, moment: time) -> datetime:
+    """A date and a wall-clock time in the bank's time zone."""
+    return timezone.make_aware(datetime.combine(day, moment))
+
+
+def parse_dates(text: str) -> list[date]:
+    """Dates written one per line or separated by commas, e.g. 24.11.2026."""
+    found = []
+    input_formats = formats.get_format("DATE_INPUT_FORMATS")
+    for token in re.split(r"[\s,;]+", text.strip()):
+        if not token:
+            continue
+        for fmt in input_formats:
+            try:
+                found.append(datetime.strptime(token, fmt).date())
+                break
+            except ValueError:
+                continue
+        else:
+            raise forms.ValidationError(
+                _("%(value)s is not a date. Write dates like 24.11.2026, one per line."),
+                params={"value": token},
+                code="invalid_date",
+            )
+    return sorted(set(found))
+
+
+class WorkingBlockForm(forms.Form):
+    """One weekly working block of a fixed-term engagement."""
+
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"),
+        choices=[("", "–"), *AvailabilitySlot.Weekday.choices],
+        coerce=int,
+        required=False,
+    )
+    start = forms.TimeField(
+        label=pgettext_lazy("time of day", "from"), widget=TIME_WIDGET, required=False
+    )
+    end = forms.TimeField(
+        label=pgettext_lazy("time of day", "until"), widget=TIME_WIDGET, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        weekday, start, end = data.get("weekday"), data.get("start"), data.get("end")
+        if weekday in (None, "") and not start and not end:
+            return data  # an empty row
+        if weekday in (None, "") or not start or not end:
+            raise forms.ValidationError(_("Give the weekday and both times of the working block."))
+        if end <= start:
+            raise forms.ValidationError(_("A working block must end after it starts."))
+        return data
+
+
+WorkingBlockFormSet = forms.formset_factory(WorkingBlockForm, extra=3, max_num=7, absolute_max=7)
+
+
+class BookingRequestForm(forms.Form):
+    """A unit's request for experts; the times follow from the kind of booking."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        help_text=_("For example: Talk at the staff day on substance use services."),
+    )
+    work_kind = forms.ModelChoiceField(
+        label=_("Kind of work"), queryset=WorkKind.objects.filter(active=True)
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Experience areas wanted"),
+        queryset=ExperienceArea.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Leave empty if any experience will do."),
+    )
+    language = forms.ModelChoiceField(
+        label=_("Language"), queryset=Language.objects.filter(active=True)
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of booking"),
+        choices=Booking.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Booking.Kind.ONE_OFF,
+    )
+    day = forms.DateField(
+        label=_("Date"),
+        widget=DATE_WIDGET,
+        required=False,
+        help_text=_("One-off: the date. Series: the first date."),
+    )
+    start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET, required=False)
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET, required=False)
+    weeks = forms.IntegerField(
+        label=_("Every week, how many times"),
+        min_value=1,
+        max_value=52,
+        required=False,
+        help_text=_("Series: the same weekday and time every week from the first date."),
+    )
+    dates = forms.CharField(
+        label=_("Or list the dates"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Series: dates one per line, e.g. 24.11.2026. Used instead of the weeks."),
+    )
+    period_start = forms.DateField(label=_("Engagement starts"), widget=DATE_WIDGET, required=False)
+    period_end = forms.DateField(label=_("Engagement ends"), widget=DATE_WIDGET, required=False)
+    place = forms.CharField(
+        label=_("Place"),
+        max_length=300,
+        required=False,
+        help_text=_("Street address and room. Leave empty for a remote meeting."),
+    )
+    remote_link = forms.URLField(
+        label=_("Remote meeting link"), max_length=500, required=False, assume_scheme="https"
+    )
+    audience = forms.ChoiceField(
+        label=_("Audience"),
+        choices=Booking.Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Booking.Audience.ADULTS,
+    )
+    audience_size = forms.IntegerField(
+        label=_("Audience size (about)"), min_value=1, max_value=5000, required=False
+    )
+    experts_wanted = forms.IntegerField(
+        label=_("Number of experts"), min_value=1, max_value=MAX_EXPERTS, initial=1
+    )
+    own_reference = forms.CharField(
+        label=_("Your reference"),
+        max_length=100,
+        required=False,
+        help_text=_("Printed on the invoice, e.g. an order number."),
+    )
+    cost_centre = forms.CharField(label=_("Cost centre"), max_length=40, required=False)
+    contact_name = forms.CharField(
+        label=_("Contact person on the day"), max_length=200, required=False
+    )
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    notes = forms.CharField(
+        label=_("Anything else the experts should know"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, blocks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.blocks = blocks
+        units = Unit.objects.filter(memberships__user=user).select_related("organisation")
+        self.fields["unit"].queryset = units.distinct()
+        units = list(self.fields["unit"].queryset)
+        if len(units) == 1:
+            self.fields["unit"].initial = units[0].pk
+            self.fields["unit"].widget = forms.HiddenInput()
+        if units and not self.is_bound:
+            self.fields["place"].initial = units[0].visiting_address
+            self.fields["cost_centre"].initial = units[0].cost_centre
+        self.fields["contact_name"].initial = user.full_name
+        self.fields["contact_phone"].initial = user.phone
+        self.fields["language"].initial = (
+            Language.objects.filter(code=settings.LANGUAGE_CODE)
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if not (data.get("place") or data.get("remote_link")):
+            raise forms.ValidationError(_("Give the place, or the link of a remote meeting."))
+        data["times"] = self._times(data)
+        if len(data["times"]) > MAX_OCCURRENCES:
+            raise forms.ValidationError(
+                _("A booking can have at most %(max)s times. Split it into several bookings."),
+                params={"max": MAX_OCCURRENCES},
+            )
+        now = timezone.now()
+        if any(start <= now for start, _end in data["times"]):
+            raise forms.ValidationError(_("Every time must be in the future."))
+        return data
+
+    def _need(self, data: dict, *names: str) -> None:
+        missing = [name for name in names if not data.get(name)]
+        for name in missing:
+            self.add_error(name, _("This is needed for this kind of booking."))
+        if missing:
+            raise forms.ValidationError(_("Fill in the times of the booking."))
+
+    def _day_times(self, data: dict) -> tuple[time, time]:
+        self._need(data, "start_time", "end_time")
+        if data["end_time"] <= data["start_time"]:
+            self.add_error("end_time", _("The end must be after the start."))
+            raise forms.ValidationError(_("Fill in the times of the booking."))
+        return data["start_time"], data["end_time"]
+
+    def _times(self, data: dict) -> list[tuple[datetime, datetime]]:
+        kind = data["kind"]
+        if kind == Booking.Kind.ONE_OFF:
+            self._need(data, "day")
+            start, end = self._day_times(data)
+            return [(aware(data["day"], start), aware(data["day"], end))]
+        if kind == Booking.Kind.SERIES:
+            start, end = self._day_times(data)
+            if data.get("dates"):
+                try:
+                    days = parse_dates(data["dates"])
+                except forms.ValidationError as exc:
+                    self.add_error("dates", exc)
+                    raise forms.ValidationError(_("Fill in the times of the booking.")) from exc
+            else:
+                self._need(data, "day", "weeks")
+                days = [data["day"] + timedelta(weeks=n) for n in range(data["weeks"])]
+            if len(days) < 2:
+                self.add_error("dates", _("A series has at least two dates."))
+                raise forms.ValidationError(_("Fill in the times of the booking."))
+            return [(aware(day, start), aware(day, end)) for day in days]
+        return self._fixed_term_times(data)
+
+    def _fixed_term_times(self, data: dict) -> list[tuple[datetime, datetime]]:
+        self._need(data, "period_start", "period_end")
+        first, last = data["period_start"], data["period_end"]
+        if last < first:
+            self.add_error("period_end", _("The end cannot be before the start."))
+            raise forms.ValidationError(_("Fill in the times of the booking."))
+        if self.blocks is None or not self.blocks.is_valid():
+            raise forms.ValidationError(_("Check the working blocks."))
+        blocks = [b for b in self.blocks.cleaned_data if b and b.get("weekday") not in (None, "")]
+        if not blocks:
+            raise forms.ValidationError(
+                _("Give at least one working block: a weekday with its times.")
+            )
+        times = []
+        day = first
+        while day <= last and len(times) <= MAX_OCCURRENCES:
+            for block in blocks:
+                if block["weekday"] == day.weekday():
+                    times.append((aware(day, block["start"]), aware(day, block["end"])))
+            day += timedelta(days=1)
+        if not times:
+            raise forms.ValidationError(
+                _("None of the working blocks falls between the start and the end.")
+            )
+        return sorted(times)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class CancelForm(OptionalReasonForm):
+    pass
+
+
+class CoordinatorCancelForm(ReasonForm):
+    charge_client = forms.BooleanField(
+        label=_("The unit asked to cancel: charge the late cancellation fee if it is late"),
+        required=False,
+        initial=True,
+    )
+
+
+class AnswerByMixin(forms.Form):
+    answer_by_date = forms.DateField(label=_("Answer by (date)"), widget=DATE_WIDGET)
+    answer_by_time = forms.TimeField(label=_("Answer by (time)"), widget=TIME_WIDGET)
+    note = forms.CharField(
+        label=_("Note to the experts (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def __init__(self, *args, booking: Booking, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = timezone.localtime(timezone.now() + timedelta(days=2))
+        if booking.first_start:
+            default = min(default, timezone.localtime(booking.first_start - timedelta(hours=2)))
+        self.fields["answer_by_date"].initial = default.date()
+        self.fields["answer_by_time"].initial = default.time().replace(
+            second=0, microsecond=0, minute=0
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer_by_date") and data.get("answer_by_time"):
+            data["answer_by"] = aware(data["answer_by_date"], data["answer_by_time"])
+        return data
+
+
+class OfferForm(AnswerByMixin):
+    experts = forms.ModelMultipleChoiceField(
+        label=_("Experts to offer the booking to"),
+        queryset=Expert.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one expert.")},
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["experts"].queryset = candidates
+        self.fields["experts"].label_from_instance = lambda expert: expert.name
+        self.order_fields(["experts"])
+
+
+class ReplaceForm(AnswerByMixin):
+    expert = forms.ModelChoiceField(
+        label=_("Replacement"),
+        queryset=Expert.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = candidates
+        self.fields["expert"].label_from_instance = lambda expert: expert.name
+        self.order_fields(["expert"])
+
+
+class RescheduleForm(forms.Form):
+    day = forms.DateField(label=_("New date"), widget=DATE_WIDGET)
+    start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET)
+    place = forms.CharField(label=_("Place, if not the booking's"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("Note (why it moves)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start_time") and data.get("end_time"):
+            if data["end_time"] <= data["start_time"]:
+                self.add_error("end_time", _("The end must be after the start."))
+            else:
+                data["start"] = aware(data["day"], data["start_time"])
+                data["end"] = aware(data["day"], data["end_time"])
+        return data
+
+
+class FundingForm(forms.Form):
+    funding_source = forms.ModelChoiceField(
+        label=_("Charged to"),
+        queryset=FundingSource.objects.filter(active=True),
+        required=False,
+        empty_label=_("Invoice the unit"),
+    )
+
+
+class MemberInviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Name"), max_length=200)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+    role = forms.ChoiceField(
+        label=_("Role in the unit"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.BOOKER,
+    )

@@ -1,0 +1,413 @@
+"""Bookings, their occurrences, assignments of experts, gigs and the rows of every status change.
+
+Statuses change only through ``bookings.services``; each change writes a ``StatusChange``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from bookings.models.organisations import Unit
+from bookings.models.terms import MONEY, FundingSource
+from experts.models import ExperienceArea, Expert, Language, WorkKind
+
+MAX_EXPERTS = 20
+
+
+class Booking(models.Model):
+    """One request from one unit for N experts: one-off, a series, or a fixed-term engagement."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("booking status", "requested")
+        STAFFING = "staffing", pgettext_lazy("booking status", "finding experts")
+        CONFIRMED = "confirmed", pgettext_lazy("booking status", "confirmed")
+        DELIVERED = "delivered", pgettext_lazy("booking status", "delivered")
+        CLOSED = "closed", pgettext_lazy("booking status", "closed")
+        REJECTED = "rejected", pgettext_lazy("booking status", "rejected")
+        CANCELLED = "cancelled", pgettext_lazy("booking status", "cancelled")
+
+    class Kind(models.TextChoices):
+        ONE_OFF = "one_off", _("one-off")
+        SERIES = "series", _("series")
+        FIXED_TERM = "fixed_term", _("fixed-term engagement")
+
+    class Audience(models.TextChoices):
+        ADULTS = "adults", _("adults")
+        MINORS = "minors", _("children or young people under 18")
+
+    OPEN = (Status.REQUESTED, Status.STAFFING, Status.CONFIRMED)  # before delivery
+
+    title = models.CharField(_("title"), max_length=200)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("unit")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    work_kind = models.ForeignKey(
+        WorkKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of work")
+    )
+    areas = models.ManyToManyField(
+        ExperienceArea, blank=True, related_name="+", verbose_name=_("experience areas wanted")
+    )
+    language = models.ForeignKey(
+        Language,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("language"),
+    )
+    kind = models.CharField(
+        _("kind of booking"), max_length=20, choices=Kind.choices, default=Kind.ONE_OFF
+    )
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    remote_link = models.URLField(_("remote meeting link"), max_length=500, blank=True)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.ADULTS
+    )
+    audience_size = models.PositiveSmallIntegerField(
+        _("audience size"), null=True, blank=True, validators=[MaxValueValidator(5000)]
+    )
+    experts_wanted = models.PositiveSmallIntegerField(
+        _("number of experts"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_EXPERTS)],
+    )
+    own_reference = models.CharField(_("your reference"), max_length=100, blank=True)
+    cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    contact_name = models.CharField(_("contact person on the day"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    funding_source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("funding source"),
+        help_text=_("Empty: the unit is invoiced."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    # Kept by the services from the occurrences: lists sort and filter on them.
+    first_start = models.DateTimeField(_("first time"), null=True, blank=True)
+    last_end = models.DateTimeField(_("last time ends"), null=True, blank=True)
+    cancelled_late = models.BooleanField(_("cancelled late"), default=False)
+    cancellation_fee = models.DecimalField(
+        _("cancellation fee to the client (€, VAT 0 %)"), null=True, blank=True, **MONEY
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-first_start", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "first_start"]),
+            models.Index(fields=["unit", "first_start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(experts_wanted__gte=1), name="booking_at_least_one_expert"
+            ),
+            models.CheckConstraint(
+                condition=~Q(place="") | ~Q(remote_link=""), name="booking_place_or_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def where(self) -> str:
+        return self.place or self.remote_link
+
+
+class Occurrence(models.Model):
+    """One time of a booking: the talk, one meeting of a series, one working block."""
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="occurrences", verbose_name=_("booking")
+    )
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    place = models.CharField(
+        _("place"), max_length=300, blank=True, help_text=_("Only if not the booking's place.")
+    )
+
+    class Meta:
+        verbose_name = _("time")
+        verbose_name_plural = _("times")
+        ordering = ["start", "pk"]
+        indexes = [models.Index(fields=["booking", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="occurrence_order")
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.start)
+        end = timezone.localtime(self.end)
+        return f"{start:%d.%m.%Y %H.%M}–{end:%H.%M}"
+
+    @property
+    def where(self) -> str:
+        return self.place or self.booking.where
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal((self.end - self.start).total_seconds()) / Decimal(3600)
+
+
+class Assignment(models.Model):
+    """One expert on a booking: offered, then accepted, declined or expired."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", pgettext_lazy("assignment status", "offered")
+        ACCEPTED = "accepted", pgettext_lazy("assignment status", "accepted")
+        DECLINED = "declined", pgettext_lazy("assignment status", "declined")
+        EXPIRED = "expired", pgettext_lazy("assignment status", "expired")
+        WITHDRAWN = "withdrawn", pgettext_lazy("assignment status", "withdrawn")
+
+    LIVE = (Status.OFFERED, Status.ACCEPTED)
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("booking")
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("expert")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OFFERED
+    )
+    answer_by = models.DateTimeField(_("answer by"))
+    offered_at = models.DateTimeField(_("offered"), default=timezone.now)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("offered by"),
+    )
+    offer_note = models.TextField(_("note to the expert"), blank=True, max_length=2000)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    replacement_for = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("replaces"),
+    )
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["offered_at", "pk"]
+        indexes = [models.Index(fields=["status", "answer_by"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "expert"],
+                condition=Q(status__in=["offered", "accepted"]),
+                name="assignment_one_live_per_expert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert} / {self.booking}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OFFERED and self.answer_by > timezone.now()
+
+
+class Gig(models.Model):
+    """One expert at one occurrence: the unit of overlap, reporting, approval, fees and billing.
+
+    ``start``/``end`` copy the occurrence's time because the database's exclusion constraint
+    (PostgreSQL) can only look at this table; ``busy_until`` is the end plus the travel buffer
+    in force when the gig was planned, so two live gigs of one expert never have overlapping
+    ``[start, busy_until)`` ranges.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("gig status", "planned")
+        REPORTED = "reported", pgettext_lazy("gig status", "reported")
+        APPROVED = "approved", pgettext_lazy("gig status", "approved")
+        PAID = "paid", pgettext_lazy("gig status", "paid")
+        CANCELLED = "cancelled", pgettext_lazy("gig status", "cancelled")
+        RESCHEDULED = "rescheduled", pgettext_lazy("gig status", "moved")
+
+    # Statuses that hold the expert's time; the exclusion constraint is partial on these.
+    LIVE = (Status.PLANNED, Status.REPORTED, Status.APPROVED, Status.PAID)
+    SETTLED = (Status.PAID, Status.CANCELLED, Status.RESCHEDULED)
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.PROTECT, related_name="gigs", verbose_name=_("booking")
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="gigs", verbose_name=_("assignment")
+    )
+    occurrence = models.ForeignKey(
+        Occurrence, on_delete=models.PROTECT, related_name="gigs", verbose_name=_("time")
+    )
+    expert = models.ForeignKey(
+        Expert, on_delete=models.PROTECT, related_name="gigs", verbose_name=_("expert")
+    )
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    busy_until = models.DateTimeField(_("busy until (with travel time)"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    time_confirmed = models.BooleanField(
+        _("time confirmed by the expert"),
+        default=True,
+        help_text=_("False after a reschedule until the expert confirms the new time."),
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moved from"),
+    )
+    fee_amount = models.DecimalField(_("fee (€)"), default=0, **MONEY)
+    billable_amount = models.DecimalField(
+        _("billable (€, VAT 0 %)"), null=True, blank=True, **MONEY
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    late_cancelled = models.BooleanField(_("cancelled late"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gig")
+        verbose_name_plural = _("gigs")
+        ordering = ["start", "pk"]
+        indexes = [
+            models.Index(fields=["expert", "start"]),
+            models.Index(fields=["status", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="gig_order"),
+            models.CheckConstraint(
+                condition=Q(busy_until__gte=models.F("end")), name="gig_busy_after_end"
+            ),
+            models.UniqueConstraint(
+                fields=["occurrence", "expert"],
+                condition=Q(status__in=["planned", "reported", "approved", "paid"]),
+                name="gig_one_live_per_occurrence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.start)
+        return f"{self.expert} {start:%d.%m.%Y %H.%M}"
+
+    @property
+    def where(self) -> str:
+        return self.occurrence.where
+
+
+class StatusChange(models.Model):
+    """Who changed the status of a booking, an assignment or a gig, when, from what, to what."""
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="changes", verbose_name=_("booking")
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("assignment"),
+    )
+    gig = models.ForeignKey(
+        Gig,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("gig"),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["booking", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.from_status or '–'} → {self.to_status}"
+
+    @property
+    def subject(self) -> str:
+        if self.gig_id:
+            return "gig"
+        if self.assignment_id:
+            return "assignment"
+        return "booking"
+
+    def _label(self, value: str) -> str:
+        choices = {"gig": Gig.Status, "assignment": Assignment.Status, "booking": Booking.Status}
+        status = choices[self.subject]
+        return str(status(value).label) if value in status.values else value
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
+
+
+class CalendarToken(models.Model):
+    """The secret in an expert's calendar feed address; resetting it ends the old address."""
+
+    expert = models.OneToOneField(
+        Expert, on_delete=models.CASCADE, related_name="calendar_token", verbose_name=_("expert")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
+
+    def __str__(self) -> str:
+        return str(self.expert)

@@ -1,0 +1,97 @@
+"""The coordinator's work-queue panels for bookings: a constant number of queries each."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bookings import selectors
+from bookings.models import Booking
+from expertbank.queue import QueuePanel, QueueRow
+
+ROWS = 5
+
+
+def _when(booking: Booking) -> str:
+    if booking.first_start is None:
+        return ""
+    return date_format(timezone.localtime(booking.first_start), "SHORT_DATETIME_FORMAT")
+
+
+def _detail(booking: Booking) -> str:
+    return reverse("bookings_coordinator:detail", args=[booking.pk])
+
+
+def _list(status: str = "", view: str = "") -> str:
+    url = reverse("bookings_coordinator:list")
+    if status:
+        return f"{url}?status={status}"
+    return f"{url}?view={view}" if view else url
+
+
+def booking_queue_panels(request) -> list[QueuePanel]:
+    new = (
+        Booking.objects.filter(status=Booking.Status.REQUESTED)
+        .select_related("unit__organisation")
+        .order_by("created_at", "pk")
+    )
+    short = selectors.short_of_experts()
+    ready = selectors.ready_to_confirm()
+    waiting = selectors.offers_waiting()
+    return [
+        QueuePanel(
+            title=gettext_lazy("New booking requests"),
+            count=new.count(),
+            rows=[
+                QueueRow(f"{b.title} · {b.unit.organisation}", _detail(b), _when(b))
+                for b in new[:ROWS]
+            ],
+            more_url=_list(status=Booking.Status.REQUESTED),
+        ),
+        QueuePanel(
+            title=gettext_lazy("Bookings short of experts"),
+            count=short.count(),
+            rows=[
+                QueueRow(
+                    b.title,
+                    _detail(b),
+                    _("%(found)s/%(wanted)s experts, %(offers)s offers open · %(when)s")
+                    % {
+                        "found": b.accepted_count,
+                        "wanted": b.experts_wanted,
+                        "offers": b.offered_count,
+                        "when": _when(b),
+                    },
+                )
+                for b in short[:ROWS]
+            ],
+            more_url=_list(view="short"),
+        ),
+        QueuePanel(
+            title=gettext_lazy("Ready to confirm"),
+            count=ready.count(),
+            rows=[QueueRow(b.title, _detail(b), _when(b)) for b in ready[:ROWS]],
+            more_url=_list(view="ready"),
+        ),
+        QueuePanel(
+            title=gettext_lazy("Offers waiting for an answer"),
+            count=waiting.count(),
+            rows=[
+                QueueRow(
+                    f"{a.booking.title} · {a.expert.name}",
+                    _detail(a.booking),
+                    _("answer by %(date)s")
+                    % {
+                        "date": date_format(
+                            timezone.localtime(a.answer_by), "SHORT_DATETIME_FORMAT"
+                        )
+                    },
+                )
+                for a in waiting[:ROWS]
+            ],
+            more_url=_list(status=Booking.Status.STAFFING),
+        ),
+    ]

@@ -1,0 +1,240 @@
+"""A unit's request, and its end before delivery: rejected by a coordinator or cancelled."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings.models import (
+    Assignment,
+    Booking,
+    FundingSource,
+    Gig,
+    Membership,
+    Occurrence,
+    Unit,
+    money,
+)
+from bookings.models.bookings import MAX_EXPERTS
+from bookings.selectors import cancellation_terms, times_clash
+from bookings.services import notify
+from bookings.services.common import (
+    BookingError,
+    buffer_minutes,
+    change_status,
+    lock_assignments,
+    lock_booking,
+    lock_gigs,
+    record,
+    require,
+)
+from expertbank.models import User
+from expertbank.roles import Role, has_role
+from expertbank.services.audit import audit_record
+from experts.models import ExperienceArea, Language, WorkKind
+
+MAX_OCCURRENCES = 200
+Status = Booking.Status
+
+
+def may_book_for(user: User, unit: Unit) -> bool:
+    return (
+        has_role(user, Role.COORDINATOR) or Membership.objects.filter(user=user, unit=unit).exists()
+    )
+
+
+def check_times(times: Sequence[tuple[datetime, datetime]], *, kind: str) -> None:
+    """The times of a request: in the future, each ending after it starts, none clashing."""
+    if not times:
+        raise BookingError(_("Give at least one date and time."))
+    if len(times) > MAX_OCCURRENCES:
+        raise BookingError(
+            _("A booking can have at most %(max)s times. Split it into several bookings.")
+            % {"max": MAX_OCCURRENCES}
+        )
+    if kind == Booking.Kind.ONE_OFF and len(times) != 1:
+        raise BookingError(_("A one-off booking has exactly one time."))
+    now = timezone.now()
+    for start, end in times:
+        if end <= start:
+            raise BookingError(_("Each time must end after it starts."))
+        if start <= now:
+            raise BookingError(_("Each time must be in the future."))
+    if times_clash(times):
+        raise BookingError(
+            _(
+                "Two of the times overlap or are closer than %(minutes)s minutes to each other. "
+                "Join them into one time or move one of them."
+            )
+            % {"minutes": buffer_minutes()}
+        )
+
+
+@transaction.atomic(durable=True)
+def booking_request(
+    *,
+    unit: Unit,
+    by: User,
+    title: str,
+    work_kind: WorkKind,
+    times: Sequence[tuple[datetime, datetime]],
+    kind: str = Booking.Kind.ONE_OFF,
+    areas: Iterable[ExperienceArea] = (),
+    language: Language | None = None,
+    place: str = "",
+    remote_link: str = "",
+    audience: str = Booking.Audience.ADULTS,
+    audience_size: int | None = None,
+    experts_wanted: int = 1,
+    own_reference: str = "",
+    cost_centre: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    notes: str = "",
+) -> Booking:
+    """A unit asks for experts: the booking starts as ``requested`` with its times."""
+    if not may_book_for(by, unit):
+        raise BookingError(_("You can request experts only for your own unit."))
+    if not title.strip():
+        raise BookingError(_("Give the booking a title."))
+    if not (place.strip() or remote_link.strip()):
+        raise BookingError(_("Give the place, or the link of a remote meeting."))
+    if not 1 <= experts_wanted <= MAX_EXPERTS:
+        raise BookingError(_("Ask for 1 to %(max)s experts in one booking.") % {"max": MAX_EXPERTS})
+    times = sorted(times)
+    check_times(times, kind=kind)
+    booking = Booking.objects.create(
+        title=title.strip(),
+        unit=unit,
+        requested_by=by,
+        work_kind=work_kind,
+        language=language,
+        kind=kind,
+        place=place.strip(),
+        remote_link=remote_link.strip(),
+        audience=audience,
+        audience_size=audience_size,
+        experts_wanted=experts_wanted,
+        own_reference=own_reference,
+        cost_centre=cost_centre or unit.cost_centre,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        notes=notes,
+        first_start=times[0][0],
+        last_end=max(end for _start, end in times),
+    )
+    booking.areas.set(list(areas))
+    occurrences = Occurrence.objects.bulk_create(
+        Occurrence(booking=booking, start=start, end=end) for start, end in times
+    )
+    record(booking, booking=booking, by=by, from_status="", to_status=Status.REQUESTED)
+    notify.received(booking, occurrences)
+    return booking
+
+
+@transaction.atomic(durable=True)
+def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
+    """A coordinator turns a new request down, saying why; the unit is told."""
+    booking = lock_booking(booking.pk)
+    require(
+        booking,
+        {Status.REQUESTED},
+        _("Only a new request can be rejected; this booking is %(status)s. Cancel it instead."),
+    )
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Tell the unit why the request is rejected."))
+    change_status(booking, Status.REJECTED, booking=booking, by=by, note=reason)
+    notify.rejected(booking, reason)
+    return booking
+
+
+@transaction.atomic(durable=True)
+def booking_cancel(
+    *, booking: Booking, by: User, reason: str = "", charge_client: bool = True
+) -> Booking:
+    """Cancel a booking at any stage before delivery (by its unit or a coordinator).
+
+    Planned gigs that have not begun are cancelled and open offers closed. Cancelling later than
+    the notice period before the next time is late: each expert with a planned gig gets the
+    expert cancellation fee (on their first cancelled gig) and, with ``charge_client``, the unit
+    is charged the client fee. Gigs that have already begun stay to be reported.
+    """
+    booking = lock_booking(booking.pk)
+    if booking.status == Status.CANCELLED:
+        raise BookingError(_("This booking is already cancelled."))
+    require(
+        booking,
+        Booking.OPEN,
+        _("A booking can be cancelled only before it is delivered; this one is %(status)s."),
+    )
+    now = timezone.now()
+    assignments = lock_assignments(booking)
+    gigs = lock_gigs(Gig.objects.filter(booking=booking, status=Gig.Status.PLANNED, start__gt=now))
+    terms = cancellation_terms(booking, now=now)
+    reason = reason.strip()
+    by_expert: dict[int, list[Gig]] = defaultdict(list)
+    for gig in sorted(gigs, key=lambda g: (g.start, g.pk)):
+        first_of_expert = gig.expert_id not in by_expert
+        gig.late_cancelled = terms.late
+        gig.fee_amount = terms.expert_fee if terms.late and first_of_expert else money(0)
+        change_status(
+            gig,
+            Gig.Status.CANCELLED,
+            booking=booking,
+            by=by,
+            note=reason,
+            fields=["late_cancelled", "fee_amount"],
+        )
+        by_expert[gig.expert_id].append(gig)
+    closed = _("The booking was cancelled.")
+    for assignment in assignments:
+        if assignment.status == Assignment.Status.OFFERED:
+            change_status(
+                assignment, Assignment.Status.EXPIRED, booking=booking, by=by, note=closed
+            )
+            notify.offer_closed(assignment, closed)
+    booking.cancelled_late = terms.late
+    booking.cancellation_fee = terms.client_fee if terms.late and charge_client else None
+    change_status(
+        booking,
+        Status.CANCELLED,
+        booking=booking,
+        by=by,
+        note=reason,
+        fields=["cancelled_late", "cancellation_fee"],
+    )
+    for expert_gigs in by_expert.values():
+        notify.cancelled_expert(booking, expert_gigs, reason)
+    notify.cancelled_unit(booking, reason)
+    if not has_role(by, Role.COORDINATOR) and assignments:
+        notify.cancelled_by_unit(booking, assignments, reason)
+    return booking
+
+
+@transaction.atomic(durable=True)
+def booking_fund(*, booking: Booking, funding_source: FundingSource | None, by: User) -> Booking:
+    """Charge the booking to a funded project, or back to its unit (empty)."""
+    booking = lock_booking(booking.pk)
+    require(
+        booking,
+        {*Booking.OPEN, Status.DELIVERED},
+        _("The billing of a %(status)s booking can no longer be changed."),
+    )
+    if funding_source is not None and not funding_source.active:
+        raise BookingError(_("This funding source is no longer in use."))
+    before = str(booking.funding_source or "")
+    booking.funding_source = funding_source
+    booking.save(update_fields=["funding_source", "updated_at"])
+    audit_record(
+        obj=booking,
+        actor=by,
+        action="funding changed",
+        changes={"funding_source": [before, str(funding_source or "")]},
+    )
+    return booking

@@ -1,0 +1,343 @@
+"""Finding the experts: offers, answers, expiry, confirmation, withdrawal and replacement."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from bookings.models import Assignment, Booking, Gig
+from bookings.selectors import booking_terms, candidates_for, next_start, shown_names
+from bookings.services import notify
+from bookings.services.common import (
+    BookingError,
+    change_status,
+    ensure_free,
+    is_overlap_violation,
+    lock_assignment,
+    lock_assignments,
+    lock_booking,
+    lock_gigs,
+    overlap_error,
+    plan_gig,
+    record,
+    require,
+)
+from expertbank.models import User
+from experts.models import Expert
+
+Status = Booking.Status
+Offer = Assignment.Status
+
+
+def _check_deadline(booking: Booking, answer_by: datetime) -> None:
+    now = timezone.now()
+    first = next_start(booking, now=now)
+    if first is None:
+        raise BookingError(
+            _("The booking has no times in the future. Reschedule it before sending offers.")
+        )
+    if answer_by <= now:
+        raise BookingError(_("The answer deadline must be in the future."))
+    if answer_by > first:
+        raise BookingError(
+            _("The answer deadline must be before the first time, %(start)s.")
+            % {"start": date_format(timezone.localtime(first), "DATETIME_FORMAT")}
+        )
+
+
+def _check_candidates(booking: Booking, experts: list[Expert]) -> None:
+    allowed = set(
+        candidates_for(booking).filter(pk__in=[e.pk for e in experts]).values_list("pk", flat=True)
+    )
+    refused = [expert.name for expert in experts if expert.pk not in allowed]
+    if refused:
+        raise BookingError(
+            _(
+                "%(names)s cannot be offered this booking: not bookable, already on it, or not "
+                "free at every time. Reload the list of candidates."
+            )
+            % {"names": ", ".join(refused)}
+        )
+
+
+def _offer(
+    booking: Booking,
+    expert: Expert,
+    *,
+    answer_by: datetime,
+    by: User,
+    note: str,
+    replacement_for: Assignment | None = None,
+) -> Assignment:
+    assignment = Assignment.objects.create(
+        booking=booking,
+        expert=expert,
+        answer_by=answer_by,
+        offered_by=by,
+        offer_note=note.strip(),
+        replacement_for=replacement_for,
+    )
+    record(assignment, booking=booking, by=by, from_status="", to_status=Offer.OFFERED)
+    notify.offer(assignment)
+    return assignment
+
+
+@transaction.atomic(durable=True)
+def booking_offer(
+    *,
+    booking: Booking,
+    experts: Iterable[Expert],
+    answer_by: datetime,
+    by: User,
+    note: str = "",
+) -> list[Assignment]:
+    """Offer the booking to one or more candidates, each to answer by ``answer_by``.
+
+    Only candidates (``selectors.candidates_for``) can be offered; a new request moves to
+    ``staffing``. More experts than seats may be offered: the first to accept get the seats.
+    """
+    booking = lock_booking(booking.pk)
+    require(
+        booking,
+        {Status.REQUESTED, Status.STAFFING},
+        _(
+            "Offers can be sent for a new request or a booking that is looking for experts; "
+            "this booking is %(status)s."
+        ),
+    )
+    experts = sorted({expert.pk: expert for expert in experts}.values(), key=lambda e: e.pk)
+    if not experts:
+        raise BookingError(_("Choose at least one expert."))
+    _check_deadline(booking, answer_by)
+    _check_candidates(booking, experts)
+    if booking.status == Status.REQUESTED:
+        change_status(booking, Status.STAFFING, booking=booking, by=by)
+    return [_offer(booking, expert, answer_by=answer_by, by=by, note=note) for expert in experts]
+
+
+def _require_open_offer(assignment: Assignment, booking: Booking) -> None:
+    refusals = {
+        Offer.ACCEPTED: _("You have already accepted this offer."),
+        Offer.DECLINED: _(
+            "You have declined this offer. If you changed your mind, contact the coordinator."
+        ),
+        Offer.EXPIRED: _(
+            "This offer is no longer open. If you still want the gig, contact the coordinator."
+        ),
+        Offer.WITHDRAWN: _("You are no longer on this booking."),
+    }
+    if assignment.status in refusals:
+        raise BookingError(refusals[assignment.status])
+    if booking.status not in (Status.STAFFING, Status.CONFIRMED):
+        raise BookingError(
+            _("This booking is no longer looking for experts (it is %(status)s).")
+            % {"status": booking.get_status_display()}
+        )
+    if assignment.answer_by <= timezone.now():
+        raise BookingError(
+            _(
+                "The time to answer this offer ended on %(date)s. If you still want the gig, "
+                "contact the coordinator."
+            )
+            % {"date": date_format(timezone.localtime(assignment.answer_by), "DATETIME_FORMAT")}
+        )
+
+
+def assignment_accept(*, assignment: Assignment, by: User | None) -> Assignment:
+    """The expert takes an open offer: planned gigs at every time that has not begun.
+
+    Refused when the offer is not open, the seats are already filled, or a gig would clash with
+    one the expert already holds (with the travel buffer). The database's exclusion constraint
+    decides between answers that arrive at the same moment; the loser gets the same clear
+    message.
+    """
+    try:
+        return _assignment_accept(assignment_id=assignment.pk, by=by)
+    except IntegrityError as exc:
+        if is_overlap_violation(exc):
+            raise overlap_error(own=True) from exc
+        raise
+
+
+@transaction.atomic(durable=True)
+def _assignment_accept(*, assignment_id: int, by: User | None) -> Assignment:
+    booking_id = Assignment.objects.values_list("booking_id", flat=True).get(pk=assignment_id)
+    booking = lock_booking(booking_id)
+    assignment = lock_assignment(assignment_id)
+    _require_open_offer(assignment, booking)
+    accepted = booking.assignments.filter(status=Offer.ACCEPTED).count()
+    if accepted >= booking.experts_wanted:
+        raise BookingError(
+            _("All the experts this booking needs have already been found. Thank you!")
+        )
+    now = timezone.now()
+    occurrences = list(booking.occurrences.filter(start__gt=now).order_by("start"))
+    if not occurrences:
+        raise BookingError(_("This booking has no times left, so the offer cannot be accepted."))
+    ensure_free(expert=assignment.expert, times=[(o.start, o.end) for o in occurrences], own=True)
+    assignment.answered_at = now
+    assignment.booking = booking
+    change_status(assignment, Offer.ACCEPTED, booking=booking, by=by, fields=["answered_at"])
+    row = booking_terms(booking)
+    for occurrence in occurrences:
+        plan_gig(assignment=assignment, occurrence=occurrence, row=row, by=by)
+    if booking.status == Status.CONFIRMED:  # a replacement joins a confirmed booking
+        notify.confirmed_expert(booking, assignment)
+        notify.experts_changed(booking, shown_names(booking), assignment)
+    return assignment
+
+
+@transaction.atomic(durable=True)
+def assignment_decline(*, assignment: Assignment, by: User | None, reason: str = "") -> Assignment:
+    """The expert says no to an offer; the coordinator sees the answer."""
+    booking = lock_booking(assignment.booking_id)
+    assignment = lock_assignment(assignment.pk)
+    if assignment.status == Offer.DECLINED:
+        raise BookingError(_("You have already declined this offer."))
+    require(
+        assignment,
+        {Offer.OFFERED},
+        _("This offer can no longer be answered; it is %(status)s."),
+    )
+    assignment.answered_at = timezone.now()
+    change_status(
+        assignment,
+        Offer.DECLINED,
+        booking=booking,
+        by=by,
+        note=reason.strip(),
+        fields=["answered_at"],
+    )
+    return assignment
+
+
+@transaction.atomic(durable=True)
+def offers_expire(*, now: datetime | None = None) -> int:
+    """Offers not answered by their deadline expire; the coordinators who sent them are told."""
+    now = now or timezone.now()
+    expired = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(status=Offer.OFFERED, answer_by__lte=now)
+        .select_related("booking", "expert__user", "offered_by")
+        .order_by("pk")[:1000]
+    )
+    note = _("No answer by the deadline.")
+    per_booking: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in expired:
+        change_status(assignment, Offer.EXPIRED, booking=assignment.booking, by=None, note=note)
+        per_booking[assignment.booking_id].append(assignment)
+    for assignments in per_booking.values():
+        notify.offers_expired(assignments[0].booking, assignments)
+    return len(expired)
+
+
+@transaction.atomic(durable=True)
+def booking_confirm(*, booking: Booking, by: User) -> Booking:
+    """Confirm a booking whose every seat is filled: never with fewer experts, never twice.
+
+    Offers still open are closed, and the experts and the unit get their confirmations.
+    """
+    booking = lock_booking(booking.pk)
+    if booking.status == Status.CONFIRMED:
+        raise BookingError(_("This booking is already confirmed."))
+    require(
+        booking,
+        {Status.STAFFING},
+        _("Only a booking that is looking for experts can be confirmed; this one is %(status)s."),
+    )
+    assignments = lock_assignments(booking)
+    accepted = [a for a in assignments if a.status == Offer.ACCEPTED]
+    if len(accepted) < booking.experts_wanted:
+        raise BookingError(
+            _(
+                "Only %(found)s of the %(wanted)s experts have accepted. A booking is confirmed "
+                "when every seat is filled: send more offers or wait for answers."
+            )
+            % {"found": len(accepted), "wanted": booking.experts_wanted}
+        )
+    change_status(booking, Status.CONFIRMED, booking=booking, by=by)
+    filled = _("All the experts were found.")
+    for assignment in assignments:
+        if assignment.status == Offer.OFFERED:
+            change_status(assignment, Offer.EXPIRED, booking=booking, by=by, note=filled)
+            notify.offer_closed(assignment, filled)
+    for assignment in accepted:
+        notify.confirmed_expert(booking, assignment)
+    notify.confirmed_unit(booking, [a.expert.shown_name for a in accepted])
+    return booking
+
+
+@transaction.atomic(durable=True)
+def assignment_withdraw(*, assignment: Assignment, by: User, reason: str = "") -> Assignment:
+    """An expert who accepted leaves the booking (their own choice or the coordinator's).
+
+    Their planned gigs that have not begun are cancelled without a fee. If the booking was
+    confirmed it stays confirmed but short of an expert until a replacement accepts.
+    """
+    booking = lock_booking(assignment.booking_id)
+    assignment = lock_assignment(assignment.pk)
+    if assignment.status == Offer.WITHDRAWN:
+        raise BookingError(_("This expert has already withdrawn."))
+    require(
+        assignment,
+        {Offer.ACCEPTED},
+        _("Only an expert who has accepted can withdraw; this offer is %(status)s."),
+    )
+    require(
+        booking,
+        {Status.STAFFING, Status.CONFIRMED},
+        _("Nobody can withdraw from a %(status)s booking."),
+    )
+    reason = reason.strip()
+    gigs = lock_gigs(assignment.gigs.filter(status=Gig.Status.PLANNED, start__gt=timezone.now()))
+    for gig in gigs:
+        gig.fee_amount = 0
+        change_status(
+            gig, Gig.Status.CANCELLED, booking=booking, by=by, note=reason, fields=["fee_amount"]
+        )
+    change_status(assignment, Offer.WITHDRAWN, booking=booking, by=by, note=reason)
+    if by == assignment.expert.user:
+        notify.withdrawn(assignment, reason)
+    else:
+        notify.released(assignment, reason)
+    return assignment
+
+
+@transaction.atomic(durable=True)
+def assignment_replace(
+    *,
+    assignment: Assignment,
+    expert: Expert,
+    answer_by: datetime,
+    by: User,
+    note: str = "",
+) -> Assignment:
+    """Offer the seat of an expert who withdrew to another candidate."""
+    booking = lock_booking(assignment.booking_id)
+    require(
+        booking,
+        {Status.STAFFING, Status.CONFIRMED},
+        _("A replacement can be found only for a booking before delivery; this one is %(status)s."),
+    )
+    assignment = lock_assignment(assignment.pk)
+    require(
+        assignment,
+        {Offer.WITHDRAWN},
+        _("Only an expert who has withdrawn can be replaced; this offer is %(status)s."),
+    )
+    if assignment.replacements.filter(status__in=Assignment.LIVE).exists():
+        raise BookingError(_("A replacement has already been offered for this expert."))
+    accepted = booking.assignments.filter(status=Offer.ACCEPTED).count()
+    if accepted >= booking.experts_wanted:
+        raise BookingError(_("The booking already has all its experts."))
+    _check_deadline(booking, answer_by)
+    _check_candidates(booking, [expert])
+    return _offer(
+        booking, expert, answer_by=answer_by, by=by, note=note, replacement_for=assignment
+    )

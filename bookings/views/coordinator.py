@@ -1,0 +1,402 @@
+"""The coordinator's booking pages: the queue, a booking's detail, candidates and every action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bookings import selectors, services
+from bookings.filters import BookingFilter
+from bookings.forms import (
+    CoordinatorCancelForm,
+    FundingForm,
+    MemberInviteForm,
+    OfferForm,
+    ReasonForm,
+    ReplaceForm,
+    RescheduleForm,
+)
+from bookings.models import Assignment, Booking, Gig, Occurrence, Unit
+from expertbank.roles import Role, role_required
+
+PAGE_SIZE = 50
+
+
+@role_required(Role.COORDINATOR)
+def booking_list(request: HttpRequest) -> HttpResponse:
+    """Every booking, filtered; new requests first by default."""
+    queryset = selectors.coordinator_booking_list().order_by("-created_at", "-pk")
+    filters = BookingFilter(request.GET or None, queryset=queryset)
+    bookings = filters.qs if filters.is_bound else queryset
+    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = dict(Booking.objects.values_list("status").annotate(n=Count("pk")).order_by("status"))
+    tabs = [(status, label, counts.get(status, 0)) for status, label in Booking.Status.choices]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "bookings/coordinator_list.html",
+        {"filters": filters, "page": page, "tabs": tabs, "query": query.urlencode()},
+    )
+
+
+def _booking(pk: int) -> Booking:
+    return get_object_or_404(
+        Booking.objects.select_related(
+            "unit__organisation", "work_kind", "language", "requested_by", "funding_source"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(Role.COORDINATOR)
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(pk)
+    gigs = Gig.objects.select_related("expert__user").order_by("expert__user__full_name")
+    occurrences = booking.occurrences.prefetch_related(Prefetch("gigs", queryset=gigs))
+    assignments = booking.assignments.select_related(
+        "expert__user", "offered_by", "replacement_for__expert__user"
+    ).prefetch_related("replacements")
+    history = booking.changes.select_related(
+        "by", "assignment__expert__user", "gig__expert__user", "gig__occurrence"
+    )
+    accepted = [a for a in assignments if a.status == Assignment.Status.ACCEPTED]
+    short = (
+        booking.status in (Booking.Status.STAFFING, Booking.Status.CONFIRMED)
+        and len(accepted) < booking.experts_wanted
+    )
+    for assignment in assignments:
+        assignment.can_replace = (
+            short
+            and assignment.status == Assignment.Status.WITHDRAWN
+            and not any(r.status in Assignment.LIVE for r in assignment.replacements.all())
+        )
+    row = selectors.booking_terms(booking)
+    times = [(o.start, o.end) for o in occurrences]
+    return render(
+        request,
+        "bookings/coordinator_detail.html",
+        {
+            "booking": booking,
+            "occurrences": occurrences,
+            "assignments": assignments,
+            "accepted_count": len(accepted),
+            "can_confirm": booking.status == Booking.Status.STAFFING
+            and len(accepted) >= booking.experts_wanted,
+            "can_deliver": booking.status == Booking.Status.CONFIRMED
+            and booking.last_end is not None
+            and booking.last_end <= timezone.now(),
+            "history": history,
+            "row": row,
+            "estimate": selectors.price_estimate(row, times=times, experts=booking.experts_wanted),
+            "cancellation": selectors.cancellation_terms(booking) if booking.is_open else None,
+            "funding_form": FundingForm(initial={"funding_source": booking.funding_source_id}),
+            "areas": booking.areas.all(),
+            "Status": Booking.Status,
+            "OfferStatus": Assignment.Status,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def booking_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(pk)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_reject(
+                booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The request is rejected and the unit was told why."))
+            return redirect("bookings_coordinator:detail", booking.pk)
+    return render(
+        request,
+        "bookings/coordinator_action.html",
+        {
+            "booking": booking,
+            "form": form,
+            "title": _("Reject the request"),
+            "button": _("Reject and tell the unit"),
+            "danger": True,
+        },
+    )
+
+
+def _candidates_page(request: HttpRequest, booking: Booking, form, replacing) -> HttpResponse:
+    name = "experts" if replacing is None else "expert"
+    candidates = form.fields[name].queryset.prefetch_related("areas", "languages")
+    return render(
+        request,
+        "bookings/coordinator_candidates.html",
+        {
+            "booking": booking,
+            "form": form,
+            "candidates": candidates,
+            "replacing": replacing,
+            "choice_errors": form.errors.get(name, []),
+            "occurrences": booking.occurrences.all(),
+            "areas": booking.areas.all(),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def booking_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The experts who pass the hard filters, and the form that sends them offers.
+
+    With ``?replace=<assignment>`` it offers the seat of an expert who withdrew.
+    """
+    booking = _booking(pk)
+    replace_id = request.GET.get("replace") or request.POST.get("replace")
+    replacing = None
+    if replace_id:
+        replacing = get_object_or_404(
+            Assignment.objects.select_related("expert__user"),
+            pk=replace_id if str(replace_id).isdigit() else 0,
+            booking=booking,
+            status=Assignment.Status.WITHDRAWN,
+        )
+    candidates = selectors.candidates_for(booking)
+    form_class = OfferForm if replacing is None else ReplaceForm
+    form = form_class(request.POST or None, booking=booking, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if replacing is None:
+                offers = services.booking_offer(
+                    booking=booking,
+                    experts=list(data["experts"]),
+                    answer_by=data["answer_by"],
+                    by=request.user,
+                    note=data["note"],
+                )
+            else:
+                offers = [
+                    services.assignment_replace(
+                        assignment=replacing,
+                        expert=data["expert"],
+                        answer_by=data["answer_by"],
+                        by=request.user,
+                        note=data["note"],
+                    )
+                ]
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(count)s offers sent.") % {"count": len(offers)})
+            return redirect("bookings_coordinator:detail", booking.pk)
+    return _candidates_page(request, booking, form, replacing)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def booking_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(pk)
+    try:
+        services.booking_confirm(booking=booking, by=request.user)
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The booking is confirmed; the experts and the unit were told.")
+        )
+    return redirect("bookings_coordinator:detail", booking.pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def booking_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(pk)
+    try:
+        services.booking_deliver(booking=booking, by=request.user)
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The booking is marked delivered."))
+    return redirect("bookings_coordinator:detail", booking.pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def booking_funding(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(pk)
+    form = FundingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a funding source from the list."))
+        return redirect("bookings_coordinator:detail", booking.pk)
+    try:
+        services.booking_fund(
+            booking=booking, funding_source=form.cleaned_data["funding_source"], by=request.user
+        )
+    except services.BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Billing changed."))
+    return redirect("bookings_coordinator:detail", booking.pk)
+
+
+@role_required(Role.COORDINATOR)
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(pk)
+    form = CoordinatorCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_cancel(
+                booking=booking,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                charge_client=form.cleaned_data["charge_client"],
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The booking is cancelled; everyone on it was told."))
+            return redirect("bookings_coordinator:detail", booking.pk)
+    return render(
+        request,
+        "bookings/coordinator_action.html",
+        {
+            "booking": booking,
+            "form": form,
+            "title": _("Cancel the booking"),
+            "button": _("Cancel the booking"),
+            "danger": True,
+            "cancellation": selectors.cancellation_terms(booking) if booking.is_open else None,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def occurrence_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    occurrence = get_object_or_404(Occurrence.objects.select_related("booking"), pk=pk)
+    booking = occurrence.booking
+    start = timezone.localtime(occurrence.start)
+    form = RescheduleForm(
+        request.POST or None,
+        initial={
+            "day": start.date(),
+            "start_time": start.time(),
+            "end_time": timezone.localtime(occurrence.end).time(),
+            "place": occurrence.place,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.occurrence_reschedule(
+                occurrence=occurrence,
+                start=data["start"],
+                end=data["end"],
+                place=data["place"],
+                note=data["note"],
+                by=request.user,
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The time is moved; the experts were asked to confirm the new time.")
+            )
+            return redirect("bookings_coordinator:detail", booking.pk)
+    return render(
+        request,
+        "bookings/coordinator_action.html",
+        {
+            "booking": booking,
+            "form": form,
+            "title": _("Move a time"),
+            "subtitle": services.format_time_range(occurrence.start, occurrence.end),
+            "button": _("Move the time"),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take an expert off a booking (they called in sick, say); a replacement is found next."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("booking", "expert__user"), pk=pk
+    )
+    booking = assignment.booking
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_withdraw(
+                assignment=assignment, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is off the booking. Offer the seat to a replacement.")
+                % {"name": assignment.expert.name},
+            )
+            return redirect("bookings_coordinator:detail", booking.pk)
+    return render(
+        request,
+        "bookings/coordinator_action.html",
+        {
+            "booking": booking,
+            "form": form,
+            "title": _("Take %(name)s off the booking") % {"name": assignment.expert.name},
+            "button": _("Take off the booking"),
+            "danger": True,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """Organisations and their units, each with its members and a link to invite one more."""
+    units = (
+        Unit.objects.select_related("organisation")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .annotate(
+            open_count=Count("bookings", filter=Q(bookings__status__in=Booking.OPEN), distinct=True)
+        )
+        .order_by("organisation__name", "name")
+    )
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "bookings/coordinator_units.html", {"page": page})
+
+
+@role_required(Role.COORDINATOR)
+def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(Unit.objects.select_related("organisation"), pk=pk)
+    form = MemberInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_invite(
+                unit=unit,
+                email=data["email"],
+                full_name=data["full_name"],
+                language=data["language"],
+                role=data["role"],
+                by=request.user,
+            )
+        except services.BookingError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(email)s is now a member of %(unit)s.")
+                % {"email": data["email"], "unit": unit.name},
+            )
+            return redirect("bookings_coordinator:units")
+    members = unit.memberships.select_related("user").order_by("user__full_name")
+    return render(
+        request,
+        "bookings/coordinator_invite.html",
+        {"unit": unit, "form": form, "members": members},
+    )

@@ -1,0 +1,177 @@
+"""The booking unit's portal: request an expert, follow the bookings, cancel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import selectors, services
+from bookings.forms import BookingRequestForm, CancelForm, WorkingBlockFormSet
+from bookings.models import Booking, Gig, Membership, Occurrence
+from expertbank.roles import Role, role_required, user_roles
+
+PAGE_SIZE = 50
+
+
+@role_required(Role.UNIT_MEMBER)
+def unit_home(request: HttpRequest) -> HttpResponse:
+    """The unit's start page: request an expert, and the organisation's bookings."""
+    bookings = selectors.unit_booking_list(request.user)
+    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(booking, selectors.booking_next_step(booking)) for booking in page]
+    memberships = Membership.objects.filter(user=request.user).select_related("unit__organisation")
+    return render(
+        request,
+        "bookings/unit_home.html",
+        {
+            "page": page,
+            "rows": rows,
+            "memberships": memberships,
+            "roles": user_roles(request.user),
+        },
+    )
+
+
+def _terms_day(form: BookingRequestForm):
+    if form.is_bound and form.is_valid():
+        return timezone.localdate(form.cleaned_data["times"][0][0])
+    return timezone.localdate()
+
+
+@role_required(Role.UNIT_MEMBER)
+def booking_request(request: HttpRequest) -> HttpResponse:
+    """The request form. Sending goes through a check page showing the price and terms."""
+    data = request.POST if request.method == "POST" else None
+    blocks = WorkingBlockFormSet(data, prefix="blocks")
+    form = BookingRequestForm(data, user=request.user, blocks=blocks)
+    if data is not None and "edit" not in data and form.is_valid():
+        cleaned = form.cleaned_data
+        unit = cleaned["unit"]
+        times = cleaned["times"]
+        row = selectors.price_row_for(
+            organisation_id=unit.organisation_id,
+            work_kind_id=cleaned["work_kind"].pk,
+            day=timezone.localdate(times[0][0]),
+        )
+        if "send" in data:
+            try:
+                booking = services.booking_request(
+                    unit=unit,
+                    by=request.user,
+                    title=cleaned["title"],
+                    work_kind=cleaned["work_kind"],
+                    times=times,
+                    kind=cleaned["kind"],
+                    areas=cleaned["areas"],
+                    language=cleaned["language"],
+                    place=cleaned["place"],
+                    remote_link=cleaned["remote_link"],
+                    audience=cleaned["audience"],
+                    audience_size=cleaned["audience_size"],
+                    experts_wanted=cleaned["experts_wanted"],
+                    own_reference=cleaned["own_reference"],
+                    cost_centre=cleaned["cost_centre"],
+                    contact_name=cleaned["contact_name"],
+                    contact_phone=cleaned["contact_phone"],
+                    notes=cleaned["notes"],
+                )
+            except services.BookingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Your request was sent. The coordinator will look for experts."),
+                )
+                return redirect("bookings:detail", booking.pk)
+        else:
+            return render(
+                request,
+                "bookings/unit_request_preview.html",
+                {
+                    "form": form,
+                    "blocks": blocks,
+                    "times": times,
+                    "row": row,
+                    "estimate": selectors.price_estimate(
+                        row, times=times, experts=cleaned["experts_wanted"]
+                    ),
+                },
+            )
+    unit = form.fields["unit"].queryset.first()
+    terms = (
+        selectors.terms_in_force(organisation_id=unit.organisation_id, day=_terms_day(form))
+        if unit
+        else []
+    )
+    return render(
+        request,
+        "bookings/unit_request.html",
+        {"form": form, "blocks": blocks, "terms": terms},
+    )
+
+
+def _member_booking(request: HttpRequest, pk: int) -> Booking:
+    return get_object_or_404(
+        selectors.bookings_for_member(request.user).select_related(
+            "unit__organisation", "work_kind", "language", "requested_by"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(Role.UNIT_MEMBER)
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _member_booking(request, pk)
+    planned = Gig.objects.filter(status=Gig.Status.PLANNED).select_related("expert__user")
+    occurrences = booking.occurrences.prefetch_related(
+        Prefetch("gigs", queryset=planned, to_attr="planned_gigs")
+    )
+    history = booking.changes.filter(assignment__isnull=True, gig__isnull=True).select_related("by")
+    return render(
+        request,
+        "bookings/unit_booking_detail.html",
+        {
+            "booking": booking,
+            "next_step": selectors.booking_next_step(booking),
+            "names": selectors.shown_names(booking),
+            "occurrences": occurrences,
+            "history": history,
+            "row": selectors.booking_terms(booking),
+            "areas": booking.areas.all(),
+        },
+    )
+
+
+@role_required(Role.UNIT_MEMBER)
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Shows the late rule and the fee before the unit confirms the cancellation."""
+    booking = _member_booking(request, pk)
+    if not booking.is_open:
+        messages.error(request, _("This booking can no longer be cancelled."))
+        return redirect("bookings:detail", booking.pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_cancel(
+                booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.BookingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The booking is cancelled."))
+        return redirect("bookings:detail", booking.pk)
+    return render(
+        request,
+        "bookings/unit_booking_cancel.html",
+        {
+            "booking": booking,
+            "form": form,
+            "terms": selectors.cancellation_terms(booking),
+            "occurrences": Occurrence.objects.filter(booking=booking),
+        },
+    )

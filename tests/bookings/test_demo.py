@@ -1,0 +1,34 @@
+"""The demo data of bookings: every kind in every status, offers for the demo expert, once."""
+
+import pytest
+from django.core.management import call_command
+
+from bookings.models import Assignment, Booking, Gig, Organisation, PriceRow, StatusChange
+from bookings.selectors import clashing_gigs
+from expertbank.demo import DEMO_DOMAIN
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return [
+        m.objects.count() for m in (Organisation, Booking, Assignment, Gig, StatusChange, PriceRow)
+    ]
+
+
+def test_the_demo_has_every_kind_in_every_status_and_runs_twice_without_change():
+    call_command("seed_demo", verbosity=0)
+    first = _counts()
+    pairs = set(Booking.objects.values_list("status", "kind"))
+    assert pairs == {(s, k) for s in Booking.Status.values for k in Booking.Kind.values}
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert {"city", "wellbeing_county", "school", "association"} <= kinds
+    anna = f"asiantuntija@{DEMO_DOMAIN}"
+    assert Assignment.objects.filter(expert__user__email=anna, status="offered").count() >= 2
+    assert Gig.objects.filter(expert__user__email=anna, status="planned").exists()
+    for gig in Gig.objects.filter(status__in=Gig.LIVE):
+        assert not clashing_gigs(
+            expert_id=gig.expert_id, times=[(gig.start, gig.end)], exclude_ids=[gig.pk]
+        ).exists()
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == first
