@@ -15,6 +15,7 @@ from bookings.models.bookings import (
     StatusChange,
 )
 from bookings.models.organisations import Membership, Organisation, Unit, validate_ovt
+from bookings.models.reports import CheckIn, Expense, Feedback, GigReport
 from bookings.models.terms import MONEY, FundingSource, PriceList, PriceRow, PriceUnit, money
 
 __all__ = [
@@ -22,8 +23,12 @@ __all__ = [
     "Assignment",
     "Booking",
     "CalendarToken",
+    "CheckIn",
+    "Expense",
+    "Feedback",
     "FundingSource",
     "Gig",
+    "GigReport",
     "Membership",
     "Occurrence",
     "Organisation",
