@@ -11,6 +11,7 @@ class BookingsConfig(AppConfig):
 
         return [
             NavItem(_("Bookings"), "bookings_coordinator:list", Role.COORDINATOR),
+            NavItem(_("Reports"), "bookings_coordinator:reports", Role.COORDINATOR),
             NavItem(_("Our bookings"), "bookings:unit_home", Role.UNIT_MEMBER),
             NavItem(_("My gigs"), "bookings_expert:home", Role.EXPERT),
         ]
@@ -19,3 +20,8 @@ class BookingsConfig(AppConfig):
         from bookings.queue import booking_queue_panels
 
         return booking_queue_panels(request)
+
+    def expert_portal_panels(self, request, expert):
+        from bookings.portal import expert_portal_panels
+
+        return expert_portal_panels(request, expert)

@@ -1,5 +1,6 @@
 """Demo organisations, units and members, a price list, a funding source, and bookings of every
-kind in every status over the past and coming months, with offers waiting for the demo expert.
+kind in every status over the past and coming months, with offers waiting for the demo expert;
+then the work after the gigs (``bookings.demo_reports``): reports, check-ins and feedback.
 
 The bookings are written straight to the tables (``seed_demo`` runs inside one transaction, so the
 durable services cannot be used) but follow the lifecycle: status-change rows, fees from the price
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from bookings import demo_reports
 from bookings.models import (
     Assignment,
     Booking,
@@ -35,7 +37,6 @@ from bookings.selectors import (
     booking_terms,
     candidates_for,
     clashing_gigs,
-    client_price_for,
     gig_fee,
     travel_buffer,
 )
@@ -152,7 +153,7 @@ class Spec:
     audience: str = Booking.Audience.ADULTS
     size: int | None = 20
     anna: str = ""  # "offer": an open offer to the demo expert; "gig": she is on it
-    extra: str = ""  # declined, expired, withdrawn, rescheduled, late, funded
+    extra: str = ""  # declined, expired, withdrawn, rescheduled, late, funded, exact (any weekday)
     reason: str = ""
     weekday: int | None = None  # the first date moves to this weekday (0 = Monday)
 
@@ -199,6 +200,10 @@ SPECS = [
          S.DELIVERED, -45, 12, 90, extra="funded"),
     Spec("Yhteisopettajuus: sosionomiopiskelijat", "Aikuissosiaalityö, Tikkurila",
          BK.FIXED_TERM, "co-teaching", S.DELIVERED, -50, 9, 120),
+    # yesterday: the demo expert's gig waits for her report (and tomorrow's reminder)
+    Spec("Kokemuspuheenvuoro: toipumisen polku", "Aikuissosiaalityö, Tikkurila", BK.ONE_OFF,
+         "talk", S.DELIVERED, -1, 13, 90, size=30, areas=["substance-use"], anna="gig",
+         extra="exact"),
     # closed
     Spec("Koulutus: päihteet ja perhe", "Lastensuojelu, Korso", BK.ONE_OFF, "training",
          S.CLOSED, -80, 9, 180, size=35, areas=["family"], anna="gig"),
@@ -236,7 +241,8 @@ def _times(spec: Spec, today: date) -> list[tuple[datetime, datetime]]:
     first = today + timedelta(days=spec.day)
     while spec.weekday is not None and first.weekday() != spec.weekday:
         first += timedelta(days=1)
-    first = _weekday(first)
+    if "exact" not in spec.extra:
+        first = _weekday(first)
     length = timedelta(minutes=spec.minutes)
 
     def at(day: date) -> tuple[datetime, datetime]:
@@ -557,10 +563,7 @@ class Builder:
             reported = gig.end + timedelta(days=1)
             if spec.status == S.DELIVERED and index % 3 == 0:
                 continue  # not reported yet
-            gig.billable_amount = (
-                client_price_for(row, start=gig.start, end=gig.end) if row else None
-            )
-            gig.save(update_fields=["billable_amount"])
+            # The report and, once approved, the amounts come in demo_reports.
             self.change(gig, booking, Gig.Status.REPORTED, reported, by=gig.expert.user)
             if spec.status == S.DELIVERED and index % 3 == 1:
                 continue
@@ -689,3 +692,4 @@ def seed(*, log: Callable[[str], None]) -> None:
             continue
         builder.build(spec, unit, funding)
         log(f"created booking {spec.title}")
+    demo_reports.seed(builder, log=log)

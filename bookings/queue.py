@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings import selectors
+from bookings import selectors, selectors_reports
 from bookings.models import Booking
 from expertbank.queue import QueuePanel, QueueRow
 
@@ -30,6 +30,58 @@ def _list(status: str = "", view: str = "") -> str:
     if status:
         return f"{url}?status={status}"
     return f"{url}?view={view}" if view else url
+
+
+def _short(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def after_gig_panels() -> list[QueuePanel]:
+    """Reports to approve, check-ins asking for a debrief, feedback to release: two queries each."""
+    reports = selectors_reports.reports_waiting()
+    debriefs = selectors_reports.debriefs_waiting()
+    feedback = selectors_reports.feedback_waiting()
+    return [
+        QueuePanel(
+            title=gettext_lazy("Reports to approve"),
+            count=reports.count(),
+            rows=[
+                QueueRow(
+                    f"{gig.expert.name} · {gig.booking.title}",
+                    reverse("bookings_coordinator:report", args=[gig.pk]),
+                    _("sent %(date)s") % {"date": _short(gig.report.submitted_at)},
+                )
+                for gig in reports[:ROWS]
+            ],
+            more_url=reverse("bookings_coordinator:reports"),
+        ),
+        QueuePanel(
+            title=gettext_lazy("Check-ins asking for a debrief"),
+            count=debriefs.count(),
+            rows=[
+                QueueRow(
+                    checkin.gig.expert.name,
+                    reverse("bookings_coordinator:report", args=[checkin.gig_id]),
+                    _("gig %(date)s") % {"date": _short(checkin.gig.start)},
+                )
+                for checkin in debriefs[:ROWS]
+            ],
+            more_url=reverse("bookings_coordinator:checkins"),
+        ),
+        QueuePanel(
+            title=gettext_lazy("Feedback to release"),
+            count=feedback.count(),
+            rows=[
+                QueueRow(
+                    f"{item.booking.title} · {item.rating}/5",
+                    reverse("bookings_coordinator:feedback") + "?state=waiting",
+                    item.booking.unit.organisation.name,
+                )
+                for item in feedback[:ROWS]
+            ],
+            more_url=reverse("bookings_coordinator:feedback") + "?state=waiting",
+        ),
+    ]
 
 
 def booking_queue_panels(request) -> list[QueuePanel]:
@@ -94,4 +146,5 @@ def booking_queue_panels(request) -> list[QueuePanel]:
             ],
             more_url=_list(status=Booking.Status.STAFFING),
         ),
+        *after_gig_panels(),
     ]

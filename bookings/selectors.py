@@ -146,17 +146,34 @@ def hours_between(start: datetime, end: datetime) -> Decimal:
     return Decimal((end - start).total_seconds()) / Decimal(3600)
 
 
-def gig_fee(row: PriceRow | None, *, start: datetime, end: datetime, expert: Expert) -> Decimal:
+def gig_fee(
+    row: PriceRow | None,
+    *,
+    start: datetime,
+    end: datetime,
+    expert: Expert,
+    hours: Decimal | None = None,
+    preparation_hours: Decimal | None = None,
+) -> Decimal:
     """The expert's fee for one gig under ``row``: per gig, or per hour with preparation hours.
 
-    An expert who takes expenses only has a zero fee. Without terms the fee is zero and the
-    coordinator sets it.
+    Per hour: rate × (max(hours, minimum hours) + paid preparation hours). When a gig is planned
+    the hours are its scheduled length and the row's preparation hours are counted in full; when
+    a report is approved ``hours`` are the reported hours and ``preparation_hours`` the reported
+    preparation, paid up to the row's preparation hours. An expert who takes expenses only has a
+    zero fee. Without terms the fee is zero and the coordinator sets it.
     """
     if row is None or expert.expenses_only:
         return money(0)
     if row.fee_unit == PriceUnit.PER_GIG:
         return money(row.expert_fee)
-    return money(row.expert_fee * (hours_between(start, end) + row.preparation_hours))
+    worked = hours_between(start, end) if hours is None else hours
+    paid_preparation = (
+        row.preparation_hours
+        if preparation_hours is None
+        else min(preparation_hours, row.preparation_hours)
+    )
+    return money(row.expert_fee * (max(worked, row.minimum_hours) + paid_preparation))
 
 
 def client_price_for(row: PriceRow, *, start: datetime, end: datetime) -> Decimal:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import unit
+from bookings.views import reports, unit
 
 app_name = "bookings"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("request/", unit.booking_request, name="request"),
     path("bookings/<int:pk>/", unit.booking_detail, name="detail"),
     path("bookings/<int:pk>/cancel/", unit.booking_cancel, name="cancel"),
+    path("bookings/<int:pk>/feedback/", reports.booking_feedback, name="feedback"),
 ]

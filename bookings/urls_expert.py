@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import expert
+from bookings.views import expert, reports
 
 app_name = "bookings_expert"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("answer/<str:token>/", expert.answer, name="answer"),
     path("<int:pk>/", expert.gig_detail, name="gig"),
     path("<int:pk>/confirm-time/", expert.gig_confirm_time, name="confirm_time"),
+    path("<int:pk>/report/", reports.gig_report, name="report"),
+    path("receipts/<int:pk>/", reports.receipt, name="receipt"),
+    path("feedback/", reports.my_feedback, name="feedback"),
     path("calendar/reset/", expert.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", expert.calendar_feed, name="calendar"),
 ]

@@ -288,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.bookings_deliver_due_task",
         "schedule": 15 * 60,
     },
+    "bookings-report-reminders": {
+        "task": "bookings.tasks.report_reminders_task",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Bookings --------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 unit's feedback on the booking.
 
 A report moves a gig from planned to reported; a coordinator approves it (the gig's fee and
-billable amounts are fixed then) or returns it with a note.
+billable amounts are fixed then) or returns it with a note (the gig goes back to planned until the
+expert sends the report again). Changes go through ``bookings.services.reports`` and
+``bookings.services.feedback``.
 """
 
 from __future__ import annotations
@@ -19,13 +21,27 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models.bookings import Booking, Gig
 from bookings.models.terms import MONEY
+from expertbank.crypto import EncryptedTextField
 
 HOURS = {"max_digits": 5, "decimal_places": 2}
+MAX_HOURS = Decimal("24")
+MAX_PREPARATION_HOURS = Decimal("40")
+MAX_KM = 2000
+MAX_EXPENSE = Decimal("5000")
+
+# The receipt types accepted (found from the file's content, not its name) and their suffixes.
+RECEIPT_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/heic": "heic",
+}
 
 
 def _receipt_path(instance: Expense, filename: str) -> str:
-    # Unguessable and free of the uploader's file name; served only through a checked view.
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    # Unguessable, free of the uploader's file name, with the suffix of the sniffed type; stored
+    # under MEDIA_ROOT and served only through a permission-checked view.
+    suffix = RECEIPT_TYPES.get(instance.receipt_type, "bin")
     return f"receipts/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix}"
 
 
@@ -42,17 +58,17 @@ class GigReport(models.Model):
     )
     hours = models.DecimalField(
         _("hours worked"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("24"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_HOURS)],
         **HOURS,
     )
     preparation_hours = models.DecimalField(
         _("preparation hours"),
         default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("40"))],
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_PREPARATION_HOURS)],
         **HOURS,
     )
     km = models.PositiveIntegerField(
-        _("kilometres driven"), default=0, validators=[MaxValueValidator(2000)]
+        _("kilometres driven"), default=0, validators=[MaxValueValidator(MAX_KM)]
     )
     km_from = models.CharField(_("driven from"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
@@ -76,9 +92,25 @@ class GigReport(models.Model):
         verbose_name_plural = _("work reports")
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["status", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0) & Q(hours__lte=MAX_HOURS), name="report_hours_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(preparation_hours__gte=0)
+                & Q(preparation_hours__lte=MAX_PREPARATION_HOURS),
+                name="report_preparation_range",
+            ),
+            models.CheckConstraint(condition=Q(km__lte=MAX_KM), name="report_km_range"),
+        ]
 
     def __str__(self) -> str:
         return str(self.gig)
+
+    @property
+    def editable(self) -> bool:
+        """The expert may change the report: it came back from the coordinator."""
+        return self.status == self.Status.RETURNED
 
 
 class Expense(models.Model):
@@ -90,7 +122,7 @@ class Expense(models.Model):
     description = models.CharField(_("what"), max_length=200)
     amount = models.DecimalField(
         _("amount (€)"),
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("5000"))],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_EXPENSE)],
         **MONEY,
     )
     receipt = models.FileField(_("receipt"), upload_to=_receipt_path, max_length=200, blank=True)
@@ -101,13 +133,21 @@ class Expense(models.Model):
         verbose_name = _("expense")
         verbose_name_plural = _("expenses")
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(amount__lte=MAX_EXPENSE), name="expense_amount_range"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.description} {self.amount} €"
 
 
 class CheckIn(models.Model):
-    """The expert's private word on how they are after a gig. Coordinators only."""
+    """The expert's private word on how they are after a gig. Coordinators only.
+
+    The free text and the coordinator's note are encrypted at rest: they may tell of health.
+    """
 
     class Feeling(models.IntegerChoices):
         BAD = 1, _("bad")
@@ -119,9 +159,11 @@ class CheckIn(models.Model):
     gig = models.OneToOneField(
         Gig, on_delete=models.CASCADE, related_name="checkin", verbose_name=_("gig")
     )
-    feeling = models.PositiveSmallIntegerField(_("how are you"), choices=Feeling.choices)
+    feeling = models.PositiveSmallIntegerField(
+        _("how are you"), choices=Feeling.choices, null=True, blank=True
+    )
     wants_debrief = models.BooleanField(_("would like a debrief"), default=False)
-    message = models.TextField(_("anything else"), blank=True, max_length=2000)
+    message = EncryptedTextField(_("anything else"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("given"), default=timezone.now)
     handled_at = models.DateTimeField(_("debrief arranged"), null=True, blank=True)
     handled_by = models.ForeignKey(
@@ -132,16 +174,26 @@ class CheckIn(models.Model):
         related_name="+",
         verbose_name=_("arranged by"),
     )
-    handled_note = models.TextField(_("coordinator's note"), blank=True, max_length=2000)
+    handled_note = EncryptedTextField(_("coordinator's note"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("check-in")
         verbose_name_plural = _("check-ins")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["wants_debrief", "handled_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(feeling__isnull=True) | (Q(feeling__gte=1) & Q(feeling__lte=5)),
+                name="checkin_feeling_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.gig)
+
+    @property
+    def waiting_for_debrief(self) -> bool:
+        return self.wants_debrief and self.handled_at is None
 
 
 class Feedback(models.Model):
@@ -177,6 +229,7 @@ class Feedback(models.Model):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["released_at", "created_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_range"
@@ -188,3 +241,7 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking}: {self.rating}/5"
+
+    @property
+    def released(self) -> bool:
+        return self.released_at is not None

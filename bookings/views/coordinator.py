@@ -1,4 +1,5 @@
-"""The coordinator's booking pages: the queue, a booking's detail, candidates and every action."""
+"""The coordinator's booking pages: the queue, a booking's detail and every action (the ranked
+candidates with their offer form are in ``bookings.views.matching``)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,7 @@ from bookings.forms import (
     CoordinatorCancelForm,
     FundingForm,
     MemberInviteForm,
-    OfferForm,
     ReasonForm,
-    ReplaceForm,
     RescheduleForm,
 )
 from bookings.models import Assignment, Booking, Gig, Occurrence, Unit
@@ -129,72 +128,6 @@ def booking_reject(request: HttpRequest, pk: int) -> HttpResponse:
             "danger": True,
         },
     )
-
-
-def _candidates_page(request: HttpRequest, booking: Booking, form, replacing) -> HttpResponse:
-    name = "experts" if replacing is None else "expert"
-    candidates = form.fields[name].queryset.prefetch_related("areas", "languages")
-    return render(
-        request,
-        "bookings/coordinator_candidates.html",
-        {
-            "booking": booking,
-            "form": form,
-            "candidates": candidates,
-            "replacing": replacing,
-            "choice_errors": form.errors.get(name, []),
-            "occurrences": booking.occurrences.all(),
-            "areas": booking.areas.all(),
-        },
-    )
-
-
-@role_required(Role.COORDINATOR)
-def booking_candidates(request: HttpRequest, pk: int) -> HttpResponse:
-    """The experts who pass the hard filters, and the form that sends them offers.
-
-    With ``?replace=<assignment>`` it offers the seat of an expert who withdrew.
-    """
-    booking = _booking(pk)
-    replace_id = request.GET.get("replace") or request.POST.get("replace")
-    replacing = None
-    if replace_id:
-        replacing = get_object_or_404(
-            Assignment.objects.select_related("expert__user"),
-            pk=replace_id if str(replace_id).isdigit() else 0,
-            booking=booking,
-            status=Assignment.Status.WITHDRAWN,
-        )
-    candidates = selectors.candidates_for(booking)
-    form_class = OfferForm if replacing is None else ReplaceForm
-    form = form_class(request.POST or None, booking=booking, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if replacing is None:
-                offers = services.booking_offer(
-                    booking=booking,
-                    experts=list(data["experts"]),
-                    answer_by=data["answer_by"],
-                    by=request.user,
-                    note=data["note"],
-                )
-            else:
-                offers = [
-                    services.assignment_replace(
-                        assignment=replacing,
-                        expert=data["expert"],
-                        answer_by=data["answer_by"],
-                        by=request.user,
-                        note=data["note"],
-                    )
-                ]
-        except services.BookingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("%(count)s offers sent.") % {"count": len(offers)})
-            return redirect("bookings_coordinator:detail", booking.pk)
-    return _candidates_page(request, booking, form, replacing)
 
 
 @require_POST

@@ -74,7 +74,7 @@ def test_late_but_nobody_booked_yet_costs_nothing(booker, terms):
 def test_a_coordinator_may_spare_the_unit_the_fee_but_the_experts_keep_theirs(
     coordinator, anna, terms
 ):
-    booking = request_booking(times=[(at(2, 10), at(2, 12))])
+    booking = request_booking(times=[(at(3, 10), at(3, 12))])
     staffed(booking, [anna], by=coordinator)
     services.booking_cancel(
         booking=booking, by=coordinator, reason="Meidän virhe", charge_client=False

@@ -119,7 +119,7 @@ def test_an_expert_is_taken_off_and_replaced(desk, coordinator, anna):
 
 
 def test_a_cancellation_by_the_coordinator_shows_its_fees(desk, coordinator, anna, terms):
-    booking = request_booking(times=[(at(2, 10), at(2, 12))])
+    booking = request_booking(times=[(at(3, 10), at(3, 12))])
     staffed(booking, [anna], by=coordinator)
     url = reverse("bookings_coordinator:cancel", args=[booking.pk])
     assert "This is a late cancellation" in desk.get(url).content.decode()

@@ -187,7 +187,7 @@ def test_the_list_says_the_next_step_in_words(client, booker, coordinator):
 
 
 def test_the_cancel_page_shows_the_late_fee_before_confirming(client, booker, coordinator, terms):
-    booking = request_booking(by=booker, times=[(at(2, 10), at(2, 12))])
+    booking = request_booking(by=booker, times=[(at(3, 10), at(3, 12))])
     staffed(booking, [bookable_expert()], by=coordinator)
     client.force_login(booker)
     page = client.get(reverse("bookings:cancel", args=[booking.pk])).content.decode()

@@ -45,3 +45,17 @@ def trainer(db):
 def outsiders(db):
     """Users who must see none of the pool's pages: a booking-unit member and a trainer."""
     return {"unit member": MembershipFactory().user, "trainer": TrainerFactory()}
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(settings, monkeypatch):
+    """These tests read the English texts: pages and messages in English unless a test asks."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    monkeypatch.setattr(
+        "expertbank.middleware.UserLanguageMiddleware.__call__",
+        lambda self, request: self.get_response(request),
+    )
+    with translation.override("en"):
+        yield

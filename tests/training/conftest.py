@@ -24,3 +24,17 @@ def trainer(db):
 @pytest.fixture
 def cohort(trainer):
     return CohortFactory(trainers=[trainer])
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(settings, monkeypatch):
+    """These tests read the English texts: pages and messages in English unless a test asks."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    monkeypatch.setattr(
+        "expertbank.middleware.UserLanguageMiddleware.__call__",
+        lambda self, request: self.get_response(request),
+    )
+    with translation.override("en"):
+        yield

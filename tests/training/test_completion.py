@@ -153,7 +153,7 @@ def test_completion_is_refused_below_the_rule_and_nothing_changes():
     enrollment = EnrollmentFactory(cohort=cohort, expert=expert, final_assignment_accepted=True)
     for session in sessions[:7]:
         AttendanceFactory(session=session, enrollment=enrollment)
-    with pytest.raises(TrainingError, match="70,0 %"):
+    with pytest.raises(TrainingError, match=r"70\.0 %"):
         enrollment_complete(enrollment=enrollment, by=None)
     enrollment.refresh_from_db()
     expert.refresh_from_db()

@@ -52,8 +52,8 @@ def test_the_overview_shows_fill_rate_attendance_completions_and_drop_outs(clien
     client.force_login(coordinator)
     content = client.get(reverse("training_coordinator:overview")).content.decode()
     assert "Ryhmä A" in content
-    assert "75,0 %" in content
-    assert "50,0 %" in content
+    assert "75.0 %" in content
+    assert "50.0 %" in content
 
 
 def test_the_pipeline_counts_each_step_from_application_to_bookable(coordinator):

@@ -193,8 +193,8 @@ def test_the_cohort_page_shows_each_participants_attendance(client, trainer, coh
         Attendance.objects.create(session=session, enrollment=enrollment, status="present")
     client.force_login(trainer)
     content = client.get(reverse("training:cohort_detail", args=[cohort.pk])).content.decode()
-    assert "3 / 4 (75,0 %)" in content
-    assert "Attendance is 75,0 %" in content
+    assert "3 / 4 (75.0 %)" in content
+    assert "Attendance is 75.0 %" in content
 
 
 def _queries(client, url: str) -> int:

@@ -1,0 +1,95 @@
+"""Filters of the coordinator's lists of reports, check-ins and feedback."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bookings.forms_reports import RATINGS
+from bookings.models import CheckIn, Feedback, Gig, Organisation
+from experts.models import WorkKind
+
+
+class ReportFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Expert or booking"), method="search")
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="booking__unit__organisation",
+        queryset=Organisation.objects.all(),
+    )
+    work_kind = django_filters.ModelChoiceFilter(
+        label=_("Kind of work"), field_name="booking__work_kind", queryset=WorkKind.objects.all()
+    )
+    day_from = django_filters.DateFilter(
+        label=_("Gig on or after"), field_name="start__date", lookup_expr="gte"
+    )
+    day_until = django_filters.DateFilter(
+        label=_("Gig on or before"), field_name="start__date", lookup_expr="lte"
+    )
+    booking = django_filters.NumberFilter(
+        label=_("Booking number"), field_name="booking_id", min_value=1
+    )
+
+    class Meta:
+        model = Gig
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(expert__user__full_name__icontains=value) | Q(booking__title__icontains=value)
+        )
+
+
+class CheckInFilter(django_filters.FilterSet):
+    STATES = [
+        ("waiting", _("asking for a debrief")),
+        ("arranged", _("debrief arranged")),
+        ("all", _("all check-ins")),
+    ]
+
+    state = django_filters.ChoiceFilter(
+        label=_("Show"), choices=STATES, method="by_state", empty_label=None
+    )
+    q = django_filters.CharFilter(label=_("Expert or booking"), method="search")
+
+    class Meta:
+        model = CheckIn
+        fields: list[str] = []
+
+    def by_state(self, queryset, name, value):
+        if value == "arranged":
+            return queryset.filter(wants_debrief=True, handled_at__isnull=False)
+        if value == "all":
+            return queryset
+        return queryset.filter(wants_debrief=True, handled_at__isnull=True)
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(gig__expert__user__full_name__icontains=value)
+            | Q(gig__booking__title__icontains=value)
+        )
+
+
+class FeedbackFilter(django_filters.FilterSet):
+    STATES = [("waiting", _("not shown to the experts")), ("released", _("shown to the experts"))]
+
+    state = django_filters.ChoiceFilter(
+        label=_("Show"), choices=STATES, method="by_state", empty_label=_("all")
+    )
+    rating = django_filters.ChoiceFilter(label=_("Rating"), choices=RATINGS, empty_label=_("any"))
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="booking__unit__organisation",
+        queryset=Organisation.objects.all(),
+    )
+    booking = django_filters.NumberFilter(
+        label=_("Booking number"), field_name="booking_id", min_value=1
+    )
+
+    class Meta:
+        model = Feedback
+        fields: list[str] = []
+
+    def by_state(self, queryset, name, value):
+        return queryset.filter(released_at__isnull=value == "waiting")

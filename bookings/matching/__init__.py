@@ -1,0 +1,85 @@
+"""Matching: the experts for a booking in ranked order, with the reasons for each place, and the
+experts who cannot be offered it, with the reason for each.
+
+``rank_candidates(booking)`` looks at the whole pool (retired experts aside). An expert is
+*excluded* for any of ``ExclusionReason``: not certified, not active, no current consent, already
+on the booking, lacking the wanted language or every wanted area, no wanted area shown to this
+kind of booker, no valid criminal-record extract for an audience under 18, busy (a clashing gig,
+travel time included), unavailable days, no weekly available time, rest days after a heavy gig,
+the monthly gig limit, or the earnings cap. The rest are *ranked* by fit (areas, kind of work,
+language, place), then fair rotation (fewer gigs and hours in the last 90 days), cap headroom and
+released feedback; ties go to fewer recent hours, then the name, then the id.
+
+The facts come from a constant number of bulk queries (``facts``: one per kind of fact, whatever
+the size of the pool); the rules are plain Python (``rules``). ``docs/matching.md`` explains the
+rules for people and ``docs/PERFORMANCE.md`` gives the timings.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from bookings.matching import rules
+from bookings.matching.facts import build_context, load_facts, pool
+from bookings.matching.results import (
+    BASIC_REASONS,
+    Candidate,
+    Exclusion,
+    ExclusionReason,
+    MatchResult,
+    Reason,
+)
+from bookings.models import Booking, Occurrence
+
+__all__ = [
+    "BASIC_REASONS",
+    "Candidate",
+    "Exclusion",
+    "ExclusionReason",
+    "MatchResult",
+    "Reason",
+    "rank_candidates",
+]
+
+
+def rank_candidates(
+    booking: Booking, *, occurrences: list[Occurrence] | None = None, now: datetime | None = None
+) -> MatchResult:
+    """The pool for ``booking``: the candidates best first with the reasons for each place, and
+    the excluded experts with every reason found. Only the times that have not begun count, as
+    for offers; the expert's calendar, limits and cap are looked at only for an expert who fits
+    at all."""
+    now = now or timezone.now()
+    if occurrences is None:
+        occurrences = [o for o in booking.occurrences.order_by("start", "pk") if o.start > now]
+    ctx = build_context(booking, occurrences, now)
+    experts = pool()
+    facts = load_facts(ctx, experts)
+    ranked: list[Candidate] = []
+    excluded: list[Exclusion] = []
+    for expert in experts:
+        reasons = rules.basic_reasons(expert, facts, ctx)
+        checks = []
+        if not reasons:
+            reasons = rules.calendar_reasons(expert, facts, ctx)
+            checks = rules.caps(expert, facts, ctx)
+            reasons += rules.cap_reasons(checks)
+        if reasons:
+            excluded.append(Exclusion(expert, reasons))
+        else:
+            ranked.append(rules.candidate(expert, facts, ctx, checks))
+    ranked.sort(key=lambda c: (-c.score, c.hours_90, c.expert.name.casefold(), c.expert.pk))
+    for rank, candidate in enumerate(ranked, start=1):
+        candidate.rank = rank
+    # The near misses (free this time? over a limit?) first, then those who do not fit at all.
+    excluded.sort(key=lambda e: (e.basic, e.expert.name.casefold(), e.expert.pk))
+    return MatchResult(
+        booking=booking,
+        occurrences=occurrences,
+        ranked=ranked,
+        excluded=excluded,
+        areas=ctx.wanted,
+        fee_per_gig=ctx.fees[0][1] if ctx.fees else None,
+    )

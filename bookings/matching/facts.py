@@ -1,0 +1,347 @@
+"""What the matching rules read: the booking in a handy form (``Context``) and everything about
+the pool (``Facts``), each kind of fact in one bulk query whatever the size of the pool."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+
+from bookings.earnings import Earnings, Period, cap_periods, earnings_bulk
+from bookings.models import Assignment, Booking, Gig, Occurrence
+from bookings.selectors import _slot_needs, booking_terms, clash_q, gig_fee
+from bookings.services.common import format_time_range
+from experts.models import (
+    AreaDisclosure,
+    AvailabilitySlot,
+    Blackout,
+    ConsentRecord,
+    ExperienceArea,
+    Expert,
+    ExpertDocument,
+    PrivacyNotice,
+)
+
+ROTATION_DAYS = 90
+FEEDBACK_DAYS = 365
+
+# The expert columns the rules and the pages read. Nothing sensitive (and nothing encrypted, which
+# would cost a decryption per row); fewer columns make thousands of rows quicker to load.
+POOL_FIELDS = (
+    "status",
+    "certified_on",
+    "public_alias",
+    "shown_as",
+    "municipality",
+    "remote_ok",
+    "travel_radius_km",
+    "max_gigs_per_month",
+    "rest_days_after_heavy",
+    "earnings_cap_yearly",
+    "earnings_cap_monthly",
+    "expenses_only",
+    "user__full_name",
+    "user__email",
+)
+
+
+@dataclass
+class Context:
+    """The booking as the rules need it, and the phrases already made for this ranking."""
+
+    booking: Booking
+    occurrences: list[Occurrence]
+    days: list[date]  # the local date of each time
+    whens: list[str]  # each time as people read it
+    slot_needs: list[set[tuple[int, time, time]]]  # what a weekly slot must cover, per time
+    away_days: list[set[date]]  # the days a day off must not touch, per time
+    wanted: list[ExperienceArea]
+    areas: dict[int, str]  # wanted area id → name
+    heavy: bool  # a wanted area is a heavy theme
+    booker_kind: str
+    booker_kind_label: str
+    remote_only: bool
+    remote_possible: bool
+    place_text: str
+    fees: list[tuple[date, Decimal]]  # per time, for an expert who takes fees
+    cap_periods: list[Period]
+    months: list[Period]
+    now: datetime
+    today: date
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    def once(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()`` the first time ``key`` is asked for, the same value after: translating
+        and formatting the same phrase for thousands of experts would dominate the time."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = make()
+            return value
+
+
+@dataclass
+class Facts:
+    """Everything about the pool that the rules read, by expert id."""
+
+    consenting: set[int] = field(default_factory=set)
+    speaks: set[int] = field(default_factory=set)
+    areas: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    disclosed: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    work_kinds: dict[int, bool] = field(default_factory=dict)  # chose any → chose this one
+    on_booking: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    records: dict[int, list[tuple[date, date | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    slots: dict[int, list[tuple[int, time, time]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    blackouts: dict[int, list[tuple[date, date]]] = field(default_factory=lambda: defaultdict(list))
+    # (start, busy until, heavy theme) of the live gigs near the booking's times
+    gigs: dict[int, list[tuple[datetime, datetime, bool]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    month_counts: dict[int, list[int]] = field(default_factory=dict)
+    rotation: dict[int, tuple[int, Decimal]] = field(default_factory=dict)
+    earnings: dict[int, list[Earnings]] = field(default_factory=dict)
+    feedback: dict[int, tuple[Decimal, int]] = field(default_factory=dict)
+
+
+def midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def build_context(booking: Booking, occurrences: list[Occurrence], now: datetime) -> Context:
+    areas = list(booking.areas.all())
+    organisation = booking.unit.organisation
+    days = [timezone.localdate(o.start) for o in occurrences]
+    row = booking_terms(booking)
+    places = [booking.place, booking.unit.visiting_address, *(o.place for o in occurrences)]
+    takes_fees = Expert(expenses_only=False)  # an expert on expenses only gets no fee at all
+    return Context(
+        booking=booking,
+        occurrences=occurrences,
+        days=days,
+        whens=[format_time_range(o.start, o.end) for o in occurrences],
+        slot_needs=[_slot_needs([o]) for o in occurrences],
+        away_days=[
+            {day, timezone.localdate(o.end)} for day, o in zip(days, occurrences, strict=True)
+        ],
+        wanted=areas,
+        areas={area.pk: area.name for area in areas},
+        heavy=any(area.heavy for area in areas),
+        booker_kind=organisation.kind,
+        booker_kind_label=str(organisation.get_kind_display()),
+        remote_only=bool(booking.remote_link) and not booking.place,
+        remote_possible=bool(booking.remote_link),
+        place_text=" ".join(p for p in places if p),
+        fees=[
+            (day, gig_fee(row, start=o.start, end=o.end, expert=takes_fees))
+            for day, o in zip(days, occurrences, strict=True)
+        ],
+        cap_periods=cap_periods(days),
+        months=sorted({Period.month_of(day) for day in days}),
+        now=now,
+        today=timezone.localdate(now),
+    )
+
+
+def pool() -> list[Expert]:
+    """Every expert but the retired ones."""
+    return list(
+        Expert.objects.exclude(status=Expert.Status.RETIRED)
+        .select_related("user")
+        .only(*POOL_FIELDS)
+        .order_by("pk")
+    )
+
+
+def load_facts(ctx: Context, experts: list[Expert]) -> Facts:
+    """The facts about the pool: one query each, the same number whatever the pool's size."""
+    facts = Facts()
+    booking = ctx.booking
+    notice = PrivacyNotice.current()
+    if notice is not None:
+        facts.consenting = set(
+            ConsentRecord.objects.filter(notice=notice, withdrawn_at__isnull=True).values_list(
+                "expert_id", flat=True
+            )
+        )
+    languages = Expert.languages.through.objects
+    area_links = Expert.areas.through.objects
+    if booking.language_id:
+        facts.speaks = set(
+            languages.filter(language_id=booking.language_id).values_list("expert_id", flat=True)
+        )
+    if ctx.areas:
+        for expert_id, area_id in area_links.filter(experiencearea_id__in=ctx.areas).values_list(
+            "expert_id", "experiencearea_id"
+        ):
+            facts.areas[expert_id].add(area_id)
+        for expert_id, area_id in AreaDisclosure.objects.filter(
+            area_id__in=ctx.areas, booker_kind=ctx.booker_kind
+        ).values_list("expert_id", "area_id"):
+            facts.disclosed[expert_id].add(area_id)
+    for expert_id, status in (
+        Assignment.objects.filter(booking=booking).order_by("pk").values_list("expert_id", "status")
+    ):
+        facts.on_booking[expert_id].append(status)
+
+    # The rest matters only for experts who could still be candidates: certified, active, with
+    # the wanted language and a wanted area. A subquery keeps thousands of ids out of the SQL.
+    possible = Expert.objects.filter(status=Expert.Status.ACTIVE, certified_on__isnull=False)
+    if booking.language_id:
+        possible = possible.filter(
+            Exists(languages.filter(expert_id=OuterRef("pk"), language_id=booking.language_id))
+        )
+    if ctx.areas:
+        possible = possible.filter(
+            Exists(area_links.filter(expert_id=OuterRef("pk"), experiencearea_id__in=ctx.areas))
+        )
+    ids = possible.values("pk")
+    kinds = (
+        Expert.work_kinds.through.objects.filter(expert_id__in=ids)
+        .values("expert_id")
+        .annotate(this=Count("pk", filter=Q(workkind_id=booking.work_kind_id)))
+        .order_by()
+    )
+    facts.work_kinds = {row["expert_id"]: row["this"] > 0 for row in kinds}
+    if ctx.occurrences:
+        _load_calendar(ctx, facts, ids, experts)
+    _load_history(ctx, facts, ids)
+    capped = possible.filter(
+        Q(earnings_cap_yearly__isnull=False) | Q(earnings_cap_monthly__isnull=False)
+    )
+    facts.earnings = earnings_bulk(experts=capped, periods=ctx.cap_periods, today=ctx.today)
+    return facts
+
+
+def _load_calendar(ctx: Context, facts: Facts, ids: QuerySet, experts: list[Expert]) -> None:
+    """Documents, weekly times, days off, gigs near the booking's times, gigs a month."""
+    first = min(ctx.days)
+    last = max(day for days in ctx.away_days for day in days)
+    if ctx.booking.audience == Booking.Audience.MINORS:
+        records = (
+            ExpertDocument.objects.filter(
+                expert_id__in=ids, kind=ExpertDocument.Kind.CRIMINAL_RECORD, dated__lte=last
+            )
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
+            .order_by()
+            .values_list("expert_id", "dated", "valid_until")
+        )
+        for expert_id, dated, valid_until in records:
+            facts.records[expert_id].append((dated, valid_until))
+    weekdays = {weekday for needs in ctx.slot_needs for weekday, _start, _end in needs}
+    for expert_id, weekday, start, end in (
+        AvailabilitySlot.objects.filter(expert_id__in=ids, weekday__in=weekdays)
+        .order_by()
+        .values_list("expert_id", "weekday", "start", "end")
+    ):
+        facts.slots[expert_id].append((weekday, start, end))
+    for expert_id, start, end in (
+        Blackout.objects.filter(expert_id__in=ids, start__lte=last, end__gte=first)
+        .order_by()
+        .values_list("expert_id", "start", "end")
+    ):
+        facts.blackouts[expert_id].append((start, end))
+    near = Q()
+    for occurrence in ctx.occurrences:
+        near |= clash_q(occurrence.start, occurrence.end)
+    rest = max((e.rest_days_after_heavy for e in experts), default=0)
+    if rest:
+        near |= Q(
+            start__gte=midnight(first - timedelta(days=rest)),
+            start__lt=midnight(last + timedelta(days=rest + 1)),
+        )
+    heavy = Booking.areas.through.objects.filter(
+        booking_id=OuterRef("booking_id"), experiencearea__heavy=True
+    )
+    for expert_id, start, busy_until, is_heavy in (
+        Gig.objects.filter(near, expert_id__in=ids, status__in=Gig.LIVE)
+        .annotate(heavy=Exists(heavy))
+        .order_by()
+        .values_list("expert_id", "start", "busy_until", "heavy")
+    ):
+        facts.gigs[expert_id].append((start, busy_until, is_heavy))
+    months = ctx.months
+    counts = (
+        Gig.objects.filter(
+            expert_id__in=ids.filter(max_gigs_per_month__isnull=False),
+            status__in=Gig.LIVE,
+            start__gte=midnight(months[0].start),
+            start__lt=midnight(months[-1].end + timedelta(days=1)),
+        )
+        .values("expert_id")
+        .annotate(
+            **{
+                f"m{index}": Count(
+                    "pk",
+                    filter=Q(
+                        start__gte=midnight(month.start),
+                        start__lt=midnight(month.end + timedelta(days=1)),
+                    ),
+                )
+                for index, month in enumerate(months)
+            }
+        )
+        .order_by()
+    )
+    facts.month_counts = {
+        row["expert_id"]: [row[f"m{index}"] for index in range(len(months))] for row in counts
+    }
+
+
+def _load_history(ctx: Context, facts: Facts, ids: QuerySet) -> None:
+    """Gigs and hours in the last 90 days (rotation) and released feedback (a year back)."""
+    since = ctx.now - timedelta(days=ROTATION_DAYS)
+    rotation = (
+        Gig.objects.filter(
+            expert_id__in=ids, status__in=Gig.LIVE, start__gte=since, start__lt=ctx.now
+        )
+        .values("expert_id")
+        .annotate(
+            n=Count("pk"),
+            length=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())),
+        )
+        .order_by()
+    )
+    facts.rotation = {
+        row["expert_id"]: (
+            row["n"],
+            (Decimal(row["length"].total_seconds()) / 3600).quantize(Decimal("0.01")),
+        )
+        for row in rotation
+    }
+    # Filtering and averaging over one join: one row per released feedback on the booking.
+    feedback = (
+        Assignment.objects.filter(
+            expert_id__in=ids,
+            status=Assignment.Status.ACCEPTED,
+            booking__feedback__released_at__isnull=False,
+            booking__feedback__created_at__gte=ctx.now - timedelta(days=FEEDBACK_DAYS),
+        )
+        .values("expert_id")
+        .annotate(average=Avg("booking__feedback__rating"), n=Count("booking__feedback"))
+        .order_by()
+    )
+    facts.feedback = {
+        row["expert_id"]: (Decimal(str(row["average"])).quantize(Decimal("0.1")), row["n"])
+        for row in feedback
+    }

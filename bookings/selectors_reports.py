@@ -1,0 +1,216 @@
+"""Reads of the work after a gig: reports to fill in and to approve, check-ins asking for a
+debrief, and feedback with who may see it.
+
+Check-ins are read only here and only by coordinator pages; nothing an expert or a unit sees
+reads them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bookings.models import Booking, CheckIn, Expense, Feedback, Gig, GigReport, money
+from bookings.selectors import bookings_for_member
+from expertbank.models import User
+from experts.models import Expert
+
+# Statuses of a gig that really took place (once its time has ended).
+TOOK_PLACE = (Gig.Status.PLANNED, Gig.Status.REPORTED, Gig.Status.APPROVED, Gig.Status.PAID)
+
+
+def gig_has_ended(gig: Gig, *, now: datetime | None = None) -> bool:
+    return gig.end <= (now or timezone.now())
+
+
+# --- The expert ----------------------------------------------------------------------------------
+
+
+def expert_gigs_to_report(expert: Expert, *, now: datetime | None = None) -> QuerySet[Gig]:
+    """The expert's gigs that have ended and wait for their report (also returned reports)."""
+    return (
+        Gig.objects.filter(expert=expert, status=Gig.Status.PLANNED, end__lte=now or timezone.now())
+        .select_related("occurrence", "booking__unit__organisation", "report")
+        .order_by("start", "pk")
+    )
+
+
+def expert_released_feedback(expert: Expert) -> QuerySet[Feedback]:
+    """Released feedback on the bookings where the expert had a gig that took place."""
+    took_part = Gig.objects.filter(
+        booking=OuterRef("booking"),
+        expert=expert,
+        status__in=TOOK_PLACE,
+        end__lte=timezone.now(),
+    )
+    return (
+        Feedback.objects.filter(Exists(took_part), released_at__isnull=False)
+        .select_related("booking__unit__organisation", "booking__work_kind")
+        .order_by("-booking__first_start", "-pk")
+    )
+
+
+def released_feedback_for_gig(gig: Gig) -> list[Feedback]:
+    """What the expert may read about one of their gigs: released feedback once it took place."""
+    if gig.status not in TOOK_PLACE or not gig_has_ended(gig):
+        return []
+    return list(
+        Feedback.objects.filter(booking_id=gig.booking_id, released_at__isnull=False)
+        .select_related("booking__unit__organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- The unit ------------------------------------------------------------------------------------
+
+
+def feedback_open(booking: Booking, *, now: datetime | None = None) -> bool:
+    """Feedback can be given once the booking is delivered or one of its gigs took place."""
+    if booking.status in (Booking.Status.DELIVERED, Booking.Status.CLOSED):
+        return True
+    return Gig.objects.filter(
+        booking=booking, status__in=TOOK_PLACE, end__lte=now or timezone.now()
+    ).exists()
+
+
+def member_feedback(booking: Booking, user: User) -> Feedback | None:
+    return Feedback.objects.filter(booking=booking, given_by=user).first()
+
+
+def may_give_feedback(booking: Booking, user: User) -> bool:
+    """The user is a member of the booking's organisation and the booking's feedback is open."""
+    return (
+        bookings_for_member(user).filter(pk=booking.pk).exists()
+        and feedback_open(booking)
+        and member_feedback(booking, user) is None
+    )
+
+
+# --- The coordinator -----------------------------------------------------------------------------
+
+
+def _with_expenses(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
+    expenses = (
+        Expense.objects.filter(report__gig=OuterRef("pk"))
+        .values("report__gig")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+    )
+    return gigs.annotate(
+        expenses_total=Coalesce(Subquery(expenses.values("total")), money(0)),
+        expenses_count=Coalesce(Subquery(expenses.values("count")), 0),
+    )
+
+
+def coordinator_gigs() -> QuerySet[Gig]:
+    """Gigs with what a report row shows: expert, booking, report and its expenses."""
+    return _with_expenses(
+        Gig.objects.select_related(
+            "expert__user",
+            "occurrence",
+            "booking__unit__organisation",
+            "booking__work_kind",
+            "report",
+        )
+    )
+
+
+class ReportView:
+    """The tabs of the coordinator's report list."""
+
+    WAITING = "waiting"
+    RETURNED = "returned"
+    MISSING = "missing"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"
+
+
+def report_view_q(view: str, *, now: datetime | None = None) -> Q:
+    now = now or timezone.now()
+    ended_planned = Q(status=Gig.Status.PLANNED, end__lte=now)
+    return {
+        ReportView.WAITING: Q(status=Gig.Status.REPORTED),
+        ReportView.RETURNED: ended_planned & Q(report__status=GigReport.Status.RETURNED),
+        ReportView.MISSING: ended_planned & Q(report__isnull=True),
+        ReportView.APPROVED: Q(status__in=[Gig.Status.APPROVED, Gig.Status.PAID]),
+        ReportView.CANCELLED: Q(
+            status=Gig.Status.CANCELLED, late_cancelled=True, billable_amount__isnull=True
+        ),
+    }[view]
+
+
+REPORT_ORDER = {
+    ReportView.WAITING: ["report__submitted_at", "pk"],
+    ReportView.RETURNED: ["-report__reviewed_at", "pk"],
+    ReportView.MISSING: ["end", "pk"],
+    ReportView.APPROVED: ["-report__reviewed_at", "-start", "-pk"],
+    ReportView.CANCELLED: ["start", "pk"],
+}
+
+
+def report_view_counts() -> dict[str, int]:
+    """How many gigs each tab holds, in one query."""
+    counts = Gig.objects.aggregate(
+        **{
+            view: Count("pk", filter=report_view_q(view))
+            for view in (
+                ReportView.WAITING,
+                ReportView.RETURNED,
+                ReportView.MISSING,
+                ReportView.APPROVED,
+                ReportView.CANCELLED,
+            )
+        }
+    )
+    return counts
+
+
+def reports_waiting() -> QuerySet[Gig]:
+    """Reported gigs waiting for a coordinator, the longest waiting first."""
+    return (
+        Gig.objects.filter(status=Gig.Status.REPORTED)
+        .select_related("expert__user", "booking", "report")
+        .order_by("report__submitted_at", "pk")
+    )
+
+
+def coordinator_checkins() -> QuerySet[CheckIn]:
+    return CheckIn.objects.select_related(
+        "gig__expert__user", "gig__booking__unit__organisation", "handled_by"
+    )
+
+
+def debriefs_waiting() -> QuerySet[CheckIn]:
+    """Check-ins asking for a debrief that no coordinator has arranged yet, oldest first."""
+    return (
+        coordinator_checkins()
+        .filter(wants_debrief=True, handled_at__isnull=True)
+        .order_by("created_at", "pk")
+    )
+
+
+def coordinator_feedback() -> QuerySet[Feedback]:
+    return Feedback.objects.select_related(
+        "booking__unit__organisation", "booking__work_kind", "given_by", "released_by"
+    )
+
+
+def feedback_waiting() -> QuerySet[Feedback]:
+    """Feedback not yet shown to the experts, oldest first."""
+    return coordinator_feedback().filter(released_at__isnull=True).order_by("created_at", "pk")
+
+
+def report_reminders_due(*, ended_after: datetime, ended_before: datetime) -> QuerySet[Gig]:
+    """Planned gigs that ended in the window and have no report yet."""
+    return (
+        Gig.objects.filter(
+            status=Gig.Status.PLANNED,
+            end__gte=ended_after,
+            end__lt=ended_before,
+            report__isnull=True,
+        )
+        .select_related("expert__user", "booking", "occurrence")
+        .order_by("end", "pk")
+    )

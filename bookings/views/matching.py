@@ -1,0 +1,100 @@
+"""The coordinator's ranked list of experts for a booking: why each is where they are, who is
+excluded and why, and offers (or a replacement) sent to the ticked ones in one step."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from bookings import services
+from bookings.forms import OfferForm, ReplaceForm
+from bookings.matching import rank_candidates
+from bookings.models import Assignment, Booking
+from expertbank.roles import Role, role_required
+from experts.models import Expert
+
+RANKED_SHOWN = 100  # the rest behind "show all"
+EXCLUDED_SHOWN = 200
+
+OFFERS_OPEN = (Booking.Status.REQUESTED, Booking.Status.STAFFING)
+REPLACEMENT_OPEN = (Booking.Status.STAFFING, Booking.Status.CONFIRMED)
+
+
+def _replacing(request: HttpRequest, booking: Booking) -> Assignment | None:
+    replace_id = request.GET.get("replace") or request.POST.get("replace")
+    if not replace_id:
+        return None
+    return get_object_or_404(
+        Assignment.objects.select_related("expert__user"),
+        pk=replace_id if str(replace_id).isdigit() else 0,
+        booking=booking,
+        status=Assignment.Status.WITHDRAWN,
+    )
+
+
+def _send(booking: Booking, replacing: Assignment | None, data: dict, by) -> list[Assignment]:
+    if replacing is None:
+        return services.booking_offer(
+            booking=booking,
+            experts=list(data["experts"]),
+            answer_by=data["answer_by"],
+            by=by,
+            note=data["note"],
+        )
+    return [
+        services.assignment_replace(
+            assignment=replacing,
+            expert=data["expert"],
+            answer_by=data["answer_by"],
+            by=by,
+            note=data["note"],
+        )
+    ]
+
+
+@role_required(Role.COORDINATOR)
+def booking_ranked(request: HttpRequest, pk: int) -> HttpResponse:
+    """The candidates best first with their reasons, the excluded experts with theirs, and the
+    form that offers the booking to the ticked candidates.
+
+    With ``?replace=<assignment>`` it offers the seat of an expert who withdrew to one of them.
+    """
+    booking = get_object_or_404(
+        Booking.objects.select_related("unit__organisation", "work_kind", "language"), pk=pk
+    )
+    replacing = _replacing(request, booking)
+    result = rank_candidates(booking)
+    candidates = Expert.objects.filter(pk__in=[c.expert.pk for c in result.ranked])
+    form_class = OfferForm if replacing is None else ReplaceForm
+    form = form_class(request.POST or None, booking=booking, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            offers = _send(booking, replacing, form.cleaned_data, request.user)
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(count)s offers sent.") % {"count": len(offers)})
+            return redirect("bookings_coordinator:detail", booking.pk)
+    name = "experts" if replacing is None else "expert"
+    show_all = request.GET.get("show") == "all"
+    open_statuses = OFFERS_OPEN if replacing is None else REPLACEMENT_OPEN
+    return render(
+        request,
+        "bookings/matching/ranked.html",
+        {
+            "booking": booking,
+            "result": result,
+            "ranked": result.ranked if show_all else result.ranked[:RANKED_SHOWN],
+            "hidden_count": 0 if show_all else max(0, len(result.ranked) - RANKED_SHOWN),
+            "excluded": result.excluded[:EXCLUDED_SHOWN],
+            "excluded_hidden": max(0, len(result.excluded) - EXCLUDED_SHOWN),
+            "form": form,
+            "field_name": name,
+            "selected": set(request.POST.getlist(name)),
+            "choice_errors": form.errors.get(name, []),
+            "replacing": replacing,
+            "can_send": booking.status in open_statuses and bool(result.ranked),
+        },
+    )
