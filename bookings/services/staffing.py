@@ -64,6 +64,21 @@ def _check_candidates(booking: Booking, experts: list[Expert]) -> None:
             )
             % {"names": ", ".join(refused)}
         )
+    # The matching rules (caps, monthly limits, rest days, extracts, disclosure) hold here too,
+    # not only on the ranked page.
+    from bookings.matching import rank_candidates
+
+    wanted = {expert.pk for expert in experts}
+    excluded = [
+        f"{item.expert.name} ({item.reasons[0].text})"
+        for item in rank_candidates(booking).excluded
+        if item.expert.pk in wanted
+    ]
+    if excluded:
+        raise BookingError(
+            _("%(names)s cannot be offered this booking. Reload the list of candidates.")
+            % {"names": ", ".join(excluded)}
+        )
 
 
 def _offer(

@@ -12,7 +12,9 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import Booking, FundingSource, PriceList, PriceRow, PriceUnit
 from experts.models import (
+    AreaDisclosure,
     AvailabilitySlot,
+    BookerKind,
     ConsentRecord,
     ExperienceArea,
     Expert,
@@ -66,8 +68,9 @@ class FundingSourceFactory(factory.django.DjangoModelFactory):
     valid_from = date(2020, 1, 1)
 
 
-def bookable_expert(*, areas=(), languages=("fi",), slots=True, **kwargs) -> Expert:
-    """An expert who passes every hard filter: certified, active, consenting, free all week."""
+def bookable_expert(*, areas=(), languages=("fi",), slots=True, disclose=True, **kwargs) -> Expert:
+    """An expert who passes every hard filter: certified, active, consenting, free all week,
+    showing their areas to every kind of booker (``disclose=False`` to set that up oneself)."""
     kwargs.setdefault("user", UserFactory(language="en"))
     expert = ExpertFactory(certified_on=date(2020, 1, 1), **kwargs)
     notice = PrivacyNotice.current() or PrivacyNotice.objects.create(
@@ -76,6 +79,12 @@ def bookable_expert(*, areas=(), languages=("fi",), slots=True, **kwargs) -> Exp
     ConsentRecord.objects.create(expert=expert, notice=notice)
     expert.languages.set(Language.objects.filter(code__in=languages))
     expert.areas.set(ExperienceArea.objects.filter(slug__in=areas))
+    AreaDisclosure.objects.bulk_create(
+        AreaDisclosure(expert=expert, area=area, booker_kind=kind)
+        for area in expert.areas.all()
+        for kind in BookerKind.values
+        if disclose
+    )
     if slots:
         AvailabilitySlot.objects.bulk_create(
             AvailabilitySlot(expert=expert, weekday=day, start=time(0), end=time(23, 59))

@@ -44,7 +44,7 @@ def fitting_expert(
     *, areas: tuple[str, ...] = ("substance-use",), show_to=(BookerKind.CITY,), **kwargs
 ) -> Expert:
     """A bookable expert with ``areas``, each shown to the kinds of booker in ``show_to``."""
-    expert = bookable_expert(areas=list(areas), **kwargs)
+    expert = bookable_expert(areas=list(areas), disclose=False, **kwargs)
     AreaDisclosure.objects.bulk_create(
         AreaDisclosure(expert=expert, area=area, booker_kind=kind)
         for area in expert.areas.all()
