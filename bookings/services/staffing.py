@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings.models import Assignment, Booking, Gig
-from bookings.selectors import booking_terms, candidates_for, next_start, shown_names
+from bookings.selectors import booking_terms, next_start, shown_names
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
@@ -52,32 +52,22 @@ def _check_deadline(booking: Booking, answer_by: datetime) -> None:
 
 
 def _check_candidates(booking: Booking, experts: list[Expert]) -> None:
-    allowed = set(
-        candidates_for(booking).filter(pk__in=[e.pk for e in experts]).values_list("pk", flat=True)
-    )
-    refused = [expert.name for expert in experts if expert.pk not in allowed]
-    if refused:
-        raise BookingError(
-            _(
-                "%(names)s cannot be offered this booking: not bookable, already on it, or not "
-                "free at every time. Reload the list of candidates."
-            )
-            % {"names": ", ".join(refused)}
-        )
-    # The matching rules (caps, monthly limits, rest days, extracts, disclosure) hold here too,
-    # not only on the ranked page.
+    """Only ranked candidates may be offered: the matching rules (consent, calendar, caps,
+    monthly limits, rest days, extracts, disclosure) hold here, not only on the ranked page."""
     from bookings.matching import rank_candidates
 
-    wanted = {expert.pk for expert in experts}
-    excluded = [
-        f"{item.expert.name} ({item.reasons[0].text})"
-        for item in rank_candidates(booking).excluded
-        if item.expert.pk in wanted
+    result = rank_candidates(booking)
+    allowed = {candidate.expert.pk for candidate in result.ranked}
+    why = {item.expert.pk: item.reasons[0].text for item in result.excluded}
+    refused = [
+        f"{expert.name} ({why[expert.pk]})" if expert.pk in why else expert.name
+        for expert in experts
+        if expert.pk not in allowed
     ]
-    if excluded:
+    if refused:
         raise BookingError(
             _("%(names)s cannot be offered this booking. Reload the list of candidates.")
-            % {"names": ", ".join(excluded)}
+            % {"names": ", ".join(refused)}
         )
 
 
@@ -114,8 +104,9 @@ def booking_offer(
 ) -> list[Assignment]:
     """Offer the booking to one or more candidates, each to answer by ``answer_by``.
 
-    Only candidates (``selectors.candidates_for``) can be offered; a new request moves to
-    ``staffing``. More experts than seats may be offered: the first to accept get the seats.
+    Only ranked candidates (``bookings.matching.rank_candidates``) can be offered; a new
+    request moves to ``staffing``. More experts than seats may be offered: the first to accept
+    get the seats.
     """
     booking = lock_booking(booking.pk)
     require(
