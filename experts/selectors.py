@@ -116,7 +116,7 @@ class DisclosureRow:
 
 def disclosure_grid(expert: Expert) -> list[DisclosureRow]:
     """The expert's own areas × kinds of booker, ticked where the area may be shown."""
-    shown = set(expert.disclosures.values_list("area_id", "booker_kind"))
+    shown = {(item.area_id, item.booker_kind) for item in expert.disclosures.all()}
     return [
         DisclosureRow(
             area=area,
@@ -143,6 +143,7 @@ ACTION_LABELS = {
 }
 EXTRA_FIELD_LABELS = {
     "consent": _("consent"),
+    "on_paper": _("given on paper"),
     "disclosure": _("areas shown"),
     "tax_card": _("tax card"),
     **{kind.value: kind.label for kind in ExpertDocument.Kind},

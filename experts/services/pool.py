@@ -266,7 +266,7 @@ def consent_give(*, expert: Expert, by: User | None, on_paper: bool = False) -> 
         obj=expert,
         actor=by,
         action="consent given",
-        changes={"consent": ["", f"{notice.version}{' (paper)' if on_paper else ''}"]},
+        changes={"consent": ["", notice.version], **({"on_paper": ["", "✓"]} if on_paper else {})},
     )
     return record
 

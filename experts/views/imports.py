@@ -67,7 +67,11 @@ def import_preview(request: HttpRequest, pk) -> HttpResponse:
     if upload.status != ExpertImport.Status.PREVIEWED:
         messages.info(request, _("This file has already been handled. Upload it again if needed."))
         return redirect("experts_coordinator:import")
-    outcome = expert_import_preview(upload=upload, by=request.user)
+    try:
+        outcome = expert_import_preview(upload=upload, by=request.user)
+    except ExpertError:  # handled in another tab between the look above and now
+        messages.info(request, _("This file has already been handled. Upload it again if needed."))
+        return redirect("experts_coordinator:import")
     return render(
         request, "experts/coordinator/import_preview.html", {"upload": upload, "outcome": outcome}
     )
