@@ -71,7 +71,9 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": assignment.booking,
             "occurrences": assignment.booking.occurrences.all(),
             "decline_form": OptionalReasonForm(),
-            "gigs": assignment.gigs.filter(status=Gig.Status.PLANNED).order_by("start"),
+            "gigs": assignment.gigs.filter(status=Gig.Status.PLANNED)
+            .select_related("occurrence")
+            .order_by("start"),
         },
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings import services
 from bookings.forms import OfferForm, ReplaceForm
@@ -75,7 +75,11 @@ def booking_ranked(request: HttpRequest, pk: int) -> HttpResponse:
         except services.BookingError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("%(count)s offers sent.") % {"count": len(offers)})
+            messages.success(
+                request,
+                ngettext("%(count)s offer sent.", "%(count)s offers sent.", len(offers))
+                % {"count": len(offers)},
+            )
             return redirect("bookings_coordinator:detail", booking.pk)
     name = "experts" if replacing is None else "expert"
     show_all = request.GET.get("show") == "all"

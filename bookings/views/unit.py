@@ -102,7 +102,12 @@ def booking_request(request: HttpRequest) -> HttpResponse:
                     ),
                 },
             )
-    unit = form.fields["unit"].queryset.first()
+    # The terms of the unit the member chose; before a choice, of their first unit.
+    chosen = form["unit"].value() if form.is_bound else None
+    units = form.fields["unit"].queryset
+    unit = (units.filter(pk=chosen).first() if str(chosen or "").isdigit() else None) or (
+        units.first()
+    )
     terms = (
         selectors.terms_in_force(organisation_id=unit.organisation_id, day=_terms_day(form))
         if unit
