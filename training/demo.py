@@ -1,4 +1,5 @@
-"""Demo training data, made through the training services so it is what real use leaves behind:
+"""Demo training data, made through the training services so it is what real use leaves behind
+(their ``_impl`` functions: ``seed_demo`` runs every app's demo in one transaction):
 
 - a finished basic-training cohort whose graduates are certified experts (the demo experts of
   the experts app, found by e-mail, plus two more);
@@ -20,18 +21,20 @@ from django.utils import timezone
 from expertbank.demo import DEMO_DOMAIN
 from expertbank.models import User
 from experts.models import ExperienceArea, Expert, PrivacyNotice
-from experts.services import expert_create, expert_update
+from experts.services.pool import expert_create_impl, expert_update_impl
 from training.models import Application, Attendance, Cohort, Enrollment, Programme, Session
-from training.services import (
-    application_accept,
-    application_interview_record,
-    application_reject,
-    application_submit,
-    attendance_mark,
-    enrollment_complete,
-    enrollment_create,
-    enrollment_status_set,
-    final_assignment_set,
+from training.services.applications import (
+    application_accept_impl,
+    application_interview_record_impl,
+    application_reject_impl,
+    application_submit_impl,
+)
+from training.services.enrollments import (
+    attendance_mark_impl,
+    enrollment_complete_impl,
+    enrollment_create_impl,
+    enrollment_status_set_impl,
+    final_assignment_set_impl,
 )
 
 FINISHED = "Peruskoulutus, ryhmä A"
@@ -189,7 +192,7 @@ def _expert(email: str, name: str, language: str, municipality: str, *, by) -> E
     user = User.objects.filter(email=email).first()
     if user is not None:
         return Expert.objects.filter(user=user).first()
-    return expert_create(
+    return expert_create_impl(
         email=email,
         full_name=name,
         by=by,
@@ -236,13 +239,13 @@ def _finished_cohort(programme, trainer, coordinator, today, log) -> None:
         cohort.trainers.add(trainer)
     sessions = _sessions(cohort, first=first, every_days=14, topics=BASIC_TOPICS)
     graduates = [
-        enrollment_create(cohort=cohort, expert=expert, by=coordinator)
+        enrollment_create_impl(cohort=cohort, expert=expert, by=coordinator)
         for expert in people
         if expert is not None
     ]
     dropped_expert = _expert(*DROPPED_OUT, by=coordinator)
     dropped = (
-        enrollment_create(cohort=cohort, expert=dropped_expert, by=coordinator)
+        enrollment_create_impl(cohort=cohort, expert=dropped_expert, by=coordinator)
         if dropped_expert
         else None
     )
@@ -253,19 +256,19 @@ def _finished_cohort(programme, trainer, coordinator, today, log) -> None:
             marks[graduates[-1].pk] = Attendance.Status.EXCUSED
         if number < 3 and dropped:
             marks[dropped.pk] = Attendance.Status.PRESENT
-        attendance_mark(session=session, by=marker, marks=marks, now=session.ends_at)
+        attendance_mark_impl(session=session, by=marker, marks=marks, now=session.ends_at)
     if dropped:
-        enrollment_status_set(
+        enrollment_status_set_impl(
             enrollment=dropped,
             to=Enrollment.Status.DROPPED,
             by=coordinator,
             note="Muutti toiselle paikkakunnalle.",
         )
         if dropped_expert.status == Expert.Status.IN_TRAINING:
-            expert_update(expert=dropped_expert, by=coordinator, status=Expert.Status.PAUSED)
+            expert_update_impl(expert=dropped_expert, by=coordinator, status=Expert.Status.PAUSED)
     for enrollment in graduates:
-        final_assignment_set(enrollment=enrollment, by=marker, accepted=True, on=last)
-        enrollment_complete(enrollment=enrollment, by=marker, on=last)
+        final_assignment_set_impl(enrollment=enrollment, by=marker, accepted=True, on=last)
+        enrollment_complete_impl(enrollment=enrollment, by=marker, on=last)
     log(f"created {FINISHED} with {len(graduates)} graduates")
 
 
@@ -303,7 +306,7 @@ def _running_cohort(programme, trainer, coordinator, today, log) -> None:
             created_at=timezone.now() - timedelta(days=60),
         )
         application.areas.set(_areas(areas))
-        enrollments.append(application_accept(application=application, by=coordinator))
+        enrollments.append(application_accept_impl(application=application, by=coordinator))
     marker = trainer or coordinator
     pattern = ["present", "present", "absent", "present", "excused", "present"]
     for number, session in enumerate(_before(sessions, today)):
@@ -311,7 +314,7 @@ def _running_cohort(programme, trainer, coordinator, today, log) -> None:
             e.pk: pattern[(i + number) % len(pattern)] if number else Attendance.Status.PRESENT
             for i, e in enumerate(enrollments)
         }
-        attendance_mark(session=session, by=marker, marks=marks, now=session.ends_at)
+        attendance_mark_impl(session=session, by=marker, marks=marks, now=session.ends_at)
     log(f"created {RUNNING} with {len(enrollments)} participants")
 
 
@@ -344,7 +347,7 @@ def _open_cohort(programme, trainer, coordinator, today, log) -> None:
         *APPLICANTS,
         NOT_ACCEPTED,
     ]:
-        applications[name] = application_submit(
+        applications[name] = application_submit_impl(
             cohort=cohort,
             full_name=name,
             email=email,
@@ -358,14 +361,14 @@ def _open_cohort(programme, trainer, coordinator, today, log) -> None:
             notice=notice,
         )
     if coordinator:
-        application_interview_record(
+        application_interview_record_impl(
             application=applications["Jari Heikkinen"],
             by=coordinator,
             interview_at=_at(today - timedelta(days=3), 13),
             notes="Vahva motivaatio ja selkeä tarina. Raittiutta kuusi vuotta, tukiverkosto "
             "kunnossa. Puoltaa hyväksymistä.",
         )
-        application_reject(
+        application_reject_impl(
             application=applications["Marko Laitinen"],
             by=coordinator,
             message="Toivomme, että haet uudelleen, kun toipumisesta on kulunut pidempi aika.",
@@ -401,7 +404,7 @@ def _supervision_groups(programme, trainer, coordinator, today, log) -> None:
         topics = [f"Työnohjaus {n}" for n in range(1, 8)]
         sessions = _sessions(cohort, first=first, every_days=30, topics=topics, hours=(16, 18))
         members = [
-            enrollment_create(cohort=cohort, expert=expert, by=coordinator)
+            enrollment_create_impl(cohort=cohort, expert=expert, by=coordinator)
             for expert in candidates[index * 10 : index * 10 + 10]
         ]
         away = next((e for e in members if e.expert.user.email == LAPSED), None)
@@ -413,5 +416,5 @@ def _supervision_groups(programme, trainer, coordinator, today, log) -> None:
                 else Attendance.Status.PRESENT
                 for e in members
             }
-            attendance_mark(session=session, by=marker, marks=marks, now=session.ends_at)
+            attendance_mark_impl(session=session, by=marker, marks=marks, now=session.ends_at)
         log(f"created {name} with {len(members)} members")

@@ -12,11 +12,11 @@ urlpatterns = [
         coordinator.application_decide,
         name="application_decide",
     ),
-    path("cohorts/<int:pk>/enroll/", coordinator.cohort_enroll, name="cohort_enroll"),
+    path("cohorts/<int:pk>/enroll/", coordinator.cohort_enroll_view, name="cohort_enroll"),
     path("enrollments/<int:pk>/status/", coordinator.enrollment_status, name="enrollment_status"),
     path(
         "enrollments/<int:pk>/certificate/",
-        coordinator.certificate_remake,
+        coordinator.certificate_remake_view,
         name="certificate_remake",
     ),
     path("supervision/", coordinator.supervision, name="supervision"),

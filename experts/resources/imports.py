@@ -37,7 +37,7 @@ from experts.resources.widgets import (
     YesNoWidget,
     cell_text,
 )
-from experts.services.pool import ExpertError, expert_create
+from experts.services.pool import ExpertError, expert_create_impl
 
 
 @dataclass(frozen=True)
@@ -289,7 +289,7 @@ class ExpertImportResource(resources.Resource):
         if self._is_dry_run(kwargs):
             return
         try:
-            instance.expert = expert_create(
+            instance.expert = expert_create_impl(
                 email=instance.email,
                 full_name=instance.full_name,
                 phone=instance.phone or "",

@@ -221,7 +221,7 @@ def _content(upload: ExpertImport) -> bytes:
     return base64.b64decode(upload.content.encode("ascii"))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def expert_import_stage(*, file_name: str, content: bytes, by: User) -> ExpertImport:
     """Keep an uploaded file (encrypted) for its preview; a file that cannot be read is
     refused at once and nothing is kept."""
@@ -276,13 +276,13 @@ def expert_import_preview(*, upload: ExpertImport, by: User) -> ImportOutcome:
     """A dry run: every row checked, every error listed, nothing written."""
     if upload.status != ExpertImport.Status.PREVIEWED:
         raise ExpertError(_("This file has already been handled. Upload it again if needed."))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         outcome = _run(upload, by=by, dry_run=True)
         transaction.set_rollback(True)
     return outcome
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def expert_import_confirm(*, upload: ExpertImport, by: User) -> ImportOutcome:
     """Import every row, or none: any row that fails rolls the whole file back."""
     upload = ExpertImport.objects.select_for_update().get(pk=upload.pk)
@@ -309,7 +309,7 @@ def expert_import_confirm(*, upload: ExpertImport, by: User) -> ImportOutcome:
     return outcome
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def expert_import_discard(*, upload: ExpertImport, by: User | None) -> None:
     upload = ExpertImport.objects.select_for_update().get(pk=upload.pk)
     if upload.status != ExpertImport.Status.PREVIEWED:
@@ -320,6 +320,7 @@ def expert_import_discard(*, upload: ExpertImport, by: User | None) -> None:
     upload.save(update_fields=["status", "content", "finished_at"])
 
 
+@transaction.atomic(durable=True)
 def expert_imports_purge(*, now=None) -> int:
     """Empty the files left waiting for confirmation longer than a day."""
     now = now or timezone.now()

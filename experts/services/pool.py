@@ -1,36 +1,27 @@
-"""Changes to the expert pool. Each service checks its rule, writes the audit log, and raises
-``ExpertError`` with a message for the person when the change cannot be made."""
+"""Changes to an expert's profile and account. Each service checks its rule, writes the audit
+log, and raises ``ExpertError`` with a message for the person when the change cannot be made.
+
+Top-level actions (what views, tasks and commands call) run in their own durable transaction.
+A service that another service, the admin or the demo data calls inside its transaction has an
+``_impl`` twin that joins the caller's transaction instead; the action is a thin wrapper of it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expertbank.crypto import keyed_hash, mask_iban, mask_identity_code, mask_text
 from expertbank.finnish import normalise_iban, normalise_personal_identity_code
-from expertbank.models import Message, User
+from expertbank.models import User
 from expertbank.services.audit import audit_record, changes_between, snapshot
 from expertbank.services.invitations import InvitationError, invitation_create
-from expertbank.services.notifications import message_send
 from expertbank.services.users import user_create
-from experts.models import (
-    AreaDisclosure,
-    BookerKind,
-    ConsentRecord,
-    Expert,
-    ExpertDocument,
-    PrivacyNotice,
-    TaxCard,
-)
+from experts.models import Expert
 
 
 class ExpertError(Exception):
@@ -160,8 +151,20 @@ def _save(
         audit_record(obj=expert, actor=by, action=action, changes=changes)
 
 
-@transaction.atomic
-def expert_create(
+def expert_values_check(expert: Expert, values: dict[str, Any]) -> None:
+    """The rules of a profile change, whoever makes it: an expert shown to bookers by alias has
+    an alias, and a monthly gig limit is at least one (no limit is empty, not zero)."""
+    if {"shown_as", "public_alias"} & values.keys():
+        shown_as = values.get("shown_as", expert.shown_as)
+        alias = values.get("public_alias", expert.public_alias) or ""
+        if shown_as == Expert.ShownAs.ALIAS and not alias.strip():
+            raise ExpertError(_("Write an alias first, or choose to be shown by your real name."))
+    limit = values.get("max_gigs_per_month")
+    if limit is not None and limit < 1:
+        raise ExpertError(_("At least one gig a month, or leave the field empty for no limit."))
+
+
+def expert_create_impl(
     *,
     email: str,
     full_name: str,
@@ -171,7 +174,7 @@ def expert_create(
     invite: bool = True,
     **values: Any,
 ) -> Expert:
-    """Add a person to the pool; with ``invite`` they get a link to set their password."""
+    """``expert_create`` inside the caller's transaction (applications, imports, demo data)."""
     email = User.objects.normalize_email(email.strip()).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ExpertError(_("%(email)s already has an account in the bank.") % {"email": email})
@@ -192,15 +195,37 @@ def expert_create(
         user_before=user_before,
     )
     if invite:
-        expert_invite(expert=expert, by=by)
+        expert_invite_impl(expert=expert, by=by)
     return expert
 
 
-@transaction.atomic
-def expert_update(*, expert: Expert, by: User | None, **values: Any) -> Expert:
-    """Change an expert's profile (and name, phone, language on their account); sensitive
-    values are logged masked."""
+@transaction.atomic(durable=True)
+def expert_create(
+    *,
+    email: str,
+    full_name: str,
+    by: User | None,
+    language: str = "fi",
+    phone: str = "",
+    invite: bool = True,
+    **values: Any,
+) -> Expert:
+    """Add a person to the pool; with ``invite`` they get a link to set their password."""
+    return expert_create_impl(
+        email=email,
+        full_name=full_name,
+        by=by,
+        language=language,
+        phone=phone,
+        invite=invite,
+        **values,
+    )
+
+
+def expert_update_impl(*, expert: Expert, by: User | None, **values: Any) -> Expert:
+    """``expert_update`` inside the caller's transaction (training, the admin, demo data)."""
     expert = Expert.objects.select_for_update().select_related("user").get(pk=expert.pk)
+    expert_values_check(expert, values)
     before = snapshot(expert, AUDITED_FIELDS)
     user_before = _user_snapshot(expert.user)
     m2m, user_values = _apply(expert, values)
@@ -216,22 +241,24 @@ def expert_update(*, expert: Expert, by: User | None, **values: Any) -> Expert:
     return expert
 
 
+@transaction.atomic(durable=True)
+def expert_update(*, expert: Expert, by: User | None, **values: Any) -> Expert:
+    """Change an expert's profile (and name, phone, language on their account); sensitive
+    values are logged masked."""
+    return expert_update_impl(expert=expert, by=by, **values)
+
+
+@transaction.atomic(durable=True)
 def expert_profile_update(*, expert: Expert, by: User, **values: Any) -> Expert:
     """The expert's own changes: only the fields an expert may edit."""
     refused = set(values) - EXPERT_EDITABLE_FIELDS
     if refused:
         raise ValueError(f"An expert may not change {', '.join(sorted(refused))}.")
-    if (
-        values.get("shown_as") == Expert.ShownAs.ALIAS
-        and not (values.get("public_alias", expert.public_alias) or "").strip()
-    ):
-        raise ExpertError(_("Write an alias first, or choose to be shown by your real name."))
-    return expert_update(expert=expert, by=by, **values)
+    return expert_update_impl(expert=expert, by=by, **values)
 
 
-@transaction.atomic
-def expert_invite(*, expert: Expert, by: User | None) -> None:
-    """Send (again) the link with which the expert sets a password; older links stop working."""
+def expert_invite_impl(*, expert: Expert, by: User | None) -> None:
+    """``expert_invite`` inside the caller's transaction (a new expert is invited at once)."""
     user = expert.user
     try:
         invitation_create(
@@ -242,186 +269,12 @@ def expert_invite(*, expert: Expert, by: User | None) -> None:
     audit_record(obj=expert, actor=by, action="invited", changes={})
 
 
-def current_consent(expert: Expert) -> ConsentRecord | None:
-    notice = PrivacyNotice.current()
-    if notice is None:
-        return None
-    return expert.consents.filter(notice=notice, withdrawn_at__isnull=True).first()
-
-
-@transaction.atomic
-def consent_give(*, expert: Expert, by: User | None, on_paper: bool = False) -> ConsentRecord:
-    """Record consent to the current privacy notice (the expert's own, or on paper)."""
-    notice = PrivacyNotice.current()
-    if notice is None:
-        raise ExpertError(_("There is no privacy notice to consent to yet."))
-    Expert.objects.select_for_update().filter(pk=expert.pk).first()
-    existing = expert.consents.filter(notice=notice, withdrawn_at__isnull=True).first()
-    if existing is not None:
-        return existing
-    record = ConsentRecord.objects.create(
-        expert=expert, notice=notice, on_paper=on_paper, recorded_by=by
-    )
-    audit_record(
-        obj=expert,
-        actor=by,
-        action="consent given",
-        changes={"consent": ["", notice.version], **({"on_paper": ["", "✓"]} if on_paper else {})},
-    )
-    return record
-
-
-@transaction.atomic
-def consent_withdraw(*, expert: Expert, by: User | None) -> int:
-    """Withdraw every open consent: the expert is no longer bookable."""
-    Expert.objects.select_for_update().filter(pk=expert.pk).first()
-    withdrawn = expert.consents.filter(withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now()
-    )
-    if withdrawn:
-        audit_record(
-            obj=expert, actor=by, action="consent withdrawn", changes={"consent": ["", ""]}
-        )
-    return withdrawn
-
-
-@transaction.atomic
-def disclosure_set(
-    *,
-    expert: Expert,
-    by: User | None,
-    pairs: Iterable[tuple[int, str]],
-    shown_as: str | None = None,
-) -> None:
-    """Replace what the expert shows: (experience area id, kind of booker) pairs, and
-    optionally whether bookers see the alias or the real name.
-
-    Only the expert's own areas can be disclosed.
-    """
-    expert = Expert.objects.select_for_update().get(pk=expert.pk)
-    if shown_as is not None and shown_as != expert.shown_as:
-        if shown_as == Expert.ShownAs.ALIAS and not expert.public_alias.strip():
-            raise ExpertError(_("Write an alias first, or choose to be shown by your real name."))
-        expert_update(expert=expert, by=by, shown_as=shown_as)
-    own = set(expert.areas.values_list("pk", flat=True))
-    kinds = set(BookerKind.values)
-    wanted = {(area_id, kind) for area_id, kind in pairs if area_id in own and kind in kinds}
-    had = set(expert.disclosures.values_list("area_id", "booker_kind"))
-    if wanted == had:
-        return
-    expert.disclosures.all().delete()
-    AreaDisclosure.objects.bulk_create(
-        AreaDisclosure(expert=expert, area_id=area_id, booker_kind=kind)
-        for area_id, kind in sorted(wanted)
-    )
-    audit_record(
-        obj=expert,
-        actor=by,
-        action="disclosure changed",
-        changes={"disclosure": [str(len(had)), str(len(wanted))]},
-    )
-
-
-@transaction.atomic
-def document_record(
-    *,
-    expert: Expert,
-    by: User | None,
-    kind: str,
-    dated: date,
-    valid_until: date | None = None,
-    note: str = "",
-) -> ExpertDocument:
-    """Record a document seen or signed; it cannot expire before its date."""
-    if kind not in ExpertDocument.Kind.values:
-        raise ExpertError(_("Choose the kind of document."))
-    if valid_until is not None and valid_until < dated:
-        raise ExpertError(_("A document cannot expire before its date."))
-    if dated > timezone.localdate():
-        raise ExpertError(_("The date of a document cannot be in the future."))
-    document = ExpertDocument.objects.create(
-        expert=expert, kind=kind, dated=dated, valid_until=valid_until, note=note, recorded_by=by
-    )
-    audit_record(
-        obj=expert,
-        actor=by,
-        action="document recorded",
-        changes={document.kind: ["", f"{dated:%d.%m.%Y}"]},
-    )
-    return document
-
-
-@transaction.atomic
-def tax_card_record(
-    *,
-    expert: Expert,
-    by: User | None,
-    valid_from: date,
-    valid_until: date,
-    base_rate: Decimal | None = None,
-    additional_rate: Decimal | None = None,
-    income_limit: Decimal | None = None,
-    prepayment_register: bool = False,
-) -> TaxCard:
-    """Record a tax card for fees. A later card (a revised one) wins from its first day on;
-    without a base rate the payee must be in the prepayment register."""
-    if valid_until < valid_from:
-        raise ExpertError(_("A tax card cannot end before it starts."))
-    if base_rate is None and not prepayment_register:
-        raise ExpertError(
-            _("Enter the base withholding rate, or mark the expert as in the prepayment register.")
-        )
-    if base_rate is not None and income_limit is not None and additional_rate is None:
-        raise ExpertError(_("A tax card with an income limit needs the additional rate."))
-    card = TaxCard.objects.create(
-        expert=expert,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        base_rate=base_rate,
-        additional_rate=additional_rate,
-        income_limit=income_limit,
-        prepayment_register=prepayment_register,
-    )
-    # The rates are sensitive: the log says only that a card for the period was recorded.
-    audit_record(
-        obj=expert,
-        actor=by,
-        action="tax card recorded",
-        changes={"tax_card": ["", str(card)]},
-    )
-    return card
+@transaction.atomic(durable=True)
+def expert_invite(*, expert: Expert, by: User | None) -> None:
+    """Send (again) the link with which the expert sets a password; older links stop working.
+    The e-mail is queued when the transaction commits."""
+    expert_invite_impl(expert=expert, by=by)
 
 
 def expert_is_bookable(expert: Expert) -> bool:
     return Expert.objects.bookable().filter(pk=expert.pk).exists()
-
-
-def consent_requests_send() -> int:
-    """Ask every expert who can work and log in, but has no consent to the current privacy
-    notice, to give it. Once per expert and notice version (the message key says so)."""
-    notice = PrivacyNotice.current()
-    if notice is None:
-        return 0
-    experts = (
-        Expert.objects.filter(
-            status__in=[Expert.Status.ACTIVE, Expert.Status.IN_TRAINING], user__is_active=True
-        )
-        .exclude(pk__in=Expert.objects.with_current_consent().values("pk"))
-        .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
-        .select_related("user")
-    )
-    keys = {expert.pk: f"consent-request:{notice.pk}:{expert.pk}" for expert in experts}
-    done = set(Message.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    url = settings.SITE_URL + reverse("experts:privacy")
-    sent = 0
-    for expert in experts:
-        if keys[expert.pk] in done:
-            continue
-        message_send(
-            kind="consent_request",
-            key=keys[expert.pk],
-            to_user=expert.user,
-            context={"notice": notice, "url": url},
-        )
-        sent += 1
-    return sent

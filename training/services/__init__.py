@@ -1,4 +1,9 @@
-"""Business rules of training. Views and tasks call these; nothing changes a status elsewhere."""
+"""Business rules of training. Views and tasks call these; nothing changes a status elsewhere.
+
+The names here are the top-level actions: each runs in its own durable transaction, and its side
+effects (e-mails, certificate tasks, deleted files) happen when that commits. Code that already
+holds a transaction (another service, demo data) calls the ``*_impl`` twin from the module.
+"""
 
 from training.services.applications import (
     application_accept,
@@ -8,13 +13,17 @@ from training.services.applications import (
     application_withdraw,
 )
 from training.services.certificates import (
+    certificate_check,
     certificate_context,
     certificate_issue,
     certificate_issue_later,
+    certificate_remake,
 )
 from training.services.enrollments import (
     CompletionCheck,
     attendance_mark,
+    cohort_capacity_check,
+    cohort_enroll,
     completion_check,
     completion_evaluate,
     enrollment_complete,
@@ -35,9 +44,13 @@ __all__ = [
     "application_submit",
     "application_withdraw",
     "attendance_mark",
+    "certificate_check",
     "certificate_context",
     "certificate_issue",
     "certificate_issue_later",
+    "certificate_remake",
+    "cohort_capacity_check",
+    "cohort_enroll",
     "completion_check",
     "completion_evaluate",
     "enrollment_complete",

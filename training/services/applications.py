@@ -19,9 +19,10 @@ from expertbank.models import User
 from expertbank.services.audit import audit_record
 from expertbank.services.notifications import message_send
 from experts.models import ExperienceArea, Expert, PrivacyNotice
-from experts.services import ExpertError, expert_create
+from experts.services import ExpertError
+from experts.services.pool import expert_create_impl
 from training.models import Application, Cohort, Enrollment
-from training.services.enrollments import enrollment_create
+from training.services.enrollments import enrollment_create_impl
 from training.services.errors import DuplicateApplicationError, TrainingError
 
 
@@ -29,7 +30,7 @@ def _normalise_email(email: str) -> str:
     return User.objects.normalize_email(email).strip().lower()
 
 
-def application_submit(
+def application_submit_impl(
     *,
     cohort: Cohort,
     full_name: str,
@@ -44,12 +45,7 @@ def application_submit(
     notice: PrivacyNotice,
     today: date | None = None,
 ) -> Application:
-    """Record an application to a cohort that takes applications, with consent to the current
-    privacy notice; the applicant gets a confirmation in the language they used.
-
-    One application per e-mail address and cohort: a second one is refused without showing
-    anything of the first.
-    """
+    """``application_submit`` inside the caller's transaction (demo data)."""
     email = _normalise_email(email)
     if not Cohort.objects.open_for_applications(today).filter(pk=cohort.pk).exists():
         raise TrainingError(
@@ -97,6 +93,45 @@ def application_submit(
     return application
 
 
+@transaction.atomic(durable=True)
+def application_submit(
+    *,
+    cohort: Cohort,
+    full_name: str,
+    email: str,
+    phone: str,
+    municipality: str,
+    areas: Iterable[ExperienceArea],
+    motivation: str,
+    availability: str,
+    availability_note: str = "",
+    language: str,
+    notice: PrivacyNotice,
+    today: date | None = None,
+) -> Application:
+    """Record an application to a cohort that takes applications, with consent to the current
+    privacy notice; the applicant gets a confirmation in the language they used (queued when
+    the transaction commits).
+
+    One application per e-mail address and cohort: a second one is refused without showing
+    anything of the first.
+    """
+    return application_submit_impl(
+        cohort=cohort,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        municipality=municipality,
+        areas=areas,
+        motivation=motivation,
+        availability=availability,
+        availability_note=availability_note,
+        language=language,
+        notice=notice,
+        today=today,
+    )
+
+
 def _locked_waiting(application: Application) -> Application:
     application = (
         Application.objects.select_for_update(of=("self",))
@@ -111,11 +146,10 @@ def _locked_waiting(application: Application) -> Application:
     return application
 
 
-@transaction.atomic
-def application_interview_record(
+def application_interview_record_impl(
     *, application: Application, by: User, interview_at: datetime | None, notes: str
 ) -> Application:
-    """Record the interview (time and notes) of an application still waiting for a decision."""
+    """``application_interview_record`` inside the caller's transaction (demo data)."""
     application = _locked_waiting(application)
     before = (application.status, application.interview_at, application.interview_notes)
     application.interview_at = interview_at
@@ -131,6 +165,16 @@ def application_interview_record(
         changes["interview_notes"] = [mask_text(before[2]), mask_text(application.interview_notes)]
     audit_record(obj=application, actor=by, action="interview recorded", changes=changes)
     return application
+
+
+@transaction.atomic(durable=True)
+def application_interview_record(
+    *, application: Application, by: User, interview_at: datetime | None, notes: str
+) -> Application:
+    """Record the interview (time and notes) of an application still waiting for a decision."""
+    return application_interview_record_impl(
+        application=application, by=by, interview_at=interview_at, notes=notes
+    )
 
 
 def _local(moment: datetime | None) -> str:
@@ -152,17 +196,14 @@ def _decide(application: Application, *, status: str, by: User, message: str = "
     )
 
 
-@transaction.atomic
-def application_accept(*, application: Application, by: User, message: str = "") -> Enrollment:
-    """Accept an applicant: a new person becomes an expert "in training" (the experts service
-    sends the invitation to set a password); an existing expert is enrolled as they are. Either
-    way they are enrolled in the cohort, within its capacity, and told in their language."""
+def application_accept_impl(*, application: Application, by: User, message: str = "") -> Enrollment:
+    """``application_accept`` inside the caller's transaction (demo data)."""
     application = _locked_waiting(application)
     user = User.objects.filter(email__iexact=application.email).first()
     new_account = user is None
     if new_account:
         try:
-            expert = expert_create(
+            expert = expert_create_impl(
                 email=application.email,
                 full_name=application.full_name,
                 by=by,
@@ -185,7 +226,7 @@ def application_accept(*, application: Application, by: User, message: str = "")
                 )
                 % {"email": application.email}
             )
-    enrollment = enrollment_create(
+    enrollment = enrollment_create_impl(
         cohort=application.cohort, expert=expert, by=by, application=application
     )
     _decide(application, status=Application.Status.ACCEPTED, by=by, message=message)
@@ -205,9 +246,19 @@ def application_accept(*, application: Application, by: User, message: str = "")
     return enrollment
 
 
-@transaction.atomic
-def application_reject(*, application: Application, by: User, message: str = "") -> Application:
-    """Decline an application; the applicant is told kindly, in the language they applied in."""
+@transaction.atomic(durable=True)
+def application_accept(*, application: Application, by: User, message: str = "") -> Enrollment:
+    """Accept an applicant: a new person becomes an expert "in training" (the experts service
+    sends the invitation to set a password); an existing expert is enrolled as they are. Either
+    way they are enrolled in the cohort, within its capacity, and told in their language. The
+    e-mails go when the transaction commits."""
+    return application_accept_impl(application=application, by=by, message=message)
+
+
+def application_reject_impl(
+    *, application: Application, by: User, message: str = ""
+) -> Application:
+    """``application_reject`` inside the caller's transaction (demo data)."""
     application = _locked_waiting(application)
     _decide(application, status=Application.Status.REJECTED, by=by, message=message)
     message_send(
@@ -224,7 +275,13 @@ def application_reject(*, application: Application, by: User, message: str = "")
     return application
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
+def application_reject(*, application: Application, by: User, message: str = "") -> Application:
+    """Decline an application; the applicant is told kindly, in the language they applied in."""
+    return application_reject_impl(application=application, by=by, message=message)
+
+
+@transaction.atomic(durable=True)
 def application_withdraw(*, application: Application, by: User) -> Application:
     """The applicant withdrew (told the coordinator so): closed without a message."""
     application = _locked_waiting(application)

@@ -51,19 +51,25 @@ def certificate_context(enrollment: Enrollment) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+def certificate_check(enrollment: Enrollment) -> None:
+    """A certificate is made only for a completed training of a programme that has one."""
+    if enrollment.status != Enrollment.Status.COMPLETED:
+        raise TrainingError(_("A certificate is made only for a completed training."))
+    if not enrollment.cohort.programme.issues_certificate:
+        raise TrainingError(_("This programme has no certificate."))
+
+
+@transaction.atomic(durable=True)
 def certificate_issue(*, enrollment_id: int) -> Certificate:
     """Make the certificate PDF of a completed training in the expert's language, or make it
-    again (same number, new file); the expert is told once that it is ready."""
+    again (same number, new file); the expert is told once that it is ready. The replaced file
+    is deleted, and the message queued, when the transaction commits."""
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("cohort__programme", "expert__user")
         .get(pk=enrollment_id)
     )
-    if enrollment.status != Enrollment.Status.COMPLETED:
-        raise TrainingError(_("A certificate is made only for a completed training."))
-    if not enrollment.cohort.programme.issues_certificate:
-        raise TrainingError(_("This programme has no certificate."))
+    certificate_check(enrollment)
     user = enrollment.expert.user
     context = certificate_context(enrollment)
     pdf = render_pdf(template_name="pdf/certificate.html", context=context, language=user.language)
@@ -96,8 +102,21 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
 
 
 def certificate_issue_later(enrollment: Enrollment) -> None:
-    """Queue the certificate when the completion commits (PDFs are made in a task)."""
+    """Queue the certificate when the caller's transaction commits (PDFs are made in a task)."""
     from training.tasks import certificate_issue_task
 
     enrollment_id = enrollment.pk
     transaction.on_commit(lambda: certificate_issue_task.delay(enrollment_id))
+
+
+@transaction.atomic(durable=True)
+def certificate_remake(*, enrollment: Enrollment) -> None:
+    """Make a completed training's certificate again (e.g. after a name change), in a task
+    queued when this transaction commits."""
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("cohort__programme")
+        .get(pk=enrollment.pk)
+    )
+    certificate_check(enrollment)
+    certificate_issue_later(enrollment)

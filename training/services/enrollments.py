@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from expertbank.models import User
 from expertbank.services.audit import audit_record
 from experts.models import Expert
-from experts.services import expert_update
+from experts.services.pool import expert_update_impl
 from training.models import (
     Attendance,
     Cohort,
@@ -60,6 +60,16 @@ def _record_change(
     enrollment.status_since = at
 
 
+def cohort_capacity_check(*, cohort: Cohort, capacity: int) -> None:
+    """A cohort's capacity is never set below the number of people taking part in it."""
+    taking_part = cohort.enrollments.filter(status__in=Enrollment.TAKING_PART).count()
+    if capacity < taking_part:
+        raise TrainingError(
+            _("Taking part in this cohort: %(count)s. The capacity cannot be lower than that.")
+            % {"count": taking_part}
+        )
+
+
 def _check_capacity(cohort: Cohort) -> None:
     taking_part = cohort.enrollments.filter(status__in=Enrollment.TAKING_PART).count()
     if taking_part >= cohort.capacity:
@@ -72,8 +82,7 @@ def _check_capacity(cohort: Cohort) -> None:
         )
 
 
-@transaction.atomic
-def enrollment_create(
+def enrollment_create_impl(
     *,
     cohort: Cohort,
     expert: Expert,
@@ -82,7 +91,8 @@ def enrollment_create(
     status: str = Status.ACCEPTED,
     note: str = "",
 ) -> Enrollment:
-    """Put an expert in a cohort, once, within the cohort's capacity."""
+    """``enrollment_create`` inside the caller's transaction (accepting an application,
+    enrolling several experts at once, demo data)."""
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if Enrollment.objects.filter(cohort=cohort, expert=expert).exists():
         raise TrainingError(
@@ -100,11 +110,35 @@ def enrollment_create(
     return enrollment
 
 
-@transaction.atomic
-def enrollment_status_set(
+@transaction.atomic(durable=True)
+def enrollment_create(
+    *,
+    cohort: Cohort,
+    expert: Expert,
+    by: User | None,
+    application=None,
+    status: str = Status.ACCEPTED,
+    note: str = "",
+) -> Enrollment:
+    """Put an expert in a cohort, once, within the cohort's capacity."""
+    return enrollment_create_impl(
+        cohort=cohort, expert=expert, by=by, application=application, status=status, note=note
+    )
+
+
+@transaction.atomic(durable=True)
+def cohort_enroll(
+    *, cohort: Cohort, experts: Iterable[Expert], by: User | None
+) -> list[Enrollment]:
+    """Add several experts to a cohort (a supervision group, a follow-up training): all of them
+    or, if one cannot be added, none."""
+    return [enrollment_create_impl(cohort=cohort, expert=expert, by=by) for expert in experts]
+
+
+def enrollment_status_set_impl(
     *, enrollment: Enrollment, to: str, by: User | None, note: str = ""
 ) -> Enrollment:
-    """Move an enrollment along (accept, start, drop out, take back); never to completed."""
+    """``enrollment_status_set`` inside the caller's transaction (demo data)."""
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("cohort", "expert__user")
@@ -125,6 +159,14 @@ def enrollment_status_set(
     return enrollment
 
 
+@transaction.atomic(durable=True)
+def enrollment_status_set(
+    *, enrollment: Enrollment, to: str, by: User | None, note: str = ""
+) -> Enrollment:
+    """Move an enrollment along (accept, start, drop out, take back); never to completed."""
+    return enrollment_status_set_impl(enrollment=enrollment, to=to, by=by, note=note)
+
+
 def _start(enrollments: Iterable[Enrollment], *, by: User | None, at: datetime) -> int:
     """Accepted participants who have begun are in progress (one status row each)."""
     starting = [e for e in enrollments if e.status == Status.ACCEPTED]
@@ -143,7 +185,7 @@ def _start(enrollments: Iterable[Enrollment], *, by: User | None, at: datetime) 
     return len(starting)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def enrollments_start_due(*, today: date | None = None) -> int:
     """The periodic sweep: accepted participants of cohorts that have started are in progress."""
     today = today or timezone.localdate()
@@ -155,11 +197,10 @@ def enrollments_start_due(*, today: date | None = None) -> int:
     return _start(due, by=None, at=timezone.now())
 
 
-@transaction.atomic
-def final_assignment_set(
+def final_assignment_set_impl(
     *, enrollment: Enrollment, by: User, accepted: bool, on: date | None = None
 ) -> Enrollment:
-    """A trainer accepts (or takes back) a participant's final assignment."""
+    """``final_assignment_set`` inside the caller's transaction (demo data)."""
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
         raise TrainingError(
@@ -179,17 +220,22 @@ def final_assignment_set(
     return enrollment
 
 
-@transaction.atomic
-def attendance_mark(
+@transaction.atomic(durable=True)
+def final_assignment_set(
+    *, enrollment: Enrollment, by: User, accepted: bool, on: date | None = None
+) -> Enrollment:
+    """A trainer accepts (or takes back) a participant's final assignment."""
+    return final_assignment_set_impl(enrollment=enrollment, by=by, accepted=accepted, on=on)
+
+
+def attendance_mark_impl(
     *,
     session: Session,
     by: User,
     marks: Mapping[int, str],
     now: datetime | None = None,
 ) -> int:
-    """Record present / absent / excused for participants of the session's cohort, from the day
-    of the session on; a participant marked for the first time is in progress. Returns how many
-    marks were new or changed."""
+    """``attendance_mark`` inside the caller's transaction (demo data)."""
     now = now or timezone.now()
     session = Session.objects.select_related("cohort").get(pk=session.pk)
     if session.cancelled:
@@ -230,6 +276,20 @@ def attendance_mark(
     Attendance.objects.bulk_update(changed, ["status", "marked_by", "marked_at"])
     _start((enrollments[pk] for pk in marks), by=by, at=now)
     return len(new) + len(changed)
+
+
+@transaction.atomic(durable=True)
+def attendance_mark(
+    *,
+    session: Session,
+    by: User,
+    marks: Mapping[int, str],
+    now: datetime | None = None,
+) -> int:
+    """Record present / absent / excused for participants of the session's cohort, from the day
+    of the session on; a participant marked for the first time is in progress. Returns how many
+    marks were new or changed."""
+    return attendance_mark_impl(session=session, by=by, marks=marks, now=now)
 
 
 @dataclass(frozen=True)
@@ -319,17 +379,14 @@ def completion_check(enrollment: Enrollment, *, now: datetime | None = None) -> 
     )
 
 
-@transaction.atomic
-def enrollment_complete(
+def enrollment_complete_impl(
     *,
     enrollment: Enrollment,
     by: User | None,
     on: date | None = None,
     now: datetime | None = None,
 ) -> Enrollment:
-    """Complete a participant who meets the programme's rule. Completing basic training
-    certifies the expert (certified on the completion date, status active); they are bookable
-    once they also consent to the current privacy notice. A certificate is made in a task."""
+    """``enrollment_complete`` inside the caller's transaction (demo data)."""
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("cohort__programme", "expert__user")
@@ -357,6 +414,21 @@ def enrollment_complete(
     return enrollment
 
 
+@transaction.atomic(durable=True)
+def enrollment_complete(
+    *,
+    enrollment: Enrollment,
+    by: User | None,
+    on: date | None = None,
+    now: datetime | None = None,
+) -> Enrollment:
+    """Complete a participant who meets the programme's rule. Completing basic training
+    certifies the expert (certified on the completion date, status active); they are bookable
+    once they also consent to the current privacy notice. A certificate is made in a task
+    queued when the transaction commits."""
+    return enrollment_complete_impl(enrollment=enrollment, by=by, on=on, now=now)
+
+
 def _certify(expert: Expert, *, on: date, by: User | None) -> None:
     """An earlier certification date and a status set by a coordinator are kept as they are."""
     values = {}
@@ -365,4 +437,4 @@ def _certify(expert: Expert, *, on: date, by: User | None) -> None:
     if expert.status == Expert.Status.IN_TRAINING:
         values["status"] = Expert.Status.ACTIVE
     if values:
-        expert_update(expert=expert, by=by, **values)
+        expert_update_impl(expert=expert, by=by, **values)

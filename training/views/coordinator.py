@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,8 +32,8 @@ from training.services import (
     application_interview_record,
     application_reject,
     application_withdraw,
-    certificate_issue_later,
-    enrollment_create,
+    certificate_remake,
+    cohort_enroll,
     enrollment_status_set,
 )
 
@@ -168,16 +167,14 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def cohort_enroll(request: HttpRequest, pk: int) -> HttpResponse:
+def cohort_enroll_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Add existing experts to a cohort: a supervision group, a follow-up training."""
     cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
     form = EnrollExpertsForm(request.POST or None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         experts = form.cleaned_data["experts"]
         try:
-            with transaction.atomic():
-                for expert in experts:
-                    enrollment_create(cohort=cohort, expert=expert, by=request.user)
+            cohort_enroll(cohort=cohort, experts=experts, by=request.user)
         except TrainingError as exc:
             form.add_error("experts", str(exc))
         else:
@@ -212,15 +209,13 @@ def enrollment_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.COORDINATOR)
-def certificate_remake(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_remake_view(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = get_object_or_404(Enrollment.objects.select_related("cohort__programme"), pk=pk)
-    if (
-        enrollment.status != Enrollment.Status.COMPLETED
-        or not enrollment.cohort.programme.issues_certificate
-    ):
-        messages.error(request, _("A certificate is made only for a completed training."))
+    try:
+        certificate_remake(enrollment=enrollment)
+    except TrainingError as exc:
+        messages.error(request, str(exc))
     else:
-        certificate_issue_later(enrollment)
         messages.success(request, _("The certificate is being made; reload the page soon."))
     return redirect(reverse("training:cohort_detail", args=[enrollment.cohort_id]) + "#people")
 

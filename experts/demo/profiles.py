@@ -1,0 +1,196 @@
+"""Making the demo experts through the pool's services, as real use would leave them.
+
+``seed_demo`` runs every app's demo in one transaction, so these call the services' ``_impl``
+functions (which join the caller's transaction) rather than the durable top-level actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+from schwifty import IBAN
+
+from expertbank.demo import DEMO_DOMAIN, demo_user
+from expertbank.models import User
+from experts.demo.people import (
+    EVERY_WEEKDAY,
+    EXPERTS,
+    DemoExpert,
+    R,
+    T,
+    iban,
+    identity_code,
+)
+from experts.models import (
+    BookerKind,
+    ExperienceArea,
+    Expert,
+    ExpertDocument,
+    Language,
+    PrivacyNotice,
+    WorkKind,
+)
+from experts.services.availability import blackout_add_impl, slot_add_impl
+from experts.services.consent import consent_give_impl, disclosure_set_impl
+from experts.services.documents import document_record_impl, tax_card_record_impl
+from experts.services.pool import expert_update_impl
+
+
+def _by_code(model, attribute: str, codes: list[str]) -> list:
+    return list(model.objects.filter(**{f"{attribute}__in": codes}))
+
+
+def _tax_year(today: date) -> tuple[date, date]:
+    start_year = today.year if today.month >= 2 else today.year - 1
+    return date(start_year, 2, 1), date(start_year + 1, 1, 31)
+
+
+def _fill(expert: Expert, spec: DemoExpert, *, by: User | None, index: int) -> None:
+    """Everything a new demo expert has; called once, when the expert is created."""
+    today = timezone.localdate()
+    expert_update_impl(
+        expert=expert,
+        by=by,
+        public_alias=spec.alias,
+        shown_as=Expert.ShownAs.ALIAS if spec.alias else Expert.ShownAs.NAME,
+        municipality=spec.municipality,
+        region="Uusimaa",
+        areas=_by_code(ExperienceArea, "slug", spec.areas),
+        languages=_by_code(Language, "code", spec.languages),
+        work_kinds=_by_code(WorkKind, "code", spec.kinds),
+        remote_ok=spec.remote_ok,
+        travel_radius_km=spec.radius,
+        bio=spec.bio,
+        status=spec.status,
+        status_since=today - timedelta(days=30 + 7 * index),
+        certified_on=(
+            today - timedelta(days=spec.certified_days_ago)
+            if spec.certified_days_ago is not None
+            else None
+        ),
+        identity_code=identity_code(spec.born, spec.individual),
+        iban=iban(*spec.bank),
+        bic=str(IBAN(iban(*spec.bank)).bic or ""),
+        earnings_cap_monthly=Decimal(spec.cap_monthly) if spec.cap_monthly else None,
+        earnings_cap_yearly=Decimal(spec.cap_yearly) if spec.cap_yearly else None,
+        expenses_only=spec.expenses_only,
+        max_gigs_per_month=spec.max_gigs,
+        rest_days_after_heavy=spec.rest_days,
+    )
+    expert.refresh_from_db()
+    for weekday, start, end in spec.slots:
+        slot_add_impl(expert=expert, by=by, weekday=weekday, start=time(start), end=time(end))
+    if spec.blackout:
+        starts, days = spec.blackout
+        blackout_add_impl(
+            expert=expert,
+            by=by,
+            start=today + timedelta(days=starts),
+            end=today + timedelta(days=starts + days),
+            note="Loma" if starts > 0 else "",
+        )
+    if spec.consent and spec.status != R and PrivacyNotice.current() is not None:
+        consent_give_impl(expert=expert, by=None if index % 4 else by, on_paper=index % 4 == 0)
+        kinds = [BookerKind.CITY, BookerKind.WELLBEING_COUNTY, BookerKind.ASSOCIATION]
+        if spec.schools:
+            kinds.append(BookerKind.SCHOOL)
+        disclosure_set_impl(
+            expert=expert,
+            by=None,
+            pairs=[(area.pk, kind) for area in expert.areas.all() for kind in kinds],
+        )
+    _documents(expert, spec, by=by, today=today)
+    if spec.tax_rate or spec.prepayment:
+        valid_from, valid_until = _tax_year(today)
+        rate = Decimal(spec.tax_rate) if spec.tax_rate else None
+        tax_card_record_impl(
+            expert=expert,
+            by=by,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            base_rate=rate,
+            additional_rate=rate + Decimal("20.00") if rate is not None else None,
+            income_limit=Decimal("25000.00") if rate is not None else None,
+            prepayment_register=spec.prepayment,
+        )
+
+
+def _documents(expert: Expert, spec: DemoExpert, *, by: User | None, today: date) -> None:
+    if spec.certified_days_ago is None and spec.status == T:
+        document_record_impl(
+            expert=expert,
+            by=by,
+            kind=ExpertDocument.Kind.CONFIDENTIALITY,
+            dated=today - timedelta(days=60),
+        )
+        return
+    signed = today - timedelta(days=(spec.certified_days_ago or 400) - 10)
+    for kind in (ExpertDocument.Kind.CONFIDENTIALITY, ExpertDocument.Kind.AGREEMENT):
+        document_record_impl(expert=expert, by=by, kind=kind, dated=signed)
+    if spec.record is None:
+        return
+    seen_days_ago, valid_days = spec.record
+    if seen_days_ago < 365:  # a renewed extract: the expired one stays on file
+        old = today - timedelta(days=seen_days_ago + 800)
+        document_record_impl(
+            expert=expert,
+            by=by,
+            kind=ExpertDocument.Kind.CRIMINAL_RECORD,
+            dated=old,
+            valid_until=old + timedelta(days=730),
+        )
+    dated = today - timedelta(days=seen_days_ago)
+    document_record_impl(
+        expert=expert,
+        by=by,
+        kind=ExpertDocument.Kind.CRIMINAL_RECORD,
+        dated=dated,
+        valid_until=dated + timedelta(days=valid_days),
+        note="Lasten kanssa työskentelyyn",
+    )
+
+
+def _keep_bookable(expert: Expert, spec: DemoExpert) -> None:
+    """The first three experts may predate this demo: make sure bookings can use them."""
+    today = timezone.localdate()
+    if not expert.areas.exists():
+        expert_update_impl(
+            expert=expert,
+            by=None,
+            areas=_by_code(ExperienceArea, "slug", spec.areas),
+            languages=_by_code(Language, "code", spec.languages),
+            work_kinds=_by_code(WorkKind, "code", spec.kinds),
+        )
+    if expert.status != Expert.Status.ACTIVE or expert.certified_on is None:
+        expert_update_impl(
+            expert=expert,
+            by=None,
+            status=Expert.Status.ACTIVE,
+            certified_on=expert.certified_on or today - timedelta(days=365),
+        )
+    if PrivacyNotice.current() is not None:
+        consent_give_impl(expert=expert, by=None)  # returns the open consent if there is one
+    if not expert.slots.exists():
+        for weekday, start, end in EVERY_WEEKDAY:
+            slot_add_impl(expert=expert, by=None, weekday=weekday, start=time(start), end=time(end))
+
+
+def seed(*, log: Callable[[str], None]) -> None:
+    coordinator = User.objects.filter(email=f"koordinaattori@{DEMO_DOMAIN}").first()
+    for index, spec in enumerate(EXPERTS):
+        user, _created = demo_user(
+            email=spec.email,
+            full_name=spec.name,
+            language=spec.language,
+            phone=f"+358 40 555 {index + 1:04d}",
+            log=log,
+        )
+        expert, created = Expert.objects.get_or_create(user=user)
+        if created:
+            _fill(expert, spec, by=coordinator, index=index)
+            log(f"filled the profile of {spec.name}")
+        if index < 3:
+            _keep_bookable(expert, spec)
