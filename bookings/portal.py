@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings import selectors
-from bookings.earnings import expert_cap_status
 from bookings.models import Gig
+from bookings.selectors.earnings import expert_cap_status
 from experts.models import Expert
 from experts.portal import PortalPanel
 

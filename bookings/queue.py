@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bookings import selectors, selectors_reports
+from bookings import selectors
 from bookings.models import Booking
 from expertbank.queue import QueuePanel, QueueRow
 
@@ -38,9 +38,9 @@ def _short(moment) -> str:
 
 def after_gig_panels() -> list[QueuePanel]:
     """Reports to approve, check-ins asking for a debrief, feedback to release: two queries each."""
-    reports = selectors_reports.reports_waiting()
-    debriefs = selectors_reports.debriefs_waiting()
-    feedback = selectors_reports.feedback_waiting()
+    reports = selectors.reports_waiting()
+    debriefs = selectors.debriefs_waiting()
+    feedback = selectors.feedback_waiting()
     return [
         QueuePanel(
             title=gettext_lazy("Reports to approve"),

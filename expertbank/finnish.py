@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fi import hetu, ytunnus
 from stdnum.iso7064 import mod_97_10
 from virtuaaliviivakoodi import virtuaaliviivakoodi
+
+from expertbank.amounts import cents
 
 _WEIGHTS = (7, 3, 1)
 _MAX_BARCODE_AMOUNT = Decimal("999999.99")
@@ -100,7 +102,7 @@ def virtual_barcode(iban: str, amount: Decimal, reference: str, due: date | None
     except SchwiftyException as exc:
         raise ValueError(f"{iban!r} is not a valid IBAN.") from exc
     try:
-        euros = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        euros = cents(amount)
     except (InvalidOperation, TypeError, ValueError) as exc:
         raise ValueError(f"{amount!r} is not an amount of money.") from exc
     if not euros.is_finite():

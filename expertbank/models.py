@@ -204,3 +204,46 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class History(models.Model):
+    """One entry of an object's history: who changed what, when, from what, to what, and why.
+
+    The one convention for every history in the project (bookings with their assignments and
+    gigs, price lists and funding sources, invoices and fee statements):
+
+    - a status change is ``kind = "status"`` with typed ``from_status`` and ``to_status`` (values
+      of the object's ``Status`` choices; ``from_status`` empty when the object was created);
+    - any other event is a note kind that the app names (``"rescheduled"``, ``"terms"``,
+      ``"funding"``, ``"paid"``…) with the ``note`` in words and, where fields changed,
+      ``changes`` = ``{field: [before, after]}`` as readable text;
+    - ``note`` always says why, in the words the person gave (or the service's own).
+
+    Entries are only ever added, never changed; the app's services write them in the same
+    transaction as the change they record.
+    """
+
+    STATUS = "status"
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, default=STATUS)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changes = models.JSONField(_("changed fields"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    @property
+    def is_status_change(self) -> bool:
+        return self.kind == self.STATUS

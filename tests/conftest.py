@@ -137,3 +137,12 @@ def unit_member(db):
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def english():
+    """Read the English texts: messages, errors and templates in English for the test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -32,6 +32,7 @@ from bookings.matching.results import (
     Reason,
 )
 from bookings.models import Booking, Occurrence
+from experts.models import Expert
 
 __all__ = [
     "BASIC_REASONS",
@@ -41,6 +42,7 @@ __all__ = [
     "MatchResult",
     "Reason",
     "rank_candidates",
+    "rules_broken",
 ]
 
 
@@ -83,3 +85,29 @@ def rank_candidates(
         areas=ctx.wanted,
         fee_per_gig=ctx.fees[0][1] if ctx.fees else None,
     )
+
+
+def rules_broken(
+    booking: Booking,
+    *,
+    experts: list[Expert],
+    codes: frozenset[str],
+    now: datetime | None = None,
+) -> dict[int, list[Reason]]:
+    """The reasons among ``codes`` that exclude ``experts`` (already on ``booking``) from it as it
+    is now, with a changed audience or unit not yet saved: the same rules as the ranking, asked
+    for the experts a change would keep on the booking. Only experts with a reason are in the
+    answer."""
+    now = now or timezone.now()
+    occurrences = [o for o in booking.occurrences.order_by("start", "pk") if o.start > now]
+    ctx = build_context(booking, occurrences, now)
+    facts = load_facts(ctx, experts)
+    broken: dict[int, list[Reason]] = {}
+    for expert in experts:
+        reasons = rules.basic_reasons(expert, facts, ctx)
+        if occurrences:
+            reasons += rules.calendar_reasons(expert, facts, ctx)
+        found = [reason for reason in reasons if reason.code in codes]
+        if found:
+            broken[expert.pk] = found
+    return broken

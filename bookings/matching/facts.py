@@ -24,10 +24,11 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from bookings.earnings import Earnings, Period, cap_periods, earnings_bulk
 from bookings.models import Assignment, Booking, Gig, Occurrence
-from bookings.selectors import _slot_needs, booking_terms, clash_q, gig_fee
-from bookings.services.common import format_time_range
+from bookings.money import gig_fee
+from bookings.selectors.earnings import Earnings, Period, cap_periods, earnings_bulk
+from bookings.selectors.schedule import clash_q, slot_needs
+from expertbank.formatting import time_range
 from experts.models import (
     AreaDisclosure,
     AvailabilitySlot,
@@ -132,15 +133,14 @@ def build_context(booking: Booking, occurrences: list[Occurrence], now: datetime
     areas = list(booking.areas.all())
     organisation = booking.unit.organisation
     days = [timezone.localdate(o.start) for o in occurrences]
-    row = booking_terms(booking)
     places = [booking.place, booking.unit.visiting_address, *(o.place for o in occurrences)]
     takes_fees = Expert(expenses_only=False)  # an expert on expenses only gets no fee at all
     return Context(
         booking=booking,
         occurrences=occurrences,
         days=days,
-        whens=[format_time_range(o.start, o.end) for o in occurrences],
-        slot_needs=[_slot_needs([o]) for o in occurrences],
+        whens=[time_range(o.start, o.end) for o in occurrences],
+        slot_needs=[slot_needs([o]) for o in occurrences],
         away_days=[
             {day, timezone.localdate(o.end)} for day, o in zip(days, occurrences, strict=True)
         ],
@@ -153,7 +153,7 @@ def build_context(booking: Booking, occurrences: list[Occurrence], now: datetime
         remote_possible=bool(booking.remote_link),
         place_text=" ".join(p for p in places if p),
         fees=[
-            (day, gig_fee(row, start=o.start, end=o.end, expert=takes_fees))
+            (day, gig_fee(booking.terms, start=o.start, end=o.end, expert=takes_fees))
             for day, o in zip(days, occurrences, strict=True)
         ],
         cap_periods=cap_periods(days),

@@ -14,12 +14,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bookings.earnings import CapCheck, cap_checks, earnings_of
 from bookings.matching.facts import Context, Facts
 from bookings.matching.results import Candidate, ExclusionReason, Reason
-from bookings.models import Assignment, Booking, money
-from bookings.selectors import travel_buffer
-from bookings.templatetags.bookings_tags import euros, plain_number
+from bookings.models import Assignment, Booking
+from bookings.selectors.earnings import CapCheck, cap_checks, earnings_of
+from bookings.selectors.schedule import travel_buffer
+from expertbank.amounts import cents
+from expertbank.formatting import euros, plain_number
 from experts.models import Expert
 
 Why = ExclusionReason
@@ -238,7 +239,7 @@ def _monthly_reasons(limit: int, counts: list[int] | None, ctx: Context) -> list
 
 def fees(expert: Expert, ctx: Context) -> list[tuple[date, Decimal]]:
     if expert.expenses_only:
-        return [(day, money(0)) for day, _fee in ctx.fees]
+        return [(day, cents(0)) for day, _fee in ctx.fees]
     return ctx.fees
 
 
@@ -428,5 +429,5 @@ def candidate(expert: Expert, facts: Facts, ctx: Context, checks: list[CapCheck]
         hours_90=hours,
         headroom=headroom,
         feedback=average,
-        fee=money(sum((fee for _day, fee in fees(expert, ctx)), Decimal(0))),
+        fee=cents(sum((fee for _day, fee in fees(expert, ctx)), Decimal(0))),
     )

@@ -3,25 +3,37 @@
 A ``Booking`` is one request from one unit for N experts; it has ``Occurrence``s; an
 ``Assignment`` is one expert on the booking; a ``Gig`` is one expert at one occurrence (the unit
 of overlap, reminders, reporting, fees and billing). Status changes only through
-``bookings.services`` and each one leaves a ``StatusChange`` row.
+``bookings.services`` and each one leaves a ``BookingChange`` row. A booking's money terms are
+frozen on it as ``BookingTerms``; every money rule reading them lives in ``bookings.money``.
 """
 
 from bookings.models.bookings import (
     Assignment,
     Booking,
+    BookingChange,
     CalendarToken,
     Gig,
     Occurrence,
-    StatusChange,
 )
 from bookings.models.organisations import Membership, Organisation, Unit, validate_ovt
 from bookings.models.reports import CheckIn, Expense, Feedback, GigReport
-from bookings.models.terms import MONEY, FundingSource, PriceList, PriceRow, PriceUnit, money
+from bookings.models.terms import (
+    TERMS_FIELDS,
+    BookingTerms,
+    FundingSource,
+    PriceList,
+    PriceRow,
+    PriceTerms,
+    PriceUnit,
+    TermsChange,
+)
 
 __all__ = [
-    "MONEY",
+    "TERMS_FIELDS",
     "Assignment",
     "Booking",
+    "BookingChange",
+    "BookingTerms",
     "CalendarToken",
     "CheckIn",
     "Expense",
@@ -34,9 +46,9 @@ __all__ = [
     "Organisation",
     "PriceList",
     "PriceRow",
+    "PriceTerms",
     "PriceUnit",
-    "StatusChange",
+    "TermsChange",
     "Unit",
-    "money",
     "validate_ovt",
 ]

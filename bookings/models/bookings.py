@@ -1,11 +1,9 @@
 """Bookings, their occurrences, assignments of experts, gigs and the rows of every status change.
 
-Statuses change only through ``bookings.services``; each change writes a ``StatusChange``.
+Statuses change only through ``bookings.services``; each change writes a ``BookingChange``.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bookings.models.organisations import Unit
-from bookings.models.terms import MONEY, FundingSource
+from bookings.models.terms import BookingTerms, FundingSource
+from expertbank.amounts import MONEY
+from expertbank.models import History
 from experts.models import ExperienceArea, Expert, Language, WorkKind
 
 MAX_EXPERTS = 20
@@ -101,6 +101,15 @@ class Booking(models.Model):
         verbose_name=_("funding source"),
         help_text=_("Empty: the unit is invoiced."),
     )
+    terms = models.ForeignKey(
+        BookingTerms,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("terms"),
+        help_text=_("Fixed when the booking was requested; changed only by re-pricing."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
     )
@@ -172,10 +181,6 @@ class Occurrence(models.Model):
     @property
     def where(self) -> str:
         return self.place or self.booking.where
-
-    @property
-    def hours(self) -> Decimal:
-        return Decimal((self.end - self.start).total_seconds()) / Decimal(3600)
 
 
 class Assignment(models.Model):
@@ -297,7 +302,14 @@ class Gig(models.Model):
     billable_amount = models.DecimalField(
         _("billable (€, VAT 0 %)"), null=True, blank=True, **MONEY
     )
+    # The day the money reached the expert: the one truth of "paid" (earnings caps, closing,
+    # reports). Set only by ``services.gigs_mark_paid``.
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    written_off = models.BooleanField(
+        _("written off"),
+        default=False,
+        help_text=_("Will not be paid: settled without payment (``services.gig_write_off``)."),
+    )
     late_cancelled = models.BooleanField(_("cancelled late"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -319,6 +331,19 @@ class Gig(models.Model):
                 condition=Q(status__in=["planned", "reported", "approved", "paid"]),
                 name="gig_one_live_per_occurrence",
             ),
+            # A status cannot say paid without the day it was paid, and only an approved gig or
+            # a late-cancelled one (its cancellation fee) can have been paid.
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(paid_on__isnull=False), name="gig_paid_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(status__in=["paid", "cancelled"]),
+                name="gig_paid_on_only_when_paid",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(written_off=False),
+                name="gig_paid_or_written_off",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -330,8 +355,24 @@ class Gig(models.Model):
         return self.occurrence.where
 
 
-class StatusChange(models.Model):
-    """Who changed the status of a booking, an assignment or a gig, when, from what, to what."""
+class BookingChange(History):
+    """The booking's history, with its assignments and gigs: the one list a booking page shows.
+
+    Status changes (``kind = "status"``) carry typed from/to of the booking's, assignment's or
+    gig's ``Status``; other events (``Kind``) carry a note and the changed fields
+    (``expertbank.models.History`` is the convention).
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = History.STATUS, _("status changed")
+        RESCHEDULED = "rescheduled", _("time moved")
+        TIME_CONFIRMED = "time_confirmed", _("new time confirmed")
+        TERMS = "terms", _("terms changed")
+        DETAILS = "details", _("details changed")
+        FUNDING = "funding", _("billing changed")
+        AMOUNTS = "amounts", _("amounts fixed")
+        PAID = "paid", _("paid")
+        WRITTEN_OFF = "written_off", _("written off")
 
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="changes", verbose_name=_("booking")
@@ -352,27 +393,23 @@ class StatusChange(models.Model):
         related_name="changes",
         verbose_name=_("gig"),
     )
-    at = models.DateTimeField(_("time"), default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    note = models.TextField(_("note"), blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.STATUS)
 
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["at", "pk"]
+    class Meta(History.Meta):
+        verbose_name = _("booking history entry")
+        verbose_name_plural = _("booking history")
         indexes = [models.Index(fields=["booking", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=History.STATUS) | ~Q(to_status=""),
+                name="bookingchange_status_has_to",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.subject}: {self.from_status or '–'} → {self.to_status}"
+        if self.is_status_change:
+            return f"{self.subject}: {self.from_status or '–'} → {self.to_status}"
+        return f"{self.subject}: {self.kind}"
 
     @property
     def subject(self) -> str:
@@ -393,7 +430,21 @@ class StatusChange(models.Model):
 
     @property
     def to_label(self) -> str:
-        return self._label(self.to_status)
+        return self._label(self.to_status) if self.to_status else ""
+
+    @property
+    def changed(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) of each changed field, for the history list."""
+        labels = {
+            field.name: str(field.verbose_name)
+            for model in (Booking, BookingTerms, Gig)
+            for field in model._meta.get_fields()
+            if hasattr(field, "verbose_name")
+        }
+        return [
+            (labels.get(name, name), before, after)
+            for name, (before, after) in (self.changes or {}).items()
+        ]
 
 
 class CalendarToken(models.Model):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models.bookings import Booking, Gig
-from bookings.models.terms import MONEY
+from expertbank.amounts import MONEY
 from expertbank.crypto import EncryptedTextField
 
 HOURS = {"max_digits": 5, "decimal_places": 2}

@@ -1,31 +1,31 @@
-"""The terms of a booking: price lists with rows per kind of work, and funding sources.
+"""The terms of a booking: price lists with dated rows per kind of work, the terms frozen on each
+booking, and funding sources.
 
-All rates are data with validity dates, never constants in code. The row in force on a booking's
-first date applies (``bookings.selectors.price_row_for``).
+All rates are data with validity dates, never constants in code. When a unit requests a booking,
+the row in force on its first date is copied onto the booking as its ``BookingTerms``; from then
+on only those frozen terms count for what the booking pays and bills (``bookings.money``). A row
+that a booking's terms came from can no longer be changed, only ended and followed by a new one.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bookings.models.organisations import Organisation
+from expertbank.amounts import MONEY
+from expertbank.models import History
 from experts.models import WorkKind
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-CENT = Decimal("0.01")
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
-
-
-def money(value: Decimal | int | str) -> Decimal:
-    """Euros with two decimals, rounded half up (the rule at line level)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class PriceUnit(models.TextChoices):
@@ -58,17 +58,13 @@ class PriceList(models.Model):
         return self.name
 
 
-class PriceRow(models.Model):
-    """The price, fee and cancellation terms of one kind of work for a period."""
+class PriceTerms(models.Model):
+    """What one kind of work costs the client and pays the expert, and the cancellation terms.
 
-    price_list = models.ForeignKey(
-        PriceList, on_delete=models.CASCADE, related_name="rows", verbose_name=_("price list")
-    )
-    work_kind = models.ForeignKey(
-        WorkKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of work")
-    )
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    The same fields on a price list's row and on a booking's frozen terms, so that a booking's
+    terms are a copy of a row (``TERMS_FIELDS``) and every money rule reads either alike.
+    """
+
     client_price = models.DecimalField(
         _("price to the client (€, VAT 0 %)"), validators=NOT_NEGATIVE, **MONEY
     )
@@ -128,6 +124,53 @@ class PriceRow(models.Model):
     )
 
     class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vat_rate__gt=0) | ~Q(vat_exemption_text=""),
+                name="%(class)s_exemption_text_when_no_vat",
+            ),
+        ]
+
+    @property
+    def vat_free(self) -> bool:
+        return self.vat_rate == 0
+
+    def clean(self) -> None:
+        if self.vat_rate == 0 and not self.vat_exemption_text:
+            raise ValidationError(
+                {"vat_exemption_text": _("Without VAT the invoice must say why: add the text.")}
+            )
+
+
+TERMS_FIELDS = (
+    "client_price",
+    "client_unit",
+    "minimum_hours",
+    "expert_fee",
+    "fee_unit",
+    "preparation_hours",
+    "notice_days",
+    "client_cancellation_fee",
+    "expert_cancellation_fee",
+    "vat_rate",
+    "vat_exemption_text",
+)
+
+
+class PriceRow(PriceTerms):
+    """The price, fee and cancellation terms of one kind of work for a period."""
+
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.CASCADE, related_name="rows", verbose_name=_("price list")
+    )
+    work_kind = models.ForeignKey(
+        WorkKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind of work")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
         verbose_name = _("price row")
         verbose_name_plural = _("price rows")
         ordering = ["work_kind__order", "-valid_from"]
@@ -136,10 +179,7 @@ class PriceRow(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="pricerow_valid_range",
             ),
-            models.CheckConstraint(
-                condition=Q(vat_rate__gt=0) | ~Q(vat_exemption_text=""),
-                name="pricerow_exemption_text_when_no_vat",
-            ),
+            *PriceTerms.Meta.constraints,
             models.UniqueConstraint(
                 fields=["price_list", "work_kind", "valid_from"], name="pricerow_unique_start"
             ),
@@ -151,10 +191,7 @@ class PriceRow(models.Model):
     def clean(self) -> None:
         if self.valid_until and self.valid_from and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The end cannot be before the start.")})
-        if self.vat_rate == 0 and not self.vat_exemption_text:
-            raise ValidationError(
-                {"vat_exemption_text": _("Without VAT the invoice must say why: add the text.")}
-            )
+        super().clean()
         if not (self.price_list_id and self.work_kind_id and self.valid_from):
             return
         overlapping = PriceRow.objects.filter(
@@ -173,9 +210,51 @@ class PriceRow(models.Model):
                 )
             )
 
-    @property
-    def vat_free(self) -> bool:
-        return self.vat_rate == 0
+    def in_use(self) -> bool:
+        """A booking's terms were copied from this row: its terms can no longer change."""
+        return self.booking_terms.exists()
+
+
+class BookingTerms(PriceTerms):
+    """The terms of one booking, copied from the price row in force when it was requested.
+
+    Never changed: a coordinator who re-prices a booking (``services.booking_reprice``) makes a
+    new version and the booking points at it; the old version stays for the history.
+    """
+
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.CASCADE,
+        related_name="terms_versions",
+        verbose_name=_("booking"),
+    )
+    source_row = models.ForeignKey(
+        PriceRow,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="booking_terms",
+        verbose_name=_("copied from price row"),
+        help_text=_("Empty when a coordinator set the terms by hand."),
+    )
+    created_at = models.DateTimeField(_("fixed"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fixed by"),
+    )
+
+    class Meta:
+        verbose_name = _("terms of a booking")
+        verbose_name_plural = _("terms of bookings")
+        ordering = ["booking", "created_at", "pk"]
+        constraints = [*PriceTerms.Meta.constraints]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.client_price} / {self.expert_fee}"
 
 
 class FundingSource(models.Model):
@@ -203,3 +282,48 @@ class FundingSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})" if self.code else self.name
+
+
+class TermsChange(History):
+    """The history of price lists and funding sources (the same convention as a booking's):
+    rows added or ended, budgets changed."""
+
+    class Kind(models.TextChoices):
+        ROW_ADDED = "row_added", _("price row added")
+        ROW_CHANGED = "row_changed", _("price row changed")
+        ROW_REMOVED = "row_removed", _("price row removed")
+        LIST_CHANGED = "list_changed", _("price list changed")
+        FUNDING_CHANGED = "funding_changed", _("funding source changed")
+
+    price_list = models.ForeignKey(
+        PriceList,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        verbose_name=_("price list"),
+    )
+    funding_source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="history",
+        verbose_name=_("funding source"),
+    )
+
+    class Meta(History.Meta):
+        verbose_name = _("change of terms")
+        verbose_name_plural = _("changes of terms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_list__isnull=False) | Q(funding_source__isnull=False),
+                name="termschange_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+    def get_kind_display(self) -> str:
+        return str(dict(self.Kind.choices).get(self.kind, self.kind))

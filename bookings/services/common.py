@@ -1,5 +1,5 @@
-"""What every booking service shares: the domain error, row locks, status-change rows, and the
-rule that an expert's gigs never clash."""
+"""What every booking service shares: the domain error, row locks, the history rows (the
+convention of ``expertbank.models.History``), and the rule that an expert's gigs never clash."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ from datetime import datetime
 
 from django.db import IntegrityError
 from django.db.models import Max, Min, QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
-from bookings.models import Assignment, Booking, Gig, Occurrence, PriceRow, StatusChange
-from bookings.selectors import clashing_gigs, gig_fee, travel_buffer
+from bookings.models import Assignment, Booking, BookingChange, Gig, Occurrence
+from bookings.money import gig_fee
+from bookings.selectors.schedule import buffer_minutes, clashing_gigs, travel_buffer
+from expertbank.formatting import time_range
 from expertbank.models import User
 from experts.models import Expert
+
+Kind = BookingChange.Kind
 
 # The PostgreSQL exclusion constraint (migration 0004) that keeps an expert's live gigs apart.
 OVERLAP_CONSTRAINT = "gig_no_overlap"
@@ -25,20 +27,11 @@ class BookingError(Exception):
     """A booking change cannot be made; the message says why and what to do next."""
 
 
-def format_time_range(start: datetime, end: datetime) -> str:
-    """24.11.2026 klo 14.00–16.00, in the active language."""
-    start, end = timezone.localtime(start), timezone.localtime(end)
-    text = date_format(start, "DATETIME_FORMAT")
-    if start.date() == end.date():
-        return f"{text}–{time_format(end, 'TIME_FORMAT')}"
-    return f"{text} – {date_format(end, 'DATETIME_FORMAT')}"
-
-
 def lock_booking(pk: int) -> Booking:
     """The booking row, locked: every service on one booking runs one at a time."""
     return (
         Booking.objects.select_for_update(of=("self",))
-        .select_related("unit__organisation", "work_kind", "requested_by")
+        .select_related("unit__organisation", "work_kind", "requested_by", "terms")
         .get(pk=pk)
     )
 
@@ -82,8 +75,8 @@ def change_status(
     by: User | None,
     note: str = "",
     fields: Iterable[str] = (),
-) -> StatusChange:
-    """Move ``obj`` to ``to`` and write the status-change row (who, when, from, to, note)."""
+) -> BookingChange:
+    """Move ``obj`` to ``to`` and write its status row (who, when, from, to, note)."""
     from_status = obj.status
     obj.status = to
     update = ["status", *fields]
@@ -98,21 +91,28 @@ def record(
     *,
     booking: Booking,
     by: User | None,
-    from_status: str,
-    to_status: str,
+    kind: str = Kind.STATUS,
+    from_status: str = "",
+    to_status: str = "",
     note: str = "",
-) -> StatusChange:
+    changes: dict | None = None,
+) -> BookingChange:
+    """Write one history row of ``obj`` on ``booking``: a status change (``from_status`` empty
+    when ``obj`` was just created), or an event of another ``kind`` with a note and the changed
+    fields (``{field: [before, after]}``)."""
     links: dict = {}
     if isinstance(obj, Assignment):
         links = {"assignment": obj}
     elif isinstance(obj, Gig):
         links = {"gig": obj, "assignment_id": obj.assignment_id}
-    return StatusChange.objects.create(
+    return BookingChange.objects.create(
         booking=booking,
         by=by if by is not None and by.is_authenticated else None,
+        kind=kind,
         from_status=from_status,
         to_status=to_status,
         note=note,
+        changes=changes or {},
         **links,
     )
 
@@ -122,10 +122,6 @@ def refresh_span(booking: Booking) -> None:
     span = booking.occurrences.aggregate(first=Min("start"), last=Max("end"))
     booking.first_start, booking.last_end = span["first"], span["last"]
     booking.save(update_fields=["first_start", "last_end", "updated_at"])
-
-
-def buffer_minutes() -> int:
-    return int(travel_buffer().total_seconds() // 60)
 
 
 def ensure_free(
@@ -141,7 +137,7 @@ def ensure_free(
         return
     values = {
         "name": expert.name,
-        "when": format_time_range(clash.start, clash.end),
+        "when": time_range(clash.start, clash.end),
         "minutes": buffer_minutes(),
     }
     if own:
@@ -186,14 +182,15 @@ def plan_gig(
     *,
     assignment: Assignment,
     occurrence: Occurrence,
-    row: PriceRow | None,
     by: User | None,
     time_confirmed: bool = True,
     previous: Gig | None = None,
     note: str = "",
 ) -> Gig:
-    """A planned gig for one expert at one occurrence, with its fee under the booking's terms."""
+    """A planned gig for one expert at one occurrence, with its fee estimated under the booking's
+    frozen terms (approval fixes the final amount)."""
     expert = assignment.expert
+    terms = assignment.booking.terms
     gig = Gig.objects.create(
         booking_id=assignment.booking_id,
         assignment=assignment,
@@ -202,7 +199,7 @@ def plan_gig(
         start=occurrence.start,
         end=occurrence.end,
         busy_until=occurrence.end + travel_buffer(),
-        fee_amount=gig_fee(row, start=occurrence.start, end=occurrence.end, expert=expert),
+        fee_amount=gig_fee(terms, start=occurrence.start, end=occurrence.end, expert=expert),
         time_confirmed=time_confirmed,
         previous=previous,
     )

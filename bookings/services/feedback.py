@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import Feedback, Gig
-from bookings.selectors import bookings_for_member
-from bookings.selectors_reports import TOOK_PLACE, feedback_open
+from bookings.selectors.after import TOOK_PLACE
+from bookings.selectors.feedback import feedback_open
+from bookings.selectors.requests import bookings_for_member
 from bookings.services.common import BookingError, lock_booking
 from expertbank.models import User
 from expertbank.services.notifications import message_send

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from bookings.models import Assignment, Booking, Gig, Membership
-from bookings.selectors import coordinators
+from bookings.selectors.staffing import coordinators
 from bookings.services.links import answer_url
 from expertbank.models import User
 from expertbank.services.notifications import message_send

@@ -21,24 +21,24 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings.models import CheckIn, Expense, Gig, GigReport
 from bookings.models.reports import MAX_EXPENSE, MAX_HOURS, MAX_KM, MAX_PREPARATION_HOURS
-from bookings.selectors import booking_terms, coordinators
-from bookings.selectors_reports import report_reminders_due
+from bookings.money import cancellation_amounts, report_amounts
+from bookings.selectors.after import report_reminders_due
+from bookings.selectors.staffing import coordinators
 from bookings.services.common import (
     BookingError,
+    Kind,
     change_status,
     lock_booking,
     lock_gigs,
     record,
     require,
 )
-from bookings.services.fees import cancellation_amounts, report_amounts
 from bookings.services.receipts import ReceiptError, receipt_check, shown_name
-from bookings.templatetags.bookings_tags import euros
+from expertbank.formatting import euros, moment
 from expertbank.models import Message, User
 from expertbank.services.notifications import message_send
 
@@ -158,8 +158,7 @@ def _refuse_unless_reportable(gig: Gig, by: User) -> None:
     require(gig, {Status.PLANNED}, _("This gig is %(status)s, so there is nothing to report."))
     if gig.end > timezone.now():
         raise BookingError(
-            _("You can report the gig after it has ended (%(end)s).")
-            % {"end": date_format(timezone.localtime(gig.end), "DATETIME_FORMAT")}
+            _("You can report the gig after it has ended (%(end)s).") % {"end": moment(gig.end)}
         )
 
 
@@ -264,12 +263,22 @@ def _debrief_wanted(checkin: CheckIn, gig: Gig) -> None:
 # --- The coordinator approves or returns ---------------------------------------------------------
 
 
+def report_can_approve(gig: Gig, report: GigReport | None) -> bool:
+    """A reported gig with its report can be approved."""
+    return gig.status == Status.REPORTED and report is not None
+
+
+def gig_can_settle(gig: Gig) -> bool:
+    """A gig cancelled late has its cancellation amounts fixed once."""
+    return gig.status == Status.CANCELLED and gig.late_cancelled and gig.billable_amount is None
+
+
 @transaction.atomic(durable=True)
 def report_approve(*, gig: Gig, by: User) -> Gig:
     """Approve a reported gig: reported → approved, with its fee and billable amount fixed.
 
-    The amounts come from the booking's terms and the report (``services.fees``). A gig that was
-    cancelled late has no report: approving it fixes its cancellation amounts instead
+    The amounts come from the booking's frozen terms and the report (``bookings.money``). A gig
+    that was cancelled late has no report: approving it fixes its cancellation amounts instead
     (``cancellation_settle``).
     """
     booking = lock_booking(gig.booking_id)
@@ -286,16 +295,16 @@ def report_approve(*, gig: Gig, by: User) -> Gig:
     report = GigReport.objects.select_for_update().filter(gig=gig).first()
     if report is None:
         raise BookingError(_("This gig has no report to approve. Return it to the expert."))
-    row = booking_terms(booking)
-    if row is None:
+    if booking.terms is None:
         raise BookingError(
             _(
-                "No price list row for %(kind)s is in force for this booking, so the fee cannot "
-                "be counted. Add one in the administration, then approve."
+                "This booking has no price terms (no price row for %(kind)s was in force when it "
+                "was requested), so the fee cannot be counted. Set its terms on the booking's "
+                "page, then approve."
             )
             % {"kind": booking.work_kind.name}
         )
-    amounts = report_amounts(gig=gig, report=report, row=row)
+    amounts = report_amounts(gig=gig, report=report, terms=booking.terms)
     gig.fee_amount, gig.billable_amount = amounts.fee, amounts.billable
     report.status = GigReport.Status.APPROVED
     report.reviewed_at, report.reviewed_by = timezone.now(), by
@@ -315,7 +324,7 @@ def report_approve(*, gig: Gig, by: User) -> Gig:
 @transaction.atomic(durable=True)
 def cancellation_settle(*, gig: Gig, by: User) -> Gig:
     """Fix the amounts of a gig cancelled late: the expert's cancellation fee and the unit's
-    share of the client cancellation fee (``services.fees``). Its status stays cancelled."""
+    share of the client cancellation fee (``bookings.money``). Its status stays cancelled."""
     booking = lock_booking(gig.booking_id)
     gig = lock_gigs(Gig.objects.filter(pk=gig.pk))[0]
     return _settle(booking, gig, by)
@@ -324,17 +333,16 @@ def cancellation_settle(*, gig: Gig, by: User) -> Gig:
 def _settle(booking, gig: Gig, by: User) -> Gig:
     if not (gig.status == Status.CANCELLED and gig.late_cancelled):
         raise BookingError(_("Only a gig cancelled late has cancellation amounts to fix."))
-    if gig.billable_amount is not None:
+    if not gig_can_settle(gig):
         raise BookingError(_("The cancellation amounts of this gig are already fixed."))
-    amounts = cancellation_amounts(booking, booking_terms(booking))[gig.pk]
+    amounts = cancellation_amounts(booking)[gig.pk]
     gig.fee_amount, gig.billable_amount = amounts.fee, amounts.billable
     gig.save(update_fields=["fee_amount", "billable_amount"])
     record(
         gig,
         booking=booking,
         by=by,
-        from_status=gig.status,
-        to_status=gig.status,
+        kind=Kind.AMOUNTS,
         note=_("Cancellation amounts fixed: fee %(fee)s, billable %(billable)s.")
         % {"fee": euros(amounts.fee), "billable": euros(amounts.billable)},
     )

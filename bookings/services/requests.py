@@ -10,22 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import (
-    Assignment,
-    Booking,
-    FundingSource,
-    Gig,
-    Membership,
-    Occurrence,
-    Unit,
-    money,
-)
+from bookings import money
+from bookings.models import Assignment, Booking, Gig, Membership, Occurrence, Unit
 from bookings.models.bookings import MAX_EXPERTS
-from bookings.selectors import cancellation_terms, times_clash
+from bookings.selectors.schedule import buffer_minutes, times_clash
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
-    buffer_minutes,
     change_status,
     lock_assignments,
     lock_booking,
@@ -33,9 +24,9 @@ from bookings.services.common import (
     record,
     require,
 )
+from bookings.services.terms import freeze_terms
 from expertbank.models import User
 from expertbank.roles import Role, has_role
-from expertbank.services.audit import audit_record
 from experts.models import ExperienceArea, Language, WorkKind
 
 MAX_OCCURRENCES = 200
@@ -97,7 +88,8 @@ def booking_request(
     contact_phone: str = "",
     notes: str = "",
 ) -> Booking:
-    """A unit asks for experts: the booking starts as ``requested`` with its times."""
+    """A unit asks for experts: the booking starts as ``requested`` with its times, and the price
+    row in force on its first date is frozen on it as its terms."""
     if not may_book_for(by, unit):
         raise BookingError(_("You can request experts only for your own unit."))
     if not title.strip():
@@ -129,6 +121,13 @@ def booking_request(
         last_end=max(end for _start, end in times),
     )
     booking.areas.set(list(areas))
+    row = money.price_row_for(
+        organisation_id=unit.organisation_id,
+        work_kind_id=work_kind.pk,
+        day=money.terms_day(booking.first_start),
+    )
+    booking.terms = freeze_terms(booking, source=row, row=row, by=by)
+    booking.save(update_fields=["terms"])
     occurrences = Occurrence.objects.bulk_create(
         Occurrence(booking=booking, start=start, end=end) for start, end in times
     )
@@ -154,6 +153,11 @@ def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
     return booking
 
 
+def booking_can_cancel(booking: Booking) -> bool:
+    """A booking can be cancelled at any stage before it is delivered."""
+    return booking.status in Booking.OPEN
+
+
 @transaction.atomic(durable=True)
 def booking_cancel(
     *, booking: Booking, by: User, reason: str = "", charge_client: bool = True
@@ -168,21 +172,21 @@ def booking_cancel(
     booking = lock_booking(booking.pk)
     if booking.status == Status.CANCELLED:
         raise BookingError(_("This booking is already cancelled."))
-    require(
-        booking,
-        Booking.OPEN,
-        _("A booking can be cancelled only before it is delivered; this one is %(status)s."),
-    )
+    if not booking_can_cancel(booking):
+        raise BookingError(
+            _("A booking can be cancelled only before it is delivered; this one is %(status)s.")
+            % {"status": booking.get_status_display()}
+        )
     now = timezone.now()
     assignments = lock_assignments(booking)
     gigs = lock_gigs(Gig.objects.filter(booking=booking, status=Gig.Status.PLANNED, start__gt=now))
-    terms = cancellation_terms(booking, now=now)
+    terms = money.cancellation_terms(booking, now=now)
+    fees = money.expert_cancellation_fees(gigs, terms=booking.terms, late=terms.late)
     reason = reason.strip()
     by_expert: dict[int, list[Gig]] = defaultdict(list)
     for gig in sorted(gigs, key=lambda g: (g.start, g.pk)):
-        first_of_expert = gig.expert_id not in by_expert
         gig.late_cancelled = terms.late
-        gig.fee_amount = terms.expert_fee if terms.late and first_of_expert else money(0)
+        gig.fee_amount = fees[gig.pk]
         change_status(
             gig,
             Gig.Status.CANCELLED,
@@ -214,27 +218,4 @@ def booking_cancel(
     notify.cancelled_unit(booking, reason)
     if not has_role(by, Role.COORDINATOR) and assignments:
         notify.cancelled_by_unit(booking, assignments, reason)
-    return booking
-
-
-@transaction.atomic(durable=True)
-def booking_fund(*, booking: Booking, funding_source: FundingSource | None, by: User) -> Booking:
-    """Charge the booking to a funded project, or back to its unit (empty)."""
-    booking = lock_booking(booking.pk)
-    require(
-        booking,
-        {*Booking.OPEN, Status.DELIVERED},
-        _("The billing of a %(status)s booking can no longer be changed."),
-    )
-    if funding_source is not None and not funding_source.active:
-        raise BookingError(_("This funding source is no longer in use."))
-    before = str(booking.funding_source or "")
-    booking.funding_source = funding_source
-    booking.save(update_fields=["funding_source", "updated_at"])
-    audit_record(
-        obj=booking,
-        actor=by,
-        action="funding changed",
-        changes={"funding_source": [before, str(funding_source or "")]},
-    )
     return booking

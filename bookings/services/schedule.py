@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking, Gig, Occurrence
-from bookings.selectors import booking_terms, clashing_gigs, times_clash
+from bookings.selectors.schedule import buffer_minutes, clashing_gigs, times_clash
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
-    buffer_minutes,
+    Kind,
     change_status,
-    format_time_range,
     is_overlap_violation,
     lock_booking,
     lock_gigs,
@@ -25,6 +25,7 @@ from bookings.services.common import (
     refresh_span,
     require,
 )
+from expertbank.formatting import time_range
 from expertbank.models import User
 
 Status = Booking.Status
@@ -109,28 +110,25 @@ def _occurrence_reschedule(
             )
             % {"names": ", ".join(busy), "minutes": buffer_minutes()}
         )
-    old_time = format_time_range(occurrence.start, occurrence.end)
+    old_time = time_range(occurrence.start, occurrence.end)
     occurrence.start, occurrence.end, occurrence.place = start, end, new_place
     occurrence.save(update_fields=["start", "end", "place"])
     refresh_span(booking)
-    new_time = format_time_range(start, end)
+    new_time = time_range(start, end)
     moved = _("Moved from %(old)s to %(new)s.") % {"old": old_time, "new": new_time}
     change = record(
         booking,
         booking=booking,
         by=by,
-        from_status=booking.status,
-        to_status=booking.status,
+        kind=Kind.RESCHEDULED,
         note=f"{moved} {note.strip()}".strip(),
     )
-    row = booking_terms(booking)
     for gig in gigs:
         change_status(gig, Gig.Status.RESCHEDULED, booking=booking, by=by, note=moved)
         gig.assignment.booking = booking
         new_gig = plan_gig(
             assignment=gig.assignment,
             occurrence=occurrence,
-            row=row,
             by=by,
             time_confirmed=False,
             previous=gig,
@@ -155,11 +153,19 @@ def gig_time_confirm(*, gig: Gig, by: User) -> Gig:
         gig,
         booking=booking,
         by=by,
-        from_status=gig.status,
-        to_status=gig.status,
+        kind=Kind.TIME_CONFIRMED,
         note=_("The expert confirmed the new time."),
     )
     return gig
+
+
+def booking_can_deliver(booking: Booking, *, now: datetime | None = None) -> bool:
+    """A confirmed booking is delivered once its last time has ended."""
+    return (
+        booking.status == Status.CONFIRMED
+        and booking.last_end is not None
+        and booking.last_end <= (now or timezone.now())
+    )
 
 
 @transaction.atomic(durable=True)
@@ -171,7 +177,7 @@ def booking_deliver(*, booking: Booking, by: User | None = None) -> Booking:
         {Status.CONFIRMED},
         _("Only a confirmed booking can be delivered; this one is %(status)s."),
     )
-    if booking.last_end is None or booking.last_end > timezone.now():
+    if not booking_can_deliver(booking):
         raise BookingError(_("The booking's last time has not ended yet."))
     change_status(booking, Status.DELIVERED, booking=booking, by=by)
     return booking
@@ -190,19 +196,53 @@ def bookings_deliver_due() -> int:
     return delivered
 
 
+# Gigs that keep a delivered booking open: not yet through reporting and approval, or carrying
+# money (an approved gig, a late-cancelled one with the expert's fee or with amounts still to fix)
+# that is neither paid nor written off.
+UNSETTLED = Q(status__in=[Gig.Status.PLANNED, Gig.Status.REPORTED]) | (
+    Q(paid_on__isnull=True, written_off=False)
+    & (
+        Q(status=Gig.Status.APPROVED)
+        | Q(status=Gig.Status.CANCELLED, late_cancelled=True, fee_amount__gt=0)
+        | Q(status=Gig.Status.CANCELLED, late_cancelled=True, billable_amount__isnull=True)
+    )
+)
+
+
+def unsettled_gigs(booking: Booking) -> int:
+    """How many gigs keep ``booking`` from closing (see ``UNSETTLED``)."""
+    return Gig.objects.filter(UNSETTLED, booking=booking).count()
+
+
+def booking_can_close(booking: Booking) -> bool:
+    """A delivered booking closes when every gig that carries money is paid or written off."""
+    return booking.status == Status.DELIVERED and unsettled_gigs(booking) == 0
+
+
+def close_if_settled(booking: Booking, *, by: User | None) -> bool:
+    """Inside a service's transaction, with ``booking`` locked: close it if it can be."""
+    if not booking_can_close(booking):
+        return False
+    change_status(booking, Status.CLOSED, booking=booking, by=by)
+    return True
+
+
 @transaction.atomic(durable=True)
 def booking_close(*, booking: Booking, by: User | None = None) -> Booking:
-    """A delivered booking is closed when all its gigs are settled (paid or cancelled)."""
+    """Close a delivered booking whose every gig that carries money is paid or written off."""
     booking = lock_booking(booking.pk)
     require(
         booking,
         {Status.DELIVERED},
         _("Only a delivered booking can be closed; this one is %(status)s."),
     )
-    open_gigs = Gig.objects.filter(booking=booking).exclude(status__in=Gig.SETTLED).count()
+    open_gigs = unsettled_gigs(booking)
     if open_gigs:
         raise BookingError(
-            _("%(count)s gigs of this booking are not settled yet (paid or cancelled).")
+            _(
+                "%(count)s gigs of this booking are not settled yet: each must be reported, "
+                "approved and paid (or written off)."
+            )
             % {"count": open_gigs}
         )
     change_status(booking, Status.CLOSED, booking=booking, by=by)

@@ -12,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings.models import Assignment, Booking, Gig
-from bookings.selectors import booking_terms, next_start, shown_names
+from bookings.selectors.requests import shown_names
+from bookings.selectors.schedule import next_start
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
@@ -190,9 +191,8 @@ def _assignment_accept(*, assignment_id: int, by: User | None) -> Assignment:
     assignment.answered_at = now
     assignment.booking = booking
     change_status(assignment, Offer.ACCEPTED, booking=booking, by=by, fields=["answered_at"])
-    row = booking_terms(booking)
     for occurrence in occurrences:
-        plan_gig(assignment=assignment, occurrence=occurrence, row=row, by=by)
+        plan_gig(assignment=assignment, occurrence=occurrence, by=by)
     if booking.status == Status.CONFIRMED:  # a replacement joins a confirmed booking
         notify.confirmed_expert(booking, assignment)
         notify.experts_changed(booking, shown_names(booking), assignment)
@@ -243,6 +243,11 @@ def offers_expire(*, now: datetime | None = None) -> int:
     return len(expired)
 
 
+def booking_can_confirm(booking: Booking, *, accepted: int) -> bool:
+    """A booking looking for experts can be confirmed once every seat is filled."""
+    return booking.status == Status.STAFFING and accepted >= booking.experts_wanted
+
+
 @transaction.atomic(durable=True)
 def booking_confirm(*, booking: Booking, by: User) -> Booking:
     """Confirm a booking whose every seat is filled: never with fewer experts, never twice.
@@ -259,7 +264,7 @@ def booking_confirm(*, booking: Booking, by: User) -> Booking:
     )
     assignments = lock_assignments(booking)
     accepted = [a for a in assignments if a.status == Offer.ACCEPTED]
-    if len(accepted) < booking.experts_wanted:
+    if not booking_can_confirm(booking, accepted=len(accepted)):
         raise BookingError(
             _(
                 "Only %(found)s of the %(wanted)s experts have accepted. A booking is confirmed "
@@ -313,6 +318,17 @@ def assignment_withdraw(*, assignment: Assignment, by: User, reason: str = "") -
     else:
         notify.released(assignment, reason)
     return assignment
+
+
+def assignment_can_replace(assignment: Assignment, *, booking: Booking, accepted: int) -> bool:
+    """The seat of an expert who withdrew can be offered to another while the booking is short
+    of experts and no replacement is on offer or accepted yet."""
+    return (
+        booking.status in (Status.STAFFING, Status.CONFIRMED)
+        and accepted < booking.experts_wanted
+        and assignment.status == Offer.WITHDRAWN
+        and not any(r.status in Assignment.LIVE for r in assignment.replacements.all())
+    )
 
 
 @transaction.atomic(durable=True)

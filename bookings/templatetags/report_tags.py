@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from bookings import selectors_reports
 from bookings.models import Gig, GigReport
+from bookings.selectors import after as selectors_after
+from bookings.selectors import feedback as selectors_feedback
 
 register = template.Library()
 
@@ -48,7 +49,7 @@ def stars(rating: int | None) -> str:
 @register.simple_tag
 def released_feedback(gig: Gig) -> list:
     """The released feedback an expert may read on their gig (once it took place)."""
-    return selectors_reports.released_feedback_for_gig(gig)
+    return selectors_feedback.released_feedback_for_gig(gig)
 
 
 @register.simple_tag
@@ -57,14 +58,14 @@ def gigs_to_report(user) -> list:
     expert = getattr(user, "expert", None)
     if expert is None:
         return []
-    return list(selectors_reports.expert_gigs_to_report(expert)[:20])
+    return list(selectors_after.expert_gigs_to_report(expert)[:20])
 
 
 @register.simple_tag
 def feedback_state(booking, user) -> dict:
     """For the unit's booking page: can feedback be given, and did this person give it."""
-    given = selectors_reports.member_feedback(booking, user)
+    given = selectors_feedback.member_feedback(booking, user)
     return {
-        "open": given is None and selectors_reports.feedback_open(booking),
+        "open": given is None and selectors_feedback.feedback_open(booking),
         "given": given,
     }

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from bookings import selectors, services
+from bookings import money, services
 from bookings.models import Assignment, Booking, Gig
 from expertbank.models import Message
 from tests.bookings.factories import at, bookable_expert, offer, request_booking, staffed
@@ -22,7 +22,7 @@ def english():
 def test_cancelling_in_good_time_costs_nothing(coordinator, booker, anna, terms, run_on_commit):
     booking = request_booking(by=booker, times=[(at(20, 10), at(20, 12))])
     staffed(booking, [anna], by=coordinator)
-    assert selectors.cancellation_terms(booking).late is False
+    assert money.cancellation_terms(booking).late is False
     with run_on_commit():
         services.booking_cancel(booking=booking, by=booker, reason="Muuttui")
     booking.refresh_from_db()
@@ -42,7 +42,7 @@ def test_a_late_cancellation_charges_the_unit_and_pays_each_expert_once(
     times = [(at(3, 10), at(3, 12)), (at(5, 10), at(5, 12))]
     booking = request_booking(by=booker, times=times, experts=2)
     staffed(booking, [anna, other], by=coordinator)
-    cancellation = selectors.cancellation_terms(booking)
+    cancellation = money.cancellation_terms(booking)
     assert cancellation.late
     assert cancellation.client_fee == Decimal("175.00")
     assert cancellation.experts_paid == 2
@@ -64,7 +64,7 @@ def test_a_late_cancellation_charges_the_unit_and_pays_each_expert_once(
 
 def test_late_but_nobody_booked_yet_costs_nothing(booker, terms):
     booking = request_booking(by=booker, times=[(at(2, 10), at(2, 12))])
-    cancellation = selectors.cancellation_terms(booking)
+    cancellation = money.cancellation_terms(booking)
     assert cancellation.late and cancellation.client_fee == 0
     services.booking_cancel(booking=booking, by=booker)
     booking.refresh_from_db()
@@ -98,6 +98,6 @@ def test_the_notice_period_comes_from_the_price_row(booker, anna, coordinator, t
     terms.save()
     booking = request_booking(by=booker, times=[(at(10, 10), at(10, 12))])
     staffed(booking, [anna], by=coordinator)
-    cancellation = selectors.cancellation_terms(booking)
+    cancellation = money.cancellation_terms(booking)
     assert cancellation.late
     assert cancellation.deadline == at(-4, 10)

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from bookings.models import Assignment, Booking, Gig, Organisation, PriceRow, StatusChange
+from bookings.models import Assignment, Booking, BookingChange, Gig, Organisation, PriceRow
 from bookings.selectors import clashing_gigs
 from expertbank.demo import DEMO_DOMAIN
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def _counts():
     return [
-        m.objects.count() for m in (Organisation, Booking, Assignment, Gig, StatusChange, PriceRow)
+        m.objects.count() for m in (Organisation, Booking, Assignment, Gig, BookingChange, PriceRow)
     ]
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from bookings.earnings import (
+from bookings.models import Gig
+from bookings.selectors.earnings import (
     Earnings,
     Period,
     booking_cap_checks,
@@ -16,7 +17,6 @@ from bookings.earnings import (
     month_to_date,
     year_to_date,
 )
-from bookings.models import Gig
 from tests.bookings.factories import at, request_booking
 from tests.bookings.test_matching import fitting_expert, gig_at
 

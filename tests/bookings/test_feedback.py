@@ -135,7 +135,7 @@ def test_other_experts_do_not_see_released_feedback(client, gig, booker, coordin
 
 
 def test_an_expert_whose_gig_did_not_take_place_does_not_see_it(gig, booker, coordinator):
-    from bookings.selectors_reports import expert_released_feedback
+    from bookings.selectors.feedback import expert_released_feedback
 
     feedback = feedback_give(booking=gig.booking, by=booker, rating=5, text=TEXT)
     feedback_release(feedback=feedback, by=coordinator)

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from bookings import services
-from bookings.models import Assignment, Booking, Gig, StatusChange
+from bookings.models import Assignment, Booking, BookingChange, Gig
 from expertbank.models import Message
 from tests.bookings.factories import (
     at,
@@ -16,6 +16,7 @@ from tests.bookings.factories import (
     request_booking,
     staffed,
 )
+from tests.bookings.reports_factories import reported_gig
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_a_request_is_saved_as_requested_with_its_times_and_a_history_row(booker
     assert booking.occurrences.count() == 2
     assert booking.first_start == at(20, 10)
     assert booking.last_end == at(27, 12)
-    change = StatusChange.objects.get(booking=booking)
+    change = BookingChange.objects.get(booking=booking)
     assert (change.by, change.from_status, change.to_status) == (booker, "", "requested")
     assert [m.to for m in mail.outbox] == [[booker.email]]
 
@@ -83,10 +84,10 @@ def test_confirm_is_refused_the_second_time(coordinator, anna):
     booking = request_booking()
     staffed(booking, [anna], by=coordinator)
     services.booking_confirm(booking=booking, by=coordinator)
-    changes = StatusChange.objects.count()
+    changes = BookingChange.objects.count()
     with pytest.raises(services.BookingError, match="already confirmed"):
         services.booking_confirm(booking=booking, by=coordinator)
-    assert StatusChange.objects.count() == changes
+    assert BookingChange.objects.count() == changes
 
 
 def test_confirming_closes_the_offers_still_open(coordinator, anna):
@@ -224,18 +225,20 @@ def test_delivery_waits_for_the_last_time_to_end(coordinator, anna):
     assert booking.status == Booking.Status.DELIVERED
 
 
-def test_a_booking_closes_only_when_every_gig_is_settled(coordinator, anna):
-    booking = request_booking()
-    staffed(booking, [anna], by=coordinator)
-    services.booking_confirm(booking=booking, by=coordinator)
-    Booking.objects.filter(pk=booking.pk).update(last_end=timezone.now() - timedelta(minutes=1))
+def test_a_booking_closes_only_when_every_gig_that_carries_money_is_paid(coordinator, terms, anna):
+    gig = reported_gig(expert=anna, coordinator=coordinator)
+    booking = gig.booking
     services.booking_deliver(booking=booking, by=coordinator)
-    with pytest.raises(services.BookingError, match="not settled"):
+    with pytest.raises(services.BookingError, match="not settled"):  # reported
         services.booking_close(booking=booking, by=coordinator)
-    Gig.objects.filter(booking=booking).update(status=Gig.Status.PAID)
-    services.booking_close(booking=booking, by=coordinator)
+    services.report_approve(gig=gig, by=coordinator)
+    with pytest.raises(services.BookingError, match="not settled"):  # approved, not paid
+        services.booking_close(booking=booking, by=coordinator)
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.DELIVERED
+    services.gigs_mark_paid(gigs=[gig], paid_on=timezone.localdate(), by=coordinator)
     booking.refresh_from_db()
-    assert booking.status == Booking.Status.CLOSED
+    assert booking.status == Booking.Status.CLOSED  # paying its last gig closed it
+    assert booking.changes.filter(to_status=Booking.Status.CLOSED).count() == 1
 
 
 def test_an_expert_who_takes_expenses_only_has_no_fee(coordinator, terms):

@@ -12,11 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from bookings import selectors, services
+from bookings import services
 from bookings.matching import ExclusionReason, rank_candidates
 from bookings.models import Assignment, Booking, Feedback, Gig, Occurrence
-from bookings.services.common import format_time_range
-from bookings.templatetags.bookings_tags import euros
+from expertbank.formatting import euros, time_range
 from experts.models import (
     AreaDisclosure,
     AvailabilitySlot,
@@ -82,6 +81,8 @@ def gig_at(
     assignment = Assignment.objects.create(
         booking=booking, expert=expert, status=Assignment.Status.ACCEPTED, answer_by=start
     )
+    if status == Gig.Status.PAID and paid_on is None:
+        paid_on = timezone.localdate(end)  # a paid gig always has its payment date
     return Gig.objects.create(
         booking=booking,
         assignment=assignment,
@@ -248,7 +249,7 @@ def test_ties_go_to_fewer_recent_hours_then_the_name_then_the_id(booking):
     assert twin_a.pk < twin_b.pk
 
 
-def test_cap_headroom_is_shown_and_a_near_cap_expert_ranks_lower(booking, terms):
+def test_cap_headroom_is_shown_and_a_near_cap_expert_ranks_lower(terms, booking):
     free = fitting_expert()
     near = fitting_expert(earnings_cap_monthly=Decimal("300.00"))  # the fee is 200 €
     roomy = fitting_expert(earnings_cap_yearly=Decimal("20000.00"))
@@ -398,7 +399,7 @@ def test_an_expert_busy_at_a_time_is_excluded_naming_the_time(booking):
     gig_at(expert, at(20, 11), at(20, 13))
     found = exclusion(rank_candidates(booking), expert)
     assert found.code == Why.BUSY
-    assert found.text == f"busy at {format_time_range(at(20, 10), at(20, 12))} (another gig)"
+    assert found.text == f"busy at {time_range(at(20, 10), at(20, 12))} (another gig)"
 
 
 def test_the_travel_buffer_counts_as_busy(booking):
@@ -416,6 +417,16 @@ def test_an_expert_with_days_off_is_excluded(booking):
     day = at(20).date()
     Blackout.objects.create(expert=expert, start=day - timedelta(days=1), end=day)
     assert exclusion(rank_candidates(booking), expert).code == Why.BLACKOUT
+
+
+def test_days_off_on_other_days_do_not_matter(booking):
+    expert = fitting_expert()
+    Blackout.objects.create(expert=expert, start=date(2020, 1, 1), end=date(2020, 1, 5))
+    day = at(20).date()
+    Blackout.objects.create(
+        expert=expert, start=day + timedelta(days=1), end=day + timedelta(days=3)
+    )
+    assert expert in ranked(rank_candidates(booking))
 
 
 def test_an_expert_without_a_weekly_time_that_covers_the_time_is_excluded(booking):
@@ -477,7 +488,7 @@ def test_the_light_gig_after_a_light_booking_needs_no_rest(booker):
     assert expert in ranked(rank_candidates(booking))
 
 
-def test_the_earnings_cap_excludes_an_expert_it_would_push_over(booking, terms):
+def test_the_earnings_cap_excludes_an_expert_it_would_push_over(terms, booking):
     over = fitting_expert(earnings_cap_monthly=Decimal("250.00"))
     gig_at(over, at(20, 15), status=Gig.Status.PLANNED, fee="100.00")  # 100 + 200 > 250
     yearly = fitting_expert(earnings_cap_yearly=Decimal("150.00"))  # 200 > 150
@@ -515,11 +526,25 @@ def test_the_excluded_are_counted_by_reason(booking):
 
 def test_every_ranked_expert_passes_the_offer_services_filters(booking, coordinator):
     pool = [fitting_expert() for _ in range(3)]
-    fitting_expert(show_to=())
+    hidden = fitting_expert(show_to=())
     Blackout.objects.create(expert=pool[0], start=at(20).date(), end=at(20).date())
     result = rank_candidates(booking)
-    allowed = set(selectors.candidates_for(booking))
-    assert ranked(result) and set(ranked(result)) <= allowed
+    assert set(ranked(result)) == {pool[1], pool[2]}
+    offered = services.booking_offer(
+        booking=booking,
+        experts=ranked(result),
+        answer_by=timezone.now() + timedelta(days=1),
+        by=coordinator,
+    )
+    assert {assignment.expert for assignment in offered} == {pool[1], pool[2]}
+    for refused in (pool[0], hidden):
+        with pytest.raises(services.BookingError, match="cannot be offered"):
+            services.booking_offer(
+                booking=booking,
+                experts=[refused],
+                answer_by=timezone.now() + timedelta(days=1),
+                by=coordinator,
+            )
 
 
 def test_times_that_have_begun_are_left_out(booker):

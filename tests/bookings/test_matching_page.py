@@ -11,9 +11,9 @@ from django.utils import timezone, translation
 from bookings import services
 from bookings.matching import ExclusionReason, rank_candidates
 from bookings.models import Assignment, Booking
-from bookings.templatetags.bookings_tags import euros
 from bookings.views.matching import RANKED_SHOWN
 from expertbank.demo import DEMO_DOMAIN
+from expertbank.formatting import euros
 from expertbank.models import User
 from experts.models import BookerKind, Expert
 from tests.bookings.factories import at, member, request_booking, staffed
@@ -45,7 +45,7 @@ def deadline() -> dict:
     return {"answer_by_date": moment.date().isoformat(), "answer_by_time": "12:00"}
 
 
-def test_the_page_lists_candidates_best_first_with_reasons_and_headroom(desk, booking, terms):
+def test_the_page_lists_candidates_best_first_with_reasons_and_headroom(desk, terms, booking):
     best = fitting_expert(municipality="Vantaa", public_alias="Kettu")
     capped = fitting_expert(earnings_cap_yearly="300.00", municipality="Turku")
     page = desk.get(url(booking)).content.decode()

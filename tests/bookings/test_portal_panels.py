@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from bookings import portal
 from bookings.models import Gig
-from bookings.services.common import format_time_range
+from expertbank.formatting import time_range
 from tests.bookings.factories import at, confirmed, offer, request_booking
 from tests.bookings.test_matching import count_queries, days_ago, fitting_expert, gig_at
 from tests.factories import UserFactory
@@ -54,7 +54,7 @@ def test_the_next_gig_says_when_where_who_to_meet_and_what_to_know(phone, expert
     booking.areas.set(expert.areas.all())
     page = home(phone)
     with translation.override("en"):
-        assert format_time_range(at(10, 13), at(10, 15)) in page
+        assert time_range(at(10, 13), at(10, 15)) in page
     assert "Kielotie 13, Vantaa" in page
     assert "Laura Salminen" in page and 'href="tel:+358 40 123 4567"' in page
     assert "Ota mukaan henkilökortti." in page
@@ -71,7 +71,7 @@ def test_the_next_gig_is_in_finnish_for_a_finnish_expert(client, coordinator):
     client.force_login(expert.user)
     page = home(client)
     with translation.override("fi"):
-        expected = format_time_range(at(10, 13), at(10, 15))
+        expected = time_range(at(10, 13), at(10, 15))
     assert expected in page and " klo " in expected
     assert "Seuraava keikkasi" in page or "Your next gig" in page
 

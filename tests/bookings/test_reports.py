@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from bookings.models import Expense, Gig, GigReport, StatusChange
+from bookings.models import BookingChange, Expense, Gig, GigReport
 from bookings.services import BookingError
 from bookings.services.reports import ExpenseInput, report_approve, report_return, report_submit
 from expertbank.models import Message
@@ -42,7 +42,7 @@ def _snapshot(gig: Gig):
         gig.status,
         gig.fee_amount,
         gig.billable_amount,
-        StatusChange.objects.filter(gig=gig).count(),
+        BookingChange.objects.filter(gig=gig).count(),
         GigReport.objects.filter(gig=gig).values_list("status", flat=True).first(),
         Expense.objects.filter(report__gig=gig).count(),
     )
@@ -63,7 +63,7 @@ def test_the_expert_reports_an_ended_gig_and_it_becomes_reported(terms, media):
     gig.refresh_from_db()
     assert gig.status == Gig.Status.REPORTED
     assert (report.hours, report.km, report.status) == (Decimal("2.5"), 24, "submitted")
-    change = StatusChange.objects.filter(gig=gig).latest("pk")
+    change = BookingChange.objects.filter(gig=gig).latest("pk")
     assert (change.from_status, change.to_status, change.by) == (
         "planned",
         "reported",
@@ -141,7 +141,7 @@ def test_a_returned_report_goes_back_to_the_expert_with_the_note(terms, coordina
         "Tarkista tunnit.",
         coordinator,
     )
-    change = StatusChange.objects.filter(gig=gig).latest("pk")
+    change = BookingChange.objects.filter(gig=gig).latest("pk")
     assert (change.from_status, change.to_status, change.note) == (
         "reported",
         "planned",
@@ -181,7 +181,7 @@ def test_a_returned_report_is_changed_and_sent_again(terms, coordinator, media, 
     assert list(Expense.objects.filter(report__gig=gig).values_list("description", flat=True)) == [
         "Bussilippu"
     ]
-    assert StatusChange.objects.filter(gig=gig).latest("pk").note == "The report was sent again."
+    assert BookingChange.objects.filter(gig=gig).latest("pk").note == "The report was sent again."
     (left,) = stored_files(media)
     assert str(left) != old_file
 

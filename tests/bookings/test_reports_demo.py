@@ -4,8 +4,8 @@ asking for a debrief; released and unreleased feedback; gigs the demo expert mus
 import pytest
 from django.core.management import call_command
 
-from bookings.models import CheckIn, Expense, Feedback, Gig, GigReport, StatusChange
-from bookings.selectors_reports import expert_gigs_to_report
+from bookings.models import BookingChange, CheckIn, Expense, Feedback, Gig, GigReport
+from bookings.selectors.after import expert_gigs_to_report
 from expertbank.demo import DEMO_DOMAIN
 from experts.models import Expert
 
@@ -18,7 +18,7 @@ def media(settings, tmp_path):
 
 
 def _counts():
-    return [m.objects.count() for m in (GigReport, Expense, CheckIn, Feedback, Gig, StatusChange)]
+    return [m.objects.count() for m in (GigReport, Expense, CheckIn, Feedback, Gig, BookingChange)]
 
 
 def test_the_demo_has_the_work_after_the_gigs_and_runs_twice_without_change():

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from bookings.models import CheckIn, Expense, Gig, GigReport, StatusChange
+from bookings.models import BookingChange, CheckIn, Expense, Gig, GigReport
 from bookings.services import BookingError
 from bookings.services.receipts import MAX_RECEIPT_BYTES, sniff
 from bookings.services.reports import ExpenseInput, report_submit
@@ -50,7 +50,7 @@ def _nothing_changed(gig, media):
     assert not GigReport.objects.exists()
     assert not Expense.objects.exists()
     assert not CheckIn.objects.exists()
-    assert StatusChange.objects.filter(gig=gig).count() == 1  # only "planned"
+    assert BookingChange.objects.filter(gig=gig).count() == 1  # only "planned"
     assert not Message.objects.filter(kind="checkin_debrief").exists()
     assert stored_files(media) == []
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from bookings import selectors
+from bookings import money
 from bookings.models import Organisation, PriceRow, Unit, validate_ovt
 from tests.bookings.factories import (
     PriceListFactory,
@@ -56,15 +56,13 @@ def test_the_organisations_own_row_wins_over_the_general_one():
         price_list=PriceListFactory(organisation=organisation), client_price=Decimal("280")
     )
     day = date(2026, 6, 1)
-    found = selectors.price_row_for(
+    found = money.price_row_for(
         organisation_id=organisation.pk, work_kind_id=general.work_kind_id, day=day
     )
     assert found == own
     other = OrganisationFactory()
     assert (
-        selectors.price_row_for(
-            organisation_id=other.pk, work_kind_id=general.work_kind_id, day=day
-        )
+        money.price_row_for(organisation_id=other.pk, work_kind_id=general.work_kind_id, day=day)
         == general
     )
 
@@ -79,14 +77,14 @@ def test_the_row_in_force_on_the_first_date_applies(booker):
     )
     early = request_booking(by=booker, times=[(at(30, 10), at(30, 12))])
     late = request_booking(by=booker, times=[(at(50, 10), at(50, 12))])
-    assert selectors.booking_terms(early) == old
-    assert selectors.booking_terms(late) == new
+    assert early.terms.source_row == old
+    assert late.terms.source_row == new
 
 
 def test_an_inactive_price_list_is_not_used(booker):
     PriceRowFactory(price_list=PriceListFactory(active=False))
     booking = request_booking(by=booker)
-    assert selectors.booking_terms(booking) is None
+    assert booking.terms is None
 
 
 def test_overlapping_rows_for_one_kind_of_work_are_refused():
@@ -115,7 +113,7 @@ def test_the_estimate_counts_every_expert_at_every_time_with_the_minimum_hours()
         client_unit="hour", client_price=Decimal("45"), minimum_hours=Decimal("2")
     )
     times = [(at(10, 10), at(10, 11)), (at(17, 10), at(17, 13))]  # 1 h billed as 2, and 3 h
-    estimate = selectors.price_estimate(row, times=times, experts=2)
+    estimate = money.price_estimate(row, times=times, experts=2)
     assert estimate.gigs == 4
     assert estimate.net == Decimal("450.00")
     assert estimate.vat == Decimal("114.75")
@@ -131,6 +129,6 @@ def test_funding_use_counts_the_fees_of_live_and_late_cancelled_gigs(coordinator
     booking = request_booking()
     services.booking_fund(booking=booking, funding_source=source, by=coordinator)
     staffed(booking, [anna], by=coordinator)
-    assert selectors.funding_used(source) == Decimal("200.00")
-    used = selectors.funding_sources_with_use().get(pk=source.pk)
+    assert money.funding_used(source) == Decimal("200.00")
+    used = money.funding_sources_with_use().get(pk=source.pk)
     assert (used.used, used.remaining) == (Decimal("200.00"), Decimal("800.00"))

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from bookings import services
-from bookings.models import Assignment, Booking, Gig, StatusChange
+from bookings.models import Assignment, Booking, BookingChange, Gig
 from tests.bookings.factories import (
     FundingSourceFactory,
     at,
@@ -70,7 +70,9 @@ def _do(name: str, booking: Booking, coordinator) -> None:
         Booking.objects.filter(pk=booking.pk).update(last_end=timezone.now())
         services.booking_deliver(booking=booking, by=coordinator)
     elif name == "close":
-        Gig.objects.filter(booking=booking).update(status=Gig.Status.PAID)
+        Gig.objects.filter(booking=booking).update(
+            status=Gig.Status.PAID, paid_on=timezone.localdate()
+        )
         services.booking_close(booking=booking, by=coordinator)
     elif name == "reschedule":
         services.occurrence_reschedule(
@@ -89,17 +91,17 @@ def _do(name: str, booking: Booking, coordinator) -> None:
 @pytest.mark.parametrize("name", list(BOOKING_TRANSITIONS))
 def test_a_booking_transition_runs_only_from_its_source_states(booking, coordinator, name, status):
     _force(booking, status)
-    changes = StatusChange.objects.count()
+    changes = BookingChange.objects.count()
     if status in BOOKING_TRANSITIONS[name]:
         _do(name, booking, coordinator)
-        assert StatusChange.objects.count() > changes or name == "fund"
+        assert BookingChange.objects.count() > changes or name == "fund"
         return
     with pytest.raises(services.BookingError) as refused:
         _do(name, booking, coordinator)
     assert str(refused.value)
     booking.refresh_from_db()
     assert booking.status == status
-    assert StatusChange.objects.count() == changes
+    assert BookingChange.objects.count() == changes
     assert booking.funding_source is None
 
 
@@ -141,17 +143,17 @@ def test_an_assignment_transition_runs_only_from_its_source_states(
 ):
     Assignment.objects.filter(pk=assignment.pk).update(status=status)
     assignment.status = status
-    changes = StatusChange.objects.count()
+    changes = BookingChange.objects.count()
     if status in ASSIGNMENT_TRANSITIONS[name]:
         _answer(name, assignment, coordinator)
-        assert StatusChange.objects.count() > changes
+        assert BookingChange.objects.count() > changes
         return
     with pytest.raises(services.BookingError) as refused:
         _answer(name, assignment, coordinator)
     assert str(refused.value)
     assignment.refresh_from_db()
     assert assignment.status == status
-    assert StatusChange.objects.count() == changes
+    assert BookingChange.objects.count() == changes
     assert not Gig.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""Filters of the coordinator's lists of reports, check-ins and feedback."""
+"""Filters of the coordinator's lists of reports and check-ins."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bookings.forms_reports import RATINGS
-from bookings.models import CheckIn, Feedback, Gig, Organisation
+from bookings.models import CheckIn, Gig, Organisation
 from experts.models import WorkKind
 
 
@@ -69,27 +68,3 @@ class CheckInFilter(django_filters.FilterSet):
             Q(gig__expert__user__full_name__icontains=value)
             | Q(gig__booking__title__icontains=value)
         )
-
-
-class FeedbackFilter(django_filters.FilterSet):
-    STATES = [("waiting", _("not shown to the experts")), ("released", _("shown to the experts"))]
-
-    state = django_filters.ChoiceFilter(
-        label=_("Show"), choices=STATES, method="by_state", empty_label=_("all")
-    )
-    rating = django_filters.ChoiceFilter(label=_("Rating"), choices=RATINGS, empty_label=_("any"))
-    organisation = django_filters.ModelChoiceFilter(
-        label=_("Organisation"),
-        field_name="booking__unit__organisation",
-        queryset=Organisation.objects.all(),
-    )
-    booking = django_filters.NumberFilter(
-        label=_("Booking number"), field_name="booking_id", min_value=1
-    )
-
-    class Meta:
-        model = Feedback
-        fields: list[str] = []
-
-    def by_state(self, queryset, name, value):
-        return queryset.filter(released_at__isnull=value == "waiting")

@@ -7,7 +7,6 @@ because mail scanners follow links.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +17,8 @@ from bookings import selectors, services
 from bookings.calendar import calendar_feed as render_feed
 from bookings.forms import OptionalReasonForm
 from bookings.models import Assignment, CalendarToken, Gig
+from expertbank.paging import PAGE_SIZE, page_of
 from expertbank.roles import Role, role_required
-
-PAGE_SIZE = 50
 
 
 def _expert(request: HttpRequest):
@@ -48,7 +46,7 @@ def gig_home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.EXPERT)
 def past_gigs(request: HttpRequest) -> HttpResponse:
     gigs = selectors.expert_past_gigs(_expert(request))
-    page = Paginator(gigs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, gigs)
     return render(request, "bookings/expert_past.html", {"page": page})
 
 

@@ -1,5 +1,5 @@
 """Reads of the work after a gig: reports to fill in and to approve, check-ins asking for a
-debrief, and feedback with who may see it.
+debrief, and the gigs to remind. (Feedback is in ``selectors.feedback``.)
 
 Check-ins are read only here and only by coordinator pages; nothing an expert or a unit sees
 reads them.
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bookings.models import Booking, CheckIn, Expense, Feedback, Gig, GigReport, money
-from bookings.selectors import bookings_for_member
-from expertbank.models import User
+from bookings.models import CheckIn, Expense, Gig, GigReport
+from expertbank.amounts import ZERO
 from experts.models import Expert
 
 # Statuses of a gig that really took place (once its time has ended).
@@ -38,57 +37,6 @@ def expert_gigs_to_report(expert: Expert, *, now: datetime | None = None) -> Que
     )
 
 
-def expert_released_feedback(expert: Expert) -> QuerySet[Feedback]:
-    """Released feedback on the bookings where the expert had a gig that took place."""
-    took_part = Gig.objects.filter(
-        booking=OuterRef("booking"),
-        expert=expert,
-        status__in=TOOK_PLACE,
-        end__lte=timezone.now(),
-    )
-    return (
-        Feedback.objects.filter(Exists(took_part), released_at__isnull=False)
-        .select_related("booking__unit__organisation", "booking__work_kind")
-        .order_by("-booking__first_start", "-pk")
-    )
-
-
-def released_feedback_for_gig(gig: Gig) -> list[Feedback]:
-    """What the expert may read about one of their gigs: released feedback once it took place."""
-    if gig.status not in TOOK_PLACE or not gig_has_ended(gig):
-        return []
-    return list(
-        Feedback.objects.filter(booking_id=gig.booking_id, released_at__isnull=False)
-        .select_related("booking__unit__organisation")
-        .order_by("created_at", "pk")
-    )
-
-
-# --- The unit ------------------------------------------------------------------------------------
-
-
-def feedback_open(booking: Booking, *, now: datetime | None = None) -> bool:
-    """Feedback can be given once the booking is delivered or one of its gigs took place."""
-    if booking.status in (Booking.Status.DELIVERED, Booking.Status.CLOSED):
-        return True
-    return Gig.objects.filter(
-        booking=booking, status__in=TOOK_PLACE, end__lte=now or timezone.now()
-    ).exists()
-
-
-def member_feedback(booking: Booking, user: User) -> Feedback | None:
-    return Feedback.objects.filter(booking=booking, given_by=user).first()
-
-
-def may_give_feedback(booking: Booking, user: User) -> bool:
-    """The user is a member of the booking's organisation and the booking's feedback is open."""
-    return (
-        bookings_for_member(user).filter(pk=booking.pk).exists()
-        and feedback_open(booking)
-        and member_feedback(booking, user) is None
-    )
-
-
 # --- The coordinator -----------------------------------------------------------------------------
 
 
@@ -99,7 +47,7 @@ def _with_expenses(gigs: QuerySet[Gig]) -> QuerySet[Gig]:
         .annotate(total=Sum("amount"), count=Count("pk"))
     )
     return gigs.annotate(
-        expenses_total=Coalesce(Subquery(expenses.values("total")), money(0)),
+        expenses_total=Coalesce(Subquery(expenses.values("total")), ZERO),
         expenses_count=Coalesce(Subquery(expenses.values("count")), 0),
     )
 
@@ -189,17 +137,6 @@ def debriefs_waiting() -> QuerySet[CheckIn]:
         .filter(wants_debrief=True, handled_at__isnull=True)
         .order_by("created_at", "pk")
     )
-
-
-def coordinator_feedback() -> QuerySet[Feedback]:
-    return Feedback.objects.select_related(
-        "booking__unit__organisation", "booking__work_kind", "given_by", "released_by"
-    )
-
-
-def feedback_waiting() -> QuerySet[Feedback]:
-    """Feedback not yet shown to the experts, oldest first."""
-    return coordinator_feedback().filter(released_at__isnull=True).order_by("created_at", "pk")
 
 
 def report_reminders_due(*, ended_after: datetime, ended_before: datetime) -> QuerySet[Gig]:

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import selectors, services
+from bookings import money, selectors, services
 from bookings.forms import BookingRequestForm, CancelForm, WorkingBlockFormSet
 from bookings.models import Booking, Gig, Membership, Occurrence
+from expertbank.paging import page_of
 from expertbank.roles import Role, role_required, user_roles
-
-PAGE_SIZE = 50
 
 
 @role_required(Role.UNIT_MEMBER)
 def unit_home(request: HttpRequest) -> HttpResponse:
     """The unit's start page: request an expert, and the organisation's bookings."""
     bookings = selectors.unit_booking_list(request.user)
-    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, bookings)
     rows = [(booking, selectors.booking_next_step(booking)) for booking in page]
     memberships = Membership.objects.filter(user=request.user).select_related("unit__organisation")
     return render(
@@ -39,8 +36,8 @@ def unit_home(request: HttpRequest) -> HttpResponse:
 
 def _terms_day(form: BookingRequestForm):
     if form.is_bound and form.is_valid():
-        return timezone.localdate(form.cleaned_data["times"][0][0])
-    return timezone.localdate()
+        return money.terms_day(form.cleaned_data["times"][0][0])
+    return money.terms_day(None)
 
 
 @role_required(Role.UNIT_MEMBER)
@@ -53,10 +50,10 @@ def booking_request(request: HttpRequest) -> HttpResponse:
         cleaned = form.cleaned_data
         unit = cleaned["unit"]
         times = cleaned["times"]
-        row = selectors.price_row_for(
+        row = money.price_row_for(
             organisation_id=unit.organisation_id,
             work_kind_id=cleaned["work_kind"].pk,
-            day=timezone.localdate(times[0][0]),
+            day=money.terms_day(times[0][0]),
         )
         if "send" in data:
             try:
@@ -97,7 +94,7 @@ def booking_request(request: HttpRequest) -> HttpResponse:
                     "blocks": blocks,
                     "times": times,
                     "row": row,
-                    "estimate": selectors.price_estimate(
+                    "estimate": money.price_estimate(
                         row, times=times, experts=cleaned["experts_wanted"]
                     ),
                 },
@@ -109,7 +106,7 @@ def booking_request(request: HttpRequest) -> HttpResponse:
         units.first()
     )
     terms = (
-        selectors.terms_in_force(organisation_id=unit.organisation_id, day=_terms_day(form))
+        money.terms_in_force(organisation_id=unit.organisation_id, day=_terms_day(form))
         if unit
         else []
     )
@@ -123,7 +120,7 @@ def booking_request(request: HttpRequest) -> HttpResponse:
 def _member_booking(request: HttpRequest, pk: int) -> Booking:
     return get_object_or_404(
         selectors.bookings_for_member(request.user).select_related(
-            "unit__organisation", "work_kind", "language", "requested_by"
+            "unit__organisation", "work_kind", "language", "requested_by", "terms"
         ),
         pk=pk,
     )
@@ -136,6 +133,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     occurrences = booking.occurrences.prefetch_related(
         Prefetch("gigs", queryset=planned, to_attr="planned_gigs")
     )
+    # The unit sees the booking's own history (its status, times, billing), not the experts'.
     history = booking.changes.filter(assignment__isnull=True, gig__isnull=True).select_related("by")
     return render(
         request,
@@ -146,7 +144,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "names": selectors.shown_names(booking),
             "occurrences": occurrences,
             "history": history,
-            "row": selectors.booking_terms(booking),
+            "row": booking.terms,
             "areas": booking.areas.all(),
         },
     )
@@ -156,7 +154,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Shows the late rule and the fee before the unit confirms the cancellation."""
     booking = _member_booking(request, pk)
-    if not booking.is_open:
+    if not services.booking_can_cancel(booking):
         messages.error(request, _("This booking can no longer be cancelled."))
         return redirect("bookings:detail", booking.pk)
     form = CancelForm(request.POST or None)
@@ -176,7 +174,7 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "booking": booking,
             "form": form,
-            "terms": selectors.cancellation_terms(booking),
+            "terms": money.cancellation_terms(booking),
             "occurrences": Occurrence.objects.filter(booking=booking),
         },
     )

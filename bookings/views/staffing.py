@@ -1,10 +1,9 @@
-"""The coordinator's booking pages: the queue, a booking's detail and every action (the ranked
-candidates with their offer form are in ``bookings.views.matching``)."""
+"""The coordinator's booking pages: the list, a booking's detail with its whole history, and every
+action on it (the ranked candidates with their offer form are in ``bookings.views.matching``)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,19 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bookings import selectors, services
+from bookings import money, selectors, services
 from bookings.filters import BookingFilter
 from bookings.forms import (
+    BookingChangeForm,
     CoordinatorCancelForm,
     FundingForm,
     MemberInviteForm,
     ReasonForm,
+    RepriceForm,
     RescheduleForm,
 )
 from bookings.models import Assignment, Booking, Gig, Occurrence, Unit
+from expertbank.formatting import time_range
+from expertbank.paging import page_of
 from expertbank.roles import Role, role_required
-
-PAGE_SIZE = 50
 
 
 @role_required(Role.COORDINATOR)
@@ -33,7 +34,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.coordinator_booking_list().order_by("-created_at", "-pk")
     filters = BookingFilter(request.GET or None, queryset=queryset)
     bookings = filters.qs if filters.is_bound else queryset
-    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, bookings)
     counts = dict(Booking.objects.values_list("status").annotate(n=Count("pk")).order_by("status"))
     tabs = [(status, label, counts.get(status, 0)) for status, label in Booking.Status.choices]
     query = request.GET.copy()
@@ -48,7 +49,12 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 def _booking(pk: int) -> Booking:
     return get_object_or_404(
         Booking.objects.select_related(
-            "unit__organisation", "work_kind", "language", "requested_by", "funding_source"
+            "unit__organisation",
+            "work_kind",
+            "language",
+            "requested_by",
+            "funding_source",
+            "terms__source_row__price_list",
         ),
         pk=pk,
     )
@@ -62,21 +68,11 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignments = booking.assignments.select_related(
         "expert__user", "offered_by", "replacement_for__expert__user"
     ).prefetch_related("replacements")
-    history = booking.changes.select_related(
-        "by", "assignment__expert__user", "gig__expert__user", "gig__occurrence"
-    )
-    accepted = [a for a in assignments if a.status == Assignment.Status.ACCEPTED]
-    short = (
-        booking.status in (Booking.Status.STAFFING, Booking.Status.CONFIRMED)
-        and len(accepted) < booking.experts_wanted
-    )
+    accepted = sum(1 for a in assignments if a.status == Assignment.Status.ACCEPTED)
     for assignment in assignments:
-        assignment.can_replace = (
-            short
-            and assignment.status == Assignment.Status.WITHDRAWN
-            and not any(r.status in Assignment.LIVE for r in assignment.replacements.all())
+        assignment.can_replace = services.assignment_can_replace(
+            assignment, booking=booking, accepted=accepted
         )
-    row = selectors.booking_terms(booking)
     times = [(o.start, o.end) for o in occurrences]
     return render(
         request,
@@ -85,16 +81,19 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "occurrences": occurrences,
             "assignments": assignments,
-            "accepted_count": len(accepted),
-            "can_confirm": booking.status == Booking.Status.STAFFING
-            and len(accepted) >= booking.experts_wanted,
-            "can_deliver": booking.status == Booking.Status.CONFIRMED
-            and booking.last_end is not None
-            and booking.last_end <= timezone.now(),
-            "history": history,
-            "row": row,
-            "estimate": selectors.price_estimate(row, times=times, experts=booking.experts_wanted),
-            "cancellation": selectors.cancellation_terms(booking) if booking.is_open else None,
+            "accepted_count": accepted,
+            "can_confirm": services.booking_can_confirm(booking, accepted=accepted),
+            "can_deliver": services.booking_can_deliver(booking),
+            "can_change": services.booking_can_change(booking),
+            "can_reprice": services.booking_can_reprice(booking),
+            "history": selectors.booking_history(booking),
+            "row": booking.terms,
+            "estimate": money.price_estimate(
+                booking.terms, times=times, experts=booking.experts_wanted
+            ),
+            "cancellation": money.cancellation_terms(booking)
+            if services.booking_can_cancel(booking)
+            else None,
             "funding_form": FundingForm(initial={"funding_source": booking.funding_source_id}),
             "areas": booking.areas.all(),
             "Status": Booking.Status,
@@ -203,7 +202,76 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Cancel the booking"),
             "button": _("Cancel the booking"),
             "danger": True,
-            "cancellation": selectors.cancellation_terms(booking) if booking.is_open else None,
+            "cancellation": money.cancellation_terms(booking)
+            if services.booking_can_cancel(booking)
+            else None,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def booking_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the unit, kind of work, audience or number of experts, with the service's checks."""
+    booking = _booking(pk)
+    form = BookingChangeForm.for_booking(booking, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.booking_change(
+                booking=booking,
+                by=request.user,
+                reason=data["reason"],
+                unit=data["unit"],
+                work_kind=data["work_kind"],
+                audience=data["audience"],
+                experts_wanted=data["experts_wanted"],
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The booking is changed; its history says how."))
+            return redirect("bookings_coordinator:detail", booking.pk)
+    return render(
+        request,
+        "bookings/coordinator_action.html",
+        {
+            "booking": booking,
+            "form": form,
+            "title": _("Change the booking"),
+            "button": _("Save the changes"),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def booking_reprice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give one booking new terms, deliberately; the history keeps the old and the new."""
+    booking = _booking(pk)
+    form = RepriceForm(request.POST or None, instance=booking.terms)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_reprice(
+                booking=booking,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                values=form.values(),
+            )
+        except services.BookingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The booking has new terms."))
+            return redirect("bookings_coordinator:detail", booking.pk)
+    return render(
+        request,
+        "bookings/coordinator_action.html",
+        {
+            "booking": booking,
+            "form": form,
+            "title": _("Change the booking's terms"),
+            "subtitle": _(
+                "Gigs already approved keep their amounts; planned gigs are counted again."
+            ),
+            "button": _("Change the terms"),
         },
     )
 
@@ -247,7 +315,7 @@ def occurrence_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "form": form,
             "title": _("Move a time"),
-            "subtitle": services.format_time_range(occurrence.start, occurrence.end),
+            "subtitle": time_range(occurrence.start, occurrence.end),
             "button": _("Move the time"),
         },
     )
@@ -299,7 +367,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("organisation__name", "name")
     )
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, units)
     return render(request, "bookings/coordinator_units.html", {"page": page})
 
 

@@ -8,7 +8,7 @@ pension stops. What counts is the fee (``Gig.fee_amount``) of each gig, on the d
   with the expert's cancellation fee — counts on its own date, or on today if that has passed
   (it cannot be paid before today). A planned gig carries the fee estimated when it was planned;
   approval fixes the final amount.
-- cancelled (not late) and moved gigs count nothing.
+- cancelled (not late), moved and written-off gigs count nothing.
 
 So "this year" is what has been paid this year plus what is still coming this year: the amount
 the cap has to stay above. Every total is one aggregate query, for one expert or for many.
@@ -26,11 +26,12 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Booking, Gig, money
-from bookings.selectors import booking_terms, gig_fee
+from bookings.models import Booking, Gig
+from bookings.money import gig_fee
+from bookings.selectors.schedule import upcoming_occurrences
+from expertbank.amounts import ZERO, cents
 from experts.models import Expert
 
-ZERO = Decimal("0.00")
 _Status = Gig.Status
 
 
@@ -80,8 +81,8 @@ def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-# Gigs that will be paid but are not yet.
-_UNPAID = Q(paid_on__isnull=True) & (
+# Gigs that will be paid but are not yet (a written-off gig never will).
+_UNPAID = Q(paid_on__isnull=True, written_off=False) & (
     Q(status__in=[_Status.PLANNED, _Status.REPORTED, _Status.APPROVED])
     | Q(status=_Status.CANCELLED, late_cancelled=True)
 )
@@ -139,7 +140,7 @@ def earnings_bulk(
     for row in rows:
         result[row["expert_id"]] = [
             Earnings(
-                **{bucket: money(row[f"p{index}_{bucket}"] or 0) for bucket in _BUCKETS},
+                **{bucket: cents(row[f"p{index}_{bucket}"] or 0) for bucket in _BUCKETS},
             )
             for index in range(len(periods))
         ]
@@ -245,9 +246,9 @@ def cap_checks(
             CapCheck(
                 kind="yearly" if yearly else "monthly",
                 period=period,
-                cap=money(cap),
+                cap=cents(cap),
                 earned=counted.total,
-                adding=money(adding),
+                adding=cents(adding),
             )
         )
     return checks
@@ -256,13 +257,11 @@ def cap_checks(
 def booking_fees(booking: Booking, expert: Expert, occurrences=None) -> list[tuple[date, Decimal]]:
     """The fee ``expert`` would get for each time of ``booking`` that has not begun, by date."""
     if occurrences is None:
-        now = timezone.now()
-        occurrences = [o for o in booking.occurrences.all() if o.start > now]
-    row = booking_terms(booking)
+        occurrences = upcoming_occurrences(booking)
     return [
         (
             timezone.localdate(o.start),
-            gig_fee(row, start=o.start, end=o.end, expert=expert),
+            gig_fee(booking.terms, start=o.start, end=o.end, expert=expert),
         )
         for o in occurrences
     ]

@@ -1,11 +1,11 @@
-"""Demo organisations, units and members, a price list, a funding source, and bookings of every
-kind in every status over the past and coming months, with offers waiting for the demo expert;
-then the work after the gigs (``bookings.demo_reports``): reports, check-ins and feedback.
+"""Demo bookings of every kind in every status over the past and coming months, with offers
+waiting for the demo expert.
 
 The bookings are written straight to the tables (``seed_demo`` runs inside one transaction, so the
-durable services cannot be used) but follow the lifecycle: status-change rows, fees from the price
-list, and no expert ever holds two clashing gigs. Idempotent: a booking whose title already exists
-in its unit is left alone.
+durable services cannot be used) but follow the lifecycle and its rules: terms frozen from the
+price list in force, fees and cancellation amounts from ``bookings.money``, experts chosen by the
+ranking (``bookings.matching``), history rows for every change, and no expert ever holds two
+clashing gigs. Idempotent: a booking whose title already exists in its unit is left alone.
 """
 
 from __future__ import annotations
@@ -13,125 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
-from bookings import demo_reports
+from bookings import money
+from bookings.matching import rank_candidates
 from bookings.models import (
     Assignment,
     Booking,
+    BookingChange,
     FundingSource,
     Gig,
     Membership,
     Occurrence,
-    Organisation,
-    PriceList,
-    PriceRow,
-    PriceUnit,
-    StatusChange,
     Unit,
-    money,
 )
-from bookings.selectors import (
-    booking_terms,
-    candidates_for,
-    clashing_gigs,
-    gig_fee,
-    travel_buffer,
-)
-from expertbank.demo import DEMO_DOMAIN, demo_user
+from bookings.selectors.schedule import clashing_gigs, travel_buffer
+from bookings.services.terms import freeze_terms
+from expertbank.demo import DEMO_DOMAIN
 from expertbank.models import User
 from experts.models import ExperienceArea, Expert, Language, WorkKind
-
-K = Organisation.Kind
-OPERATOR = "003721291126"
-PER_GIG, PER_HOUR = PriceUnit.PER_GIG, PriceUnit.PER_HOUR
-
-ORGANISATIONS = [
-    # name, business ID, kind, [(unit, visiting address, cost centre, member e-mail, name)]
-    (
-        "Vantaan kaupunki",
-        "1284613-4",
-        K.CITY,
-        [
-            (
-                "Aikuissosiaalityö, Tikkurila",
-                "Kielotie 13, 01300 Vantaa",
-                "4410",
-                f"tilaaja@{DEMO_DOMAIN}",
-                "Maria Lehtonen",
-            ),
-            ("Nuorisopalvelut, Tikkurila", "Lummetie 2, 01300 Vantaa", "5120", "", ""),
-        ],
-    ),
-    (
-        "Päihdetyön Tuki ry",
-        "1301742-6",
-        K.ASSOCIATION,
-        [
-            (
-                "Matalan kynnyksen palvelut",
-                "Asematie 6, 01300 Vantaa",
-                "",
-                f"jarjesto@{DEMO_DOMAIN}",
-                "Pekka Laine",
-            )
-        ],
-    ),
-    (
-        "Vantaan ja Keravan hyvinvointialue",
-        "3221355-3",
-        K.WELLBEING_COUNTY,
-        [
-            (
-                "Päihde- ja mielenterveyspalvelut, Myyrmäki",
-                "Myyrmäenraitti 2, 01600 Vantaa",
-                "7310",
-                f"hyvinvointialue@{DEMO_DOMAIN}",
-                "Laura Salminen",
-            ),
-            ("Lastensuojelu, Korso", "Urpiaisentie 14, 01450 Vantaa", "7420", "", ""),
-            ("Sosiaalipäivystys", "Peltolantie 2, 01300 Vantaa", "7150", "", ""),
-        ],
-    ),
-    (
-        "Tikkurilan lukio",
-        "2228357-4",
-        K.SCHOOL,
-        [
-            (
-                "Opiskeluhuolto",
-                "Valkoisenlähteentie 48, 01300 Vantaa",
-                "",
-                f"koulu@{DEMO_DOMAIN}",
-                "Heidi Koskinen",
-            )
-        ],
-    ),
-    (
-        "Mielenterveysyhdistys Tuuli ry",
-        "2071997-9",
-        K.ASSOCIATION,
-        [("Vertaistoiminta", "Vernissakatu 1, 01300 Vantaa", "", "", "")],
-    ),
-]
-
-# KoKoA ry's recommendation: talks, panels and trainings 100–600 € a gig, group work 25 €/h.
-# fmt: off
-PRICES = [
-    # work kind, client price, its unit, minimum hours, expert fee, its unit, preparation hours,
-    # notice days, client cancellation fee, expert cancellation fee
-    ("talk", "350", PER_GIG, "0", "200", PER_GIG, "0", 7, "175", "100"),
-    ("training", "600", PER_GIG, "0", "350", PER_GIG, "0", 14, "300", "150"),
-    ("customer-panel", "150", PER_GIG, "0", "100", PER_GIG, "0", 7, "75", "50"),
-    ("service-development", "60", PER_HOUR, "2", "25", PER_HOUR, "1", 7, "120", "50"),
-    ("peer-support", "45", PER_HOUR, "2", "25", PER_HOUR, "0.5", 7, "90", "50"),
-    ("co-teaching", "400", PER_GIG, "0", "250", PER_GIG, "0", 14, "200", "125"),
-    ("media", "200", PER_GIG, "0", "100", PER_GIG, "0", 7, "100", "50"),
-]
-# fmt: on
-EXEMPTION = "Arvonlisäveroton myynti: yleishyödyllinen yhteisö (AVL 4 §)."
 
 S = Booking.Status
 BK = Booking.Kind
@@ -274,13 +175,13 @@ class Builder:
         self.pool = list(Expert.objects.bookable().select_related("user").order_by("pk"))
         self.turn = 0
 
-    def change(self, obj, booking, to, at, *, by=None, note="", from_status=None):
+    def change(self, obj, booking, to, at, *, by=None, note="", from_status=None, fields=()):
         links = {}
         if isinstance(obj, Assignment):
             links = {"assignment": obj}
         elif isinstance(obj, Gig):
             links = {"gig": obj, "assignment_id": obj.assignment_id}
-        StatusChange.objects.create(
+        BookingChange.objects.create(
             booking=booking,
             by=by,
             at=min(at, self.now),
@@ -290,14 +191,18 @@ class Builder:
             **links,
         )
         obj.status = to
-        obj.save(update_fields=["status"])
+        obj.save(update_fields=["status", *fields])
 
     def free(self, expert: Expert, times) -> bool:
         return not clashing_gigs(expert_id=expert.pk, times=times).exists()
 
     def pick(self, booking: Booking, times, count: int, *, exclude=()) -> list[Expert]:
-        occurrences = list(booking.occurrences.all())
-        preferred = list(candidates_for(booking, occurrences=occurrences))
+        """The best ranked candidates (the matching rules), then the rest of the pool in turn
+        where the ranking finds too few for the demo's story."""
+        occurrences = list(booking.occurrences.order_by("start", "pk"))
+        asked = min(booking.created_at + timedelta(days=2), self.now)
+        ranked = rank_candidates(booking, occurrences=occurrences, now=asked).ranked
+        preferred = [candidate.expert for candidate in ranked]
         rest = self.pool[self.turn :] + self.pool[: self.turn]
         chosen: list[Expert] = []
         for expert in [*preferred, *rest]:
@@ -322,7 +227,7 @@ class Builder:
         self.change(assignment, booking, Assignment.Status.OFFERED, at, by=self.coordinator)
         return assignment
 
-    def accept(self, assignment, at, row) -> list[Gig]:
+    def accept(self, assignment, at) -> list[Gig]:
         booking = assignment.booking
         assignment.answered_at = min(at, self.now)
         assignment.save(update_fields=["answered_at"])
@@ -337,8 +242,11 @@ class Builder:
                 start=occurrence.start,
                 end=occurrence.end,
                 busy_until=occurrence.end + travel_buffer(),
-                fee_amount=gig_fee(
-                    row, start=occurrence.start, end=occurrence.end, expert=assignment.expert
+                fee_amount=money.gig_fee(
+                    booking.terms,
+                    start=occurrence.start,
+                    end=occurrence.end,
+                    expert=assignment.expert,
                 ),
                 status="",
             )
@@ -374,6 +282,15 @@ class Builder:
             created_at=created,
         )
         booking.areas.set(ExperienceArea.objects.filter(slug__in=spec.areas))
+        row = money.price_row_for(
+            organisation_id=unit.organisation_id,
+            work_kind_id=booking.work_kind_id,
+            day=money.terms_day(first),
+        )
+        booking.terms = freeze_terms(booking, source=row, row=row, by=booking.requested_by)
+        booking.save(update_fields=["terms"])
+        if booking.terms is not None:
+            type(booking.terms).objects.filter(pk=booking.terms.pk).update(created_at=created)
         Occurrence.objects.bulk_create(
             Occurrence(booking=booking, start=s, end=e) for s, e in times
         )
@@ -391,7 +308,6 @@ class Builder:
                 note=spec.reason,
             )
             return
-        row = booking_terms(booking)
         offered_at = created + timedelta(days=2)
         self.change(booking, booking, S.STAFFING, offered_at, by=self.coordinator)
         open_until = max(self.now, offered_at).replace(minute=0, second=0, microsecond=0)
@@ -408,7 +324,7 @@ class Builder:
         accepted = []
         for expert in experts[:accepting]:
             assignment = self.offer(booking, expert, offered_at, answer_by)
-            self.accept(assignment, offered_at + timedelta(hours=20), row)
+            self.accept(assignment, offered_at + timedelta(hours=20))
             accepted.append(assignment)
         self.extras(spec, booking, times, offered_at, answer_by, accepted)
         if staffing_only and spec.status == S.CANCELLED:
@@ -421,11 +337,11 @@ class Builder:
         if "withdrawn" in spec.extra and accepted:
             self.withdraw(booking, accepted[-1], times, answer_by)
         if "rescheduled" in spec.extra and accepted:
-            self.reschedule(booking, row)
+            self.reschedule(booking)
         if spec.status == S.CANCELLED:
             self.cancel(spec, booking, accepted, first)
         elif spec.status in (S.DELIVERED, S.CLOSED):
-            self.deliver(spec, booking, row, last)
+            self.deliver(spec, booking, last)
 
     def extras(self, spec, booking, times, offered_at, answer_by, accepted) -> None:
         others = [a.expert for a in accepted]
@@ -484,7 +400,7 @@ class Builder:
             replacement.replacement_for = assignment
             replacement.save(update_fields=["replacement_for"])
 
-    def reschedule(self, booking, row) -> None:
+    def reschedule(self, booking) -> None:
         occurrence = booking.occurrences.order_by("start").last()
         new_start = occurrence.start + timedelta(days=1)
         new_end = occurrence.end + timedelta(days=1)
@@ -502,12 +418,11 @@ class Builder:
         occurrence.save(update_fields=["start", "end"])
         booking.last_end = max(booking.last_end, new_end)
         booking.save(update_fields=["last_end"])
-        StatusChange.objects.create(
+        BookingChange.objects.create(
             booking=booking,
             by=self.coordinator,
             at=at,
-            from_status=booking.status,
-            to_status=booking.status,
+            kind=BookingChange.Kind.RESCHEDULED,
             note=note,
         )
         for gig in gigs:
@@ -520,7 +435,9 @@ class Builder:
                 start=new_start,
                 end=new_end,
                 busy_until=new_end + travel_buffer(),
-                fee_amount=gig_fee(row, start=new_start, end=new_end, expert=gig.expert),
+                fee_amount=money.gig_fee(
+                    booking.terms, start=new_start, end=new_end, expert=gig.expert
+                ),
                 time_confirmed=False,
                 previous=gig,
                 status="",
@@ -530,33 +447,28 @@ class Builder:
     def cancel(self, spec, booking, accepted, first) -> None:
         late = "late" in spec.extra
         at = first - timedelta(days=2) if late else min(self.now, first - timedelta(days=20))
-        row = booking_terms(booking)
-        fee = money(row.expert_cancellation_fee) if (late and row) else money(0)
-        for assignment in accepted:
-            for index, gig in enumerate(assignment.gigs.filter(status=Gig.Status.PLANNED)):
-                gig.late_cancelled = late
-                gig.fee_amount = fee if index == 0 else money(0)
-                gig.save(update_fields=["late_cancelled", "fee_amount"])
-                self.change(
-                    gig,
-                    booking,
-                    Gig.Status.CANCELLED,
-                    at,
-                    by=booking.requested_by,
-                    note=spec.reason,
-                )
+        charged = money.cancellation_terms(booking, now=at) if late and accepted else None
+        gigs = list(
+            Gig.objects.filter(booking=booking, status=Gig.Status.PLANNED).select_related("expert")
+        )
+        fees = money.expert_cancellation_fees(gigs, terms=booking.terms, late=late)
+        for gig in gigs:
+            gig.late_cancelled = late
+            gig.fee_amount = fees[gig.pk]
+            gig.save(update_fields=["late_cancelled", "fee_amount"])
+            self.change(
+                gig, booking, Gig.Status.CANCELLED, at, by=booking.requested_by, note=spec.reason
+            )
         for assignment in booking.assignments.filter(status=Assignment.Status.OFFERED):
             self.change(
                 assignment, booking, Assignment.Status.EXPIRED, at, note="Varaus peruttiin."
             )
         booking.cancelled_late = late
-        booking.cancellation_fee = (
-            money(row.client_cancellation_fee) if late and row and accepted else None
-        )
+        booking.cancellation_fee = charged.client_fee if charged else None
         booking.save(update_fields=["cancelled_late", "cancellation_fee"])
         self.change(booking, booking, S.CANCELLED, at, by=booking.requested_by, note=spec.reason)
 
-    def deliver(self, spec, booking, row, last) -> None:
+    def deliver(self, spec, booking, last) -> None:
         self.change(booking, booking, S.DELIVERED, last + timedelta(minutes=20))
         gigs = list(booking.gigs.filter(status=Gig.Status.PLANNED).order_by("start", "pk"))
         for index, gig in enumerate(gigs):
@@ -572,124 +484,8 @@ class Builder:
             )
             if spec.status == S.CLOSED:
                 gig.paid_on = (reported + timedelta(days=20)).date()
-                gig.save(update_fields=["paid_on"])
-                self.change(gig, booking, Gig.Status.PAID, reported + timedelta(days=20))
+                self.change(
+                    gig, booking, Gig.Status.PAID, reported + timedelta(days=20), fields=["paid_on"]
+                )
         if spec.status == S.CLOSED:
             self.change(booking, booking, S.CLOSED, last + timedelta(days=40), by=self.coordinator)
-
-
-def _organisations(log: Callable[[str], None]) -> dict[str, Unit]:
-    units = {}
-    for org_name, business_id, kind, unit_rows in ORGANISATIONS:
-        organisation, _created = Organisation.objects.get_or_create(
-            name=org_name, defaults={"business_id": business_id, "kind": kind}
-        )
-        for unit_name, address, cost_centre, email, person in unit_rows:
-            digits = organisation.business_id.replace("-", "")
-            unit, created = Unit.objects.get_or_create(
-                organisation=organisation,
-                name=unit_name,
-                defaults={
-                    "visiting_address": address,
-                    "billing_address": f"{org_name}\nOstolaskut\nPL 1000\n00099 Vantaa",
-                    "e_invoice_address": f"0037{digits}" if digits else "",
-                    "e_invoice_operator": OPERATOR if digits else "",
-                    "cost_centre": cost_centre,
-                    "contact_name": person,
-                    "contact_email": email,
-                    "contact_phone": "+358 40 123 4567" if person else "",
-                },
-            )
-            if created:
-                log(f"created unit {unit}")
-            units[unit_name] = unit
-            if email:
-                user, _created = demo_user(email=email, full_name=person, log=log)
-                Membership.objects.get_or_create(
-                    user=user, unit=unit, defaults={"role": Membership.Role.BOOKER}
-                )
-    return units
-
-
-def _price_lists() -> None:
-    general, _created = PriceList.objects.get_or_create(
-        name="Yleinen hinnasto",
-        organisation=None,
-        defaults={"notes": "KoKoA ry:n suosituksen mukaan."},
-    )
-    association = Organisation.objects.get(name="Päihdetyön Tuki ry")
-    reduced, _created = PriceList.objects.get_or_create(
-        name="Järjestöhinnasto",
-        organisation=association,
-        defaults={"notes": "Yhteistyöjärjestöjen alennettu hinta, ei arvonlisäveroa."},
-    )
-    kinds = {kind.code: kind for kind in WorkKind.objects.all()}
-    for code, price, unit, minimum, fee, fee_unit, prep, notice, cancel, expert_cancel in PRICES:
-        if code not in kinds:
-            continue
-        common = {
-            "client_unit": unit,
-            "minimum_hours": Decimal(minimum),
-            "expert_fee": Decimal(fee),
-            "fee_unit": fee_unit,
-            "preparation_hours": Decimal(prep),
-            "notice_days": notice,
-            "client_cancellation_fee": Decimal(cancel),
-            "expert_cancellation_fee": Decimal(expert_cancel),
-        }
-        PriceRow.objects.get_or_create(
-            price_list=general,
-            work_kind=kinds[code],
-            valid_from=date(2024, 1, 1),
-            defaults={
-                **common,
-                "valid_until": date(2025, 12, 31),
-                "client_price": money(Decimal(price) * Decimal("0.9")),
-            },
-        )
-        PriceRow.objects.get_or_create(
-            price_list=general,
-            work_kind=kinds[code],
-            valid_from=date(2026, 1, 1),
-            defaults={**common, "client_price": Decimal(price)},
-        )
-        PriceRow.objects.get_or_create(
-            price_list=reduced,
-            work_kind=kinds[code],
-            valid_from=date(2024, 1, 1),
-            defaults={
-                **common,
-                "client_price": money(Decimal(price) * Decimal("0.8")),
-                "vat_rate": Decimal("0"),
-                "vat_exemption_text": EXEMPTION,
-            },
-        )
-
-
-def _funding() -> FundingSource:
-    source, _created = FundingSource.objects.get_or_create(
-        code="STEA-C4521",
-        defaults={
-            "name": "Kokemus mukaan -hanke",
-            "funder": "STEA",
-            "budget": Decimal("40000.00"),
-            "valid_from": date(2025, 1, 1),
-            "valid_until": date(2027, 12, 31),
-            "notes": "Korvaa kokemusasiantuntijoiden palkkiot vertaisryhmissä.",
-        },
-    )
-    return source
-
-
-def seed(*, log: Callable[[str], None]) -> None:
-    units = _organisations(log)
-    _price_lists()
-    funding = _funding()
-    builder = Builder(log=log)
-    for spec in SPECS:
-        unit = units[spec.unit]
-        if Booking.objects.filter(unit=unit, title=spec.title).exists():
-            continue
-        builder.build(spec, unit, funding)
-        log(f"created booking {spec.title}")
-    demo_reports.seed(builder, log=log)

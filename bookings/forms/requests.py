@@ -1,4 +1,4 @@
-"""Forms of the unit portal, the coordinator's booking pages and the expert's gig pages."""
+"""Forms of a unit's request: the request with its times, cancelling, and reasons."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bookings.models import Booking, FundingSource, Membership, Unit
+from bookings.models import Booking, Unit
 from bookings.models.bookings import MAX_EXPERTS
 from bookings.services.requests import MAX_OCCURRENCES
 from expertbank.models import User
-from experts.models import AvailabilitySlot, ExperienceArea, Expert, Language, WorkKind
+from experts.models import AvailabilitySlot, ExperienceArea, Language, WorkKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -294,106 +294,4 @@ class CoordinatorCancelForm(ReasonForm):
         label=_("The unit asked to cancel: charge the late cancellation fee if it is late"),
         required=False,
         initial=True,
-    )
-
-
-class AnswerByMixin(forms.Form):
-    answer_by_date = forms.DateField(label=_("Answer by (date)"), widget=DATE_WIDGET)
-    answer_by_time = forms.TimeField(label=_("Answer by (time)"), widget=TIME_WIDGET)
-    note = forms.CharField(
-        label=_("Note to the experts (optional)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        required=False,
-    )
-
-    def __init__(self, *args, booking: Booking, **kwargs):
-        super().__init__(*args, **kwargs)
-        default = timezone.localtime(timezone.now() + timedelta(days=2))
-        if booking.first_start:
-            default = min(default, timezone.localtime(booking.first_start - timedelta(hours=2)))
-        self.fields["answer_by_date"].initial = default.date()
-        self.fields["answer_by_time"].initial = default.time().replace(
-            second=0, microsecond=0, minute=0
-        )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("answer_by_date") and data.get("answer_by_time"):
-            data["answer_by"] = aware(data["answer_by_date"], data["answer_by_time"])
-        return data
-
-
-class OfferForm(AnswerByMixin):
-    experts = forms.ModelMultipleChoiceField(
-        label=_("Experts to offer the booking to"),
-        queryset=Expert.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one expert.")},
-    )
-
-    def __init__(self, *args, candidates, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["experts"].queryset = candidates
-        self.fields["experts"].label_from_instance = lambda expert: expert.name
-        self.order_fields(["experts"])
-
-
-class ReplaceForm(AnswerByMixin):
-    expert = forms.ModelChoiceField(
-        label=_("Replacement"),
-        queryset=Expert.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-
-    def __init__(self, *args, candidates, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = candidates
-        self.fields["expert"].label_from_instance = lambda expert: expert.name
-        self.order_fields(["expert"])
-
-
-class RescheduleForm(forms.Form):
-    day = forms.DateField(label=_("New date"), widget=DATE_WIDGET)
-    start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
-    end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET)
-    place = forms.CharField(label=_("Place, if not the booking's"), max_length=300, required=False)
-    note = forms.CharField(
-        label=_("Note (why it moves)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        required=False,
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("day") and data.get("start_time") and data.get("end_time"):
-            if data["end_time"] <= data["start_time"]:
-                self.add_error("end_time", _("The end must be after the start."))
-            else:
-                data["start"] = aware(data["day"], data["start_time"])
-                data["end"] = aware(data["day"], data["end_time"])
-        return data
-
-
-class FundingForm(forms.Form):
-    funding_source = forms.ModelChoiceField(
-        label=_("Charged to"),
-        queryset=FundingSource.objects.filter(active=True),
-        required=False,
-        empty_label=_("Invoice the unit"),
-    )
-
-
-class MemberInviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
-    full_name = forms.CharField(label=_("Name"), max_length=200)
-    language = forms.ChoiceField(
-        label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
-    )
-    role = forms.ChoiceField(
-        label=_("Role in the unit"),
-        choices=Membership.Role.choices,
-        initial=Membership.Role.BOOKER,
     )

@@ -3,7 +3,7 @@ check-ins (one asking for a debrief), and released and unreleased feedback.
 
 Called by ``bookings.demo.seed`` after the bookings exist. Written straight to the tables like the
 bookings (``seed_demo`` runs in one transaction, so the durable services cannot be used), with the
-amounts counted by ``services.fees`` and a status-change row for every gig that moves.
+amounts counted by ``bookings.money`` and a history row for every gig that moves.
 Idempotent: every piece checks first whether it is already there.
 """
 
@@ -26,8 +26,7 @@ from bookings.models import (
     GigReport,
     PriceUnit,
 )
-from bookings.selectors import booking_terms, hours_between
-from bookings.services.fees import report_amounts
+from bookings.money import hours_between, report_amounts
 from expertbank.demo import DEMO_DOMAIN
 from expertbank.models import User
 
@@ -87,12 +86,6 @@ class AfterGigs:
         self.now = timezone.now()
         self.coordinator = builder.coordinator
         self.anna = builder.anna
-        self.terms: dict[int, object] = {}
-
-    def row(self, booking: Booking):
-        if booking.pk not in self.terms:
-            self.terms[booking.pk] = booking_terms(booking)
-        return self.terms[booking.pk]
 
     def changed_at(self, gig: Gig, status: str):
         change = gig.changes.filter(to_status=status).order_by("-at").first()
@@ -108,11 +101,11 @@ class AfterGigs:
                 status__in=[Gig.Status.REPORTED, Gig.Status.APPROVED, Gig.Status.PAID],
                 report__isnull=True,
             )
-            .select_related("expert__user", "booking__unit")
+            .select_related("expert__user", "booking__unit", "booking__terms")
             .order_by("pk")
         )
         for gig in gigs:
-            row = self.row(gig.booking)
+            row = gig.booking.terms
             per_hour = row is not None and row.fee_unit == PriceUnit.PER_HOUR
             km = (gig.pk * 7) % 30
             report = GigReport.objects.create(
@@ -130,7 +123,7 @@ class AfterGigs:
                 report.reviewed_by = self.coordinator
                 report.save(update_fields=["status", "reviewed_at", "reviewed_by"])
                 if row is not None:
-                    amounts = report_amounts(gig=gig, report=report, row=row)
+                    amounts = report_amounts(gig=gig, report=report, terms=row)
                     gig.fee_amount, gig.billable_amount = amounts.fee, amounts.billable
                     gig.save(update_fields=["fee_amount", "billable_amount"])
             self.log(f"created report {gig}")

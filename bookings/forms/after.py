@@ -1,5 +1,6 @@
 """Forms of the work after a gig: the expert's report, expenses and check-in, the coordinator's
-return and debrief notes, and the unit's feedback. Plain words: experts fill these in on a phone.
+return and debrief notes, and writing off a gig that will not be paid. Plain words: experts fill
+these in on a phone.
 """
 
 from __future__ import annotations
@@ -230,29 +231,9 @@ class ArrangeForm(forms.Form):
     )
 
 
-RATINGS = [
-    (5, _("5 – excellent")),
-    (4, _("4 – good")),
-    (3, _("3 – fair")),
-    (2, _("2 – weak")),
-    (1, _("1 – poor")),
-]
-
-
-class FeedbackForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=_("How did it go?"),
-        choices=RATINGS,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose a rating from 1 to 5.")},
-    )
-    text = forms.CharField(
-        label=_("Your feedback"),
-        max_length=4000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "The coordinator reads it first and then shows it to the experts who were with you."
-        ),
+class WriteOffForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the gig will not be paid"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )

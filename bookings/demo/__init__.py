@@ -1,0 +1,26 @@
+"""Demo data of bookings: organisations, units and members, price lists and a funding source
+(``organisations``); bookings of every kind in every status (``bookings``); then the work after
+the gigs (``after``): reports, check-ins and feedback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bookings.demo import after
+from bookings.demo.bookings import SPECS, Builder
+from bookings.demo.organisations import funding, organisations, price_lists
+from bookings.models import Booking
+
+
+def seed(*, log: Callable[[str], None]) -> None:
+    units = organisations(log)
+    price_lists()
+    source = funding()
+    builder = Builder(log=log)
+    for spec in SPECS:
+        unit = units[spec.unit]
+        if Booking.objects.filter(unit=unit, title=spec.title).exists():
+            continue
+        builder.build(spec, unit, source)
+        log(f"created booking {spec.title}")
+    after.seed(builder, log=log)

@@ -1,0 +1,369 @@
+"""Every money rule of a booking, one function per rule. Views, templates, forms, the admin,
+other services and the invoicing app ask these; nothing else computes a price, a fee or a
+cancellation amount.
+
+**Terms.** The price row in force on a booking's first date, the organisation's own list before
+the general one (``price_row_for``), is copied onto the booking when it is requested
+(``BookingTerms``, see ``services.terms``); every rule below reads those frozen terms, so editing
+a price list later never changes what an existing booking pays or bills.
+
+**Rounding.** Every amount is rounded half up to the cent per line (``expertbank.amounts.cents``,
+the project's one rounding rule); sums are of rounded lines.
+
+**One gig** (``gig_fee``, ``gig_billable``, ``report_amounts``):
+
+- *Fee, per gig*: the flat fee, whatever the hours. *Per hour*: rate × (max(hours, minimum hours)
+  + paid preparation). When a gig is planned, the hours are its scheduled length and the terms'
+  preparation hours count in full; at approval, the reported hours and the reported preparation
+  up to the terms' preparation hours. An expert who takes expenses only has no fee.
+- *Billable, per gig*: the client price. *Per hour*: client price × max(hours, minimum hours).
+  Preparation is not billed; travel and expenses are billed on top by the invoicing run.
+- Reported hours are the basis, not the scheduled ones: the expert is paid for the time the work
+  really took, and the coordinator, who sees both side by side, returns a report that looks wrong.
+
+**Estimate** (``price_estimate``): the client's price of every time for every expert, and VAT at
+the terms' rate on the total (travel costs come on top).
+
+**Cancellation** (``cancellation_terms``, ``expert_cancellation_fees``, ``cancellation_amounts``):
+cancelling later than the notice period before the first time that has not begun is late. When
+late and at least one expert holds a planned gig, the client pays the client cancellation fee
+and each such expert gets the expert cancellation fee on their first cancelled gig (none for an
+expert who takes expenses only, none on their other gigs). The client fee is shared equally among
+the gigs that carry an expert's fee, the last share taking the cent that rounding leaves over, so
+the shares add up to the fee exactly. A booking cancelled without charging the client bills
+nothing.
+
+**Funding** (``funding_charged``): a funding source's budget is used by the fees of the live and
+late-cancelled gigs of the bookings charged to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bookings.models import (
+    TERMS_FIELDS,
+    Booking,
+    FundingSource,
+    Gig,
+    GigReport,
+    PriceRow,
+    PriceTerms,
+    PriceUnit,
+)
+from bookings.selectors.schedule import next_start
+from expertbank.amounts import ZERO, cents
+from experts.models import Expert
+
+DEFAULT_NOTICE_DAYS = 7
+
+# --- Terms ---------------------------------------------------------------------------------------
+
+
+def _rows_in_force(*, organisation_id: int, day: date) -> QuerySet[PriceRow]:
+    return PriceRow.objects.filter(
+        Q(price_list__organisation_id=organisation_id) | Q(price_list__organisation__isnull=True),
+        price_list__active=True,
+        valid_from__lte=day,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def price_row_for(*, organisation_id: int, work_kind_id: int, day: date) -> PriceRow | None:
+    """The price row in force on ``day``: the organisation's own list first, then the general."""
+    return (
+        _rows_in_force(organisation_id=organisation_id, day=day)
+        .filter(work_kind_id=work_kind_id)
+        .select_related("price_list", "work_kind")
+        .order_by(F("price_list__organisation_id").desc(nulls_last=True), "-valid_from", "-pk")
+        .first()
+    )
+
+
+def terms_in_force(*, organisation_id: int, day: date) -> list[PriceRow]:
+    """One row per kind of work in force on ``day`` for this organisation (the request form)."""
+    rows = (
+        _rows_in_force(organisation_id=organisation_id, day=day)
+        .filter(work_kind__active=True)
+        .select_related("work_kind", "price_list")
+        .order_by(
+            "work_kind__order",
+            "work_kind_id",
+            F("price_list__organisation_id").desc(nulls_last=True),
+            "-valid_from",
+        )
+    )
+    chosen: dict[int, PriceRow] = {}
+    for row in rows:
+        chosen.setdefault(row.work_kind_id, row)
+    return list(chosen.values())
+
+
+def terms_day(first_start: datetime | None) -> date:
+    """The day whose price row a booking takes: its first date (today if it has none)."""
+    return timezone.localdate(first_start) if first_start else timezone.localdate()
+
+
+def terms_values(terms: PriceTerms) -> dict[str, object]:
+    """The terms of a row or a booking as plain values: what is copied, compared and recorded."""
+    return {name: getattr(terms, name) for name in TERMS_FIELDS}
+
+
+# --- Hours ---------------------------------------------------------------------------------------
+
+
+def hours_between(start: datetime, end: datetime) -> Decimal:
+    """The length of a time in hours (the scheduled hours of an occurrence or a gig)."""
+    return Decimal((end - start).total_seconds()) / Decimal(3600)
+
+
+def scheduled_hours(start: datetime, end: datetime) -> Decimal:
+    """The scheduled length rounded to the hundredth, as a report form offers it."""
+    hours = hours_between(start, end).quantize(Decimal("0.01"))
+    return hours.normalize() if hours == hours.to_integral() else hours
+
+
+# --- One gig -------------------------------------------------------------------------------------
+
+
+def gig_fee(
+    terms: PriceTerms | None,
+    *,
+    start: datetime,
+    end: datetime,
+    expert: Expert,
+    hours: Decimal | None = None,
+    preparation_hours: Decimal | None = None,
+) -> Decimal:
+    """The expert's fee for one gig under ``terms`` (see the module). Without terms it is zero
+    and the coordinator sets the terms before approving."""
+    if terms is None or expert.expenses_only:
+        return cents(0)
+    if terms.fee_unit == PriceUnit.PER_GIG:
+        return cents(terms.expert_fee)
+    worked = hours_between(start, end) if hours is None else hours
+    paid_preparation = (
+        terms.preparation_hours
+        if preparation_hours is None
+        else min(preparation_hours, terms.preparation_hours)
+    )
+    return cents(terms.expert_fee * (max(worked, terms.minimum_hours) + paid_preparation))
+
+
+def billable_hours(terms: PriceTerms, hours: Decimal) -> Decimal:
+    """The hours billed for ``hours`` of work: never fewer than the minimum."""
+    return max(hours, terms.minimum_hours)
+
+
+def gig_billable(
+    terms: PriceTerms, *, start: datetime, end: datetime, hours: Decimal | None = None
+) -> Decimal:
+    """The client's price for one expert at one time (VAT 0 %): scheduled or reported hours."""
+    if terms.client_unit == PriceUnit.PER_GIG:
+        return cents(terms.client_price)
+    worked = hours_between(start, end) if hours is None else hours
+    return cents(terms.client_price * billable_hours(terms, worked))
+
+
+def vat(net: Decimal, rate: Decimal) -> Decimal:
+    """The VAT of ``net`` at ``rate`` percent."""
+    return cents(net * rate / Decimal(100))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    gigs: int
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    terms: PriceTerms
+
+
+def price_estimate(
+    terms: PriceTerms | None, *, times: Sequence[tuple[datetime, datetime]], experts: int
+) -> Estimate | None:
+    """What the booking is expected to cost the client (travel costs come on top)."""
+    if terms is None:
+        return None
+    one_expert = sum((gig_billable(terms, start=s, end=e) for s, e in times), Decimal(0))
+    net = cents(one_expert * experts)
+    tax = vat(net, terms.vat_rate)
+    return Estimate(gigs=len(times) * experts, net=net, vat=tax, gross=net + tax, terms=terms)
+
+
+@dataclass(frozen=True)
+class GigAmounts:
+    fee: Decimal
+    billable: Decimal
+    # How they were counted, for the coordinator to check before approving.
+    fee_unit: str = ""
+    fee_rate: Decimal = Decimal(0)
+    fee_hours: Decimal = Decimal(0)
+    paid_preparation: Decimal = Decimal(0)
+    client_unit: str = ""
+    client_rate: Decimal = Decimal(0)
+    billable_hours: Decimal = Decimal(0)
+    expenses_only: bool = False
+    late_cancelled: bool = False
+    client_fee: Decimal | None = None  # late cancellation: the booking's whole client fee
+    shares: int = 0  # late cancellation: among how many gigs the client fee is shared
+
+    @property
+    def per_hour_fee(self) -> bool:
+        return self.fee_unit == PriceUnit.PER_HOUR
+
+    @property
+    def per_hour_price(self) -> bool:
+        return self.client_unit == PriceUnit.PER_HOUR
+
+
+def report_amounts(*, gig: Gig, report: GigReport, terms: PriceTerms) -> GigAmounts:
+    """The fee and billable amount of a reported gig under the booking's ``terms``."""
+    expert = gig.expert
+    hours, preparation = report.hours, report.preparation_hours
+    per_hour_fee = terms.fee_unit == PriceUnit.PER_HOUR
+    per_hour_price = terms.client_unit == PriceUnit.PER_HOUR
+    billed = billable_hours(terms, hours)
+    return GigAmounts(
+        fee=gig_fee(
+            terms,
+            start=gig.start,
+            end=gig.end,
+            expert=expert,
+            hours=hours,
+            preparation_hours=preparation,
+        ),
+        billable=gig_billable(terms, start=gig.start, end=gig.end, hours=hours),
+        fee_unit=terms.fee_unit,
+        fee_rate=terms.expert_fee,
+        fee_hours=billed if per_hour_fee else Decimal(0),
+        paid_preparation=min(preparation, terms.preparation_hours) if per_hour_fee else Decimal(0),
+        client_unit=terms.client_unit,
+        client_rate=terms.client_price,
+        billable_hours=billed if per_hour_price else Decimal(0),
+        expenses_only=expert.expenses_only,
+    )
+
+
+# --- Cancellation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CancellationTerms:
+    late: bool
+    deadline: datetime | None  # cancelling after this is late
+    client_fee: Decimal
+    expert_fee: Decimal
+    experts_paid: int  # experts with planned gigs who get their fee when late
+    terms: PriceTerms | None
+
+
+def cancellation_terms(booking: Booking, *, now: datetime | None = None) -> CancellationTerms:
+    """What cancelling ``booking`` now would cost (see the module)."""
+    now = now or timezone.now()
+    terms = booking.terms
+    upcoming = next_start(booking, now=now)
+    notice = timedelta(days=terms.notice_days if terms else DEFAULT_NOTICE_DAYS)
+    deadline = upcoming - notice if upcoming else None
+    late = deadline is not None and now > deadline
+    experts_paid = (
+        Gig.objects.filter(booking=booking, status=Gig.Status.PLANNED, start__gt=now)
+        .values("expert")
+        .distinct()
+        .count()
+    )
+    client_fee = expert_fee = cents(0)
+    if late and terms is not None and experts_paid:
+        client_fee = cents(terms.client_cancellation_fee)
+        expert_fee = cents(terms.expert_cancellation_fee)
+    return CancellationTerms(
+        late=late,
+        deadline=deadline,
+        client_fee=client_fee,
+        expert_fee=expert_fee,
+        experts_paid=experts_paid if late else 0,
+        terms=terms,
+    )
+
+
+def _carrying(gigs: Iterable[Gig]) -> list[Gig]:
+    """The gigs that carry an expert's cancellation fee: each expert's first one."""
+    first_of_expert: dict[int, Gig] = {}
+    for gig in sorted(gigs, key=lambda g: (g.start, g.pk)):
+        first_of_expert.setdefault(gig.expert_id, gig)
+    return sorted(first_of_expert.values(), key=lambda g: (g.start, g.pk))
+
+
+def expert_cancellation_fees(
+    gigs: Iterable[Gig], *, terms: PriceTerms | None, late: bool
+) -> dict[int, Decimal]:
+    """The expert's fee of each of ``gigs`` cancelled together, by gig id (see the module)."""
+    gigs = list(gigs)
+    carrying = {gig.pk for gig in _carrying(gigs)} if late and terms is not None else set()
+    fee = cents(terms.expert_cancellation_fee) if terms is not None else cents(0)
+    return {
+        gig.pk: fee if gig.pk in carrying and not gig.expert.expenses_only else cents(0)
+        for gig in gigs
+    }
+
+
+def cancellation_amounts(booking: Booking) -> dict[int, GigAmounts]:
+    """The amounts of every late-cancelled gig of ``booking``, by gig id (see the module)."""
+    gigs = list(
+        Gig.objects.filter(booking=booking, status=Gig.Status.CANCELLED, late_cancelled=True)
+        .select_related("expert")
+        .order_by("start", "pk")
+    )
+    carrying = _carrying(gigs)
+    fees = expert_cancellation_fees(gigs, terms=booking.terms, late=True)
+    client_fee = cents(booking.cancellation_fee) if booking.cancellation_fee else cents(0)
+    shares: dict[int, Decimal] = {}
+    if carrying:
+        share = cents(client_fee / len(carrying))
+        for gig in carrying[:-1]:
+            shares[gig.pk] = share
+        shares[carrying[-1].pk] = client_fee - share * (len(carrying) - 1)
+    return {
+        gig.pk: GigAmounts(
+            fee=fees[gig.pk],
+            billable=shares.get(gig.pk, cents(0)),
+            expenses_only=gig.expert.expenses_only,
+            late_cancelled=True,
+            client_fee=client_fee,
+            shares=len(carrying),
+        )
+        for gig in gigs
+    }
+
+
+# --- Funding -------------------------------------------------------------------------------------
+
+# The gigs whose fees a funding source's budget pays: live ones and those cancelled late.
+_CHARGED = Q(status__in=Gig.LIVE) | Q(late_cancelled=True)
+
+
+def funding_used(source: FundingSource) -> Decimal:
+    """What the bookings charged to ``source`` use of its budget."""
+    total = Gig.objects.filter(_CHARGED, booking__funding_source=source).aggregate(
+        total=Sum("fee_amount")
+    )["total"]
+    return cents(total or 0)
+
+
+def funding_sources_with_use() -> QuerySet[FundingSource]:
+    """Funding sources annotated with ``used`` and ``remaining`` (one query for a list)."""
+    used = (
+        Gig.objects.filter(_CHARGED, booking__funding_source=OuterRef("pk"))
+        .values("booking__funding_source")
+        .annotate(total=Sum("fee_amount"))
+        .values("total")
+    )
+    return FundingSource.objects.annotate(used=Coalesce(Subquery(used), ZERO)).annotate(
+        remaining=F("budget") - F("used")
+    )

@@ -1,0 +1,76 @@
+"""The coordinator's side of staffing: bookings with their counts of experts, those short of
+experts or ready to confirm, offers waiting, the coordinators to tell, and a booking's history."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q, QuerySet
+
+from bookings.models import Assignment, Booking, BookingChange
+from expertbank.models import User
+from expertbank.roles import GROUP_ROLES, Role
+
+
+def with_counts(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.annotate(
+        accepted_count=Count(
+            "assignments", filter=Q(assignments__status=Assignment.Status.ACCEPTED), distinct=True
+        ),
+        offered_count=Count(
+            "assignments", filter=Q(assignments__status=Assignment.Status.OFFERED), distinct=True
+        ),
+    )
+
+
+def coordinator_booking_list() -> QuerySet[Booking]:
+    return with_counts(
+        Booking.objects.select_related("unit__organisation", "work_kind", "funding_source")
+    )
+
+
+def short_of_experts() -> QuerySet[Booking]:
+    """Bookings being staffed or confirmed that have fewer accepted experts than wanted."""
+    return (
+        with_counts(
+            Booking.objects.filter(status__in=[Booking.Status.STAFFING, Booking.Status.CONFIRMED])
+        )
+        .filter(accepted_count__lt=F("experts_wanted"))
+        .select_related("unit__organisation")
+        .order_by(F("first_start").asc(nulls_last=True), "pk")
+    )
+
+
+def ready_to_confirm() -> QuerySet[Booking]:
+    return (
+        with_counts(Booking.objects.filter(status=Booking.Status.STAFFING))
+        .filter(accepted_count__gte=F("experts_wanted"))
+        .select_related("unit__organisation")
+        .order_by(F("first_start").asc(nulls_last=True), "pk")
+    )
+
+
+def offers_waiting() -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(
+            status=Assignment.Status.OFFERED, booking__status__in=Booking.OPEN
+        )
+        .select_related("booking", "expert__user")
+        .order_by("answer_by", "pk")
+    )
+
+
+def coordinators() -> QuerySet[User]:
+    """Everyone who coordinates: the coordinators group and superusers."""
+    return (
+        User.objects.filter(
+            Q(groups__name=GROUP_ROLES[Role.COORDINATOR]) | Q(is_superuser=True), is_active=True
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def booking_history(booking: Booking) -> QuerySet[BookingChange]:
+    """The booking's whole history, its assignments' and gigs' included, oldest first."""
+    return booking.changes.select_related(
+        "by", "assignment__expert__user", "gig__expert__user", "gig__occurrence"
+    ).order_by("at", "pk")
