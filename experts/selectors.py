@@ -139,7 +139,10 @@ ACTION_LABELS = {
     "consent withdrawn": _("consent withdrawn"),
     "disclosure changed": _("disclosure changed"),
     "document recorded": _("document recorded"),
+    "document deleted": _("document deleted"),
     "tax card recorded": _("tax card recorded"),
+    "tax card ended": _("tax card ended"),
+    "tax card deleted": _("tax card deleted"),
 }
 EXTRA_FIELD_LABELS = {
     "consent": _("consent"),

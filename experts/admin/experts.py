@@ -5,8 +5,7 @@ validates them); inline rows go through their services. Experts are never delete
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.db import transaction
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -181,21 +180,15 @@ class ExpertAdmin(admin.ModelAdmin):
         if not isinstance(inline, ServiceInline):
             return  # read-only rows
         expert = form.instance
-        try:
-            for row_form in formset.forms:
-                row = row_form.instance
-                deleted = row_form in formset.deleted_forms
-                if row.pk and deleted:
-                    inline.remove(row=row, by=request.user)
-                    formset.deleted_objects.append(row)
-                elif row.pk is None and row_form.has_changed() and not deleted:
-                    added = inline.add(expert=expert, data=row_form.cleaned_data, by=request.user)
-                    formset.new_objects.append(added)
-                elif row.pk and row_form.has_changed():
-                    inline.change(row=row, data=row_form.cleaned_data, by=request.user)
-                    formset.changed_objects.append((row, row_form.changed_data))
-        except ExpertError as exc:
-            # Two new rows clashing with each other pass their checks one by one; the service
-            # refuses the second, and nothing of this save is kept.
-            transaction.set_rollback(True)
-            messages.error(request, str(exc))
+        for row_form in formset.forms:
+            row = row_form.instance
+            deleted = row_form in formset.deleted_forms
+            if row.pk and deleted:
+                inline.remove(row=row, by=request.user)
+                formset.deleted_objects.append(row)
+            elif row.pk is None and row_form.has_changed() and not deleted:
+                added = inline.add(expert=expert, data=row_form.cleaned_data, by=request.user)
+                formset.new_objects.append(added)
+            elif row.pk and row_form.has_changed():
+                inline.change(row=row, data=row_form.cleaned_data, by=request.user)
+                formset.changed_objects.append((row, row_form.changed_data))

@@ -5,11 +5,14 @@ services' ``*_impl`` functions."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from experts.models import (
     AvailabilitySlot,
@@ -74,6 +77,45 @@ class ServiceRowForm(forms.ModelForm):
         except ExpertError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
+
+
+class NewRowsApartFormSet(forms.BaseInlineFormSet):
+    """New rows checked one by one against the saved ones must not overlap each other either
+    (the service would refuse the second while saving). ``span(data)`` is a row's half-open
+    range, ``None`` for rows that cannot overlap."""
+
+    @staticmethod
+    def span(data: dict[str, Any]) -> tuple | None:
+        raise NotImplementedError
+
+    def clean(self):
+        super().clean()
+        spans = sorted(
+            span
+            for form in self.forms
+            if form.instance.pk is None
+            and form.has_changed()
+            and form not in self.deleted_forms
+            and form.is_valid()
+            and (span := self.span(form.cleaned_data)) is not None
+        )
+        for earlier, later in pairwise(spans):
+            if earlier[:-2] == later[:-2] and later[-2] < earlier[-1]:
+                raise forms.ValidationError(
+                    _("Two of the new rows overlap each other. Add one, save, then the other.")
+                )
+
+
+class SlotsApartFormSet(NewRowsApartFormSet):
+    @staticmethod
+    def span(data):
+        return (data["weekday"], data["start"], data["end"])
+
+
+class BlackoutsApartFormSet(NewRowsApartFormSet):
+    @staticmethod
+    def span(data):
+        return (data["start"], data["end"] + timedelta(days=1))
 
 
 class ServiceInline(admin.TabularInline):
@@ -168,6 +210,7 @@ class SlotRowForm(ServiceRowForm):
 class SlotInline(ServiceInline):
     model = AvailabilitySlot
     form = SlotRowForm
+    formset = SlotsApartFormSet
     fields = ["weekday", "start", "end"]
 
     def add(self, *, expert, data, by):
@@ -187,6 +230,7 @@ class BlackoutRowForm(ServiceRowForm):
 class BlackoutInline(ServiceInline):
     model = Blackout
     form = BlackoutRowForm
+    formset = BlackoutsApartFormSet
     fields = ["start", "end", "note"]
 
     def add(self, *, expert, data, by):
