@@ -334,6 +334,18 @@ def create_pool(size: int, *, seed: int = 7, log=print) -> None:
         )
         minors.areas.set([a for a in areas if a.slug in ("youth", "family", "substance-use")])
         Occurrence.objects.create(booking=minors, start=minors.first_start, end=minors.last_end)
+        # The two ranked bookings carry their frozen terms, as a unit's request would.
+        from bookings import money
+        from bookings.services.terms import freeze_terms
+
+        for ranked_booking in (series, minors):
+            row = money.price_row_for(
+                organisation_id=ranked_booking.unit.organisation_id,
+                work_kind_id=ranked_booking.work_kind_id,
+                day=money.terms_day(ranked_booking.first_start),
+            )
+            ranked_booking.terms = freeze_terms(ranked_booking, source=row, row=row, by=None)
+            ranked_booking.save(update_fields=["terms"])
     from django.db import connection
 
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum would gather them

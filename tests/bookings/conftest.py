@@ -4,12 +4,6 @@ from tests.bookings.factories import PriceRowFactory, bookable_expert, member
 from tests.factories import CoordinatorFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Test users' passwords need no key stretching (PBKDF2 costs a third of a second each)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def terms(db):
     """The general price row for talks: 350 € a gig, fee 200 €, 7 days' notice."""

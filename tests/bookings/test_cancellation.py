@@ -3,20 +3,13 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from bookings import money, services
 from bookings.models import Assignment, Booking, Gig
 from expertbank.models import Message
 from tests.bookings.factories import at, bookable_expert, offer, request_booking, staffed
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_cancelling_in_good_time_costs_nothing(coordinator, booker, anna, terms, run_on_commit):

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
 
 from bookings.models import CheckIn
 from bookings.services import BookingError
@@ -22,15 +21,9 @@ from tests.bookings.factories import bookable_expert, member
 from tests.bookings.reports_factories import ended_gig, report_data
 from tests.factories import CoordinatorFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 SECRET = "Muistot nousivat pintaan"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

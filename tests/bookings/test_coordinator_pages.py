@@ -270,18 +270,24 @@ def test_the_units_page_takes_the_same_queries_for_1_and_50(desk):
     assert len(fifty) == len(one)
 
 
-def test_the_admin_pages_open(desk, coordinator, anna, terms):
-    booking = request_booking()
+def test_the_admin_pages_show_the_bookings_terms_and_units(desk, coordinator, anna, terms):
+    booking = request_booking(title="Puheenvuoro hallintoon")
     staffed(booking, [anna], by=coordinator)
-    FundingSourceFactory()
-    for url in (
-        reverse("admin:bookings_booking_changelist"),
-        reverse("admin:bookings_booking_change", args=[booking.pk]),
-        reverse("admin:bookings_booking_changelist")
-        + "?status__exact=staffing&kind__exact=one_off",
-        reverse("admin:bookings_pricelist_change", args=[terms.price_list_id]),
-        reverse("admin:bookings_fundingsource_changelist"),
-        reverse("admin:bookings_unit_changelist"),
-        reverse("admin:bookings_organisation_changelist"),
+    source = FundingSourceFactory(name="Kokemus mukaan -hanke")
+    unit = booking.unit
+    for url, shown in (
+        (reverse("admin:bookings_booking_changelist"), booking.title),
+        (reverse("admin:bookings_booking_change", args=[booking.pk]), anna.name),
+        (
+            reverse("admin:bookings_booking_changelist")
+            + "?status__exact=staffing&kind__exact=one_off",
+            booking.title,
+        ),
+        (reverse("admin:bookings_pricelist_change", args=[terms.price_list_id]), "350.00"),
+        (reverse("admin:bookings_fundingsource_changelist"), source.name),
+        (reverse("admin:bookings_unit_changelist"), unit.name),
+        (reverse("admin:bookings_organisation_changelist"), unit.organisation.name),
     ):
-        assert desk.get(url).status_code == 200, url
+        response = desk.get(url)
+        assert response.status_code == 200, url
+        assert shown in response.content.decode(), url

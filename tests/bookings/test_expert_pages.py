@@ -63,10 +63,13 @@ def test_the_answer_link_declines_on_post(client, offered):
 
 
 def test_an_answer_without_a_choice_changes_nothing(client, offered):
+    history = offered.booking.changes.count()
     response = client.post(_answer_path(offered), {"answer": "maybe"})
     assert response.status_code == 400
     offered.refresh_from_db()
     assert offered.status == Assignment.Status.OFFERED
+    assert offered.booking.changes.count() == history
+    assert not offered.gigs.exists()
 
 
 def test_a_tampered_answer_link_is_refused(client, offered):

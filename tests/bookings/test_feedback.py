@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from bookings.models import Booking, Feedback, Gig
 from bookings.services import BookingError
@@ -15,15 +14,9 @@ from tests.bookings.factories import at, bookable_expert, confirmed, member
 from tests.bookings.reports_factories import ended_gig
 from tests.factories import MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 TEXT = "Kiitos, puheenvuoro kosketti koko henkilöstöä."
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bookings import money, services
 from bookings.models import Booking, BookingChange, Gig, GigReport, PriceUnit
@@ -15,13 +15,7 @@ from bookings.services.reports import cancellation_settle, report_approve
 from tests.bookings.factories import at, bookable_expert, request_booking, staffed
 from tests.bookings.reports_factories import reported_gig
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import Assignment, Booking, BookingChange, Gig
@@ -18,13 +18,7 @@ from tests.bookings.factories import (
 )
 from tests.bookings.reports_factories import reported_gig
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_a_request_is_saved_as_requested_with_its_times_and_a_history_row(booker, run_on_commit):

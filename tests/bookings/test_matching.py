@@ -28,7 +28,7 @@ from experts.models import (
 from tests.bookings.factories import at, bookable_expert, offer, request_booking, work_kind
 from tests.factories import OrganisationFactory, UnitFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Why = ExclusionReason
 
 
@@ -104,12 +104,6 @@ def days_ago(days: int, hour: int = 10) -> datetime:
 
 
 # --- Fixtures and helpers -----------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -1,20 +1,13 @@
 """No expert ever holds two planned gigs that overlap, travel buffer included."""
 
 import pytest
-from django.utils import translation
 
 from bookings import services
 from bookings.matching import rank_candidates
 from bookings.models import Booking, Gig
 from tests.bookings.factories import at, bookable_expert, offer, request_booking, staffed
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

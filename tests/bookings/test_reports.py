@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from bookings.models import BookingChange, Expense, Gig, GigReport
 from bookings.services import BookingError
@@ -22,18 +21,12 @@ from tests.bookings.reports_factories import (
     stored_files,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
 def media(settings, tmp_path):
     return private_media(settings, tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _snapshot(gig: Gig):

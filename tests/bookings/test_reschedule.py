@@ -1,20 +1,13 @@
 """Moving a time: its gigs follow and the experts confirm the new time."""
 
 import pytest
-from django.utils import translation
 
 from bookings import services
 from bookings.models import Gig
 from expertbank.models import Message
 from tests.bookings.factories import at, request_booking, staffed
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_the_gigs_follow_the_time_and_wait_for_the_experts_confirmation(

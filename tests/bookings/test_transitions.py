@@ -4,7 +4,7 @@ clear message and change nothing."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import Assignment, Booking, BookingChange, Gig
@@ -16,16 +16,10 @@ from tests.bookings.factories import (
     request_booking,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 B = Booking.Status
 A = Assignment.Status
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
