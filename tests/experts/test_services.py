@@ -1,6 +1,6 @@
 """The pool's rules, through its services and querysets."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,6 +15,7 @@ from experts.models import (
     Expert,
     ExpertDocument,
     PrivacyNotice,
+    TaxCard,
 )
 from experts.selectors import documents_expiring
 from experts.services import (
@@ -25,12 +26,15 @@ from experts.services import (
     consent_requests_send,
     consent_withdraw,
     disclosure_set,
+    document_delete,
     document_record,
     expert_create,
     expert_is_bookable,
     expert_profile_update,
     expert_update,
     slot_add,
+    tax_card_delete,
+    tax_card_end,
     tax_card_record,
 )
 from tests.experts.factories import (
@@ -265,6 +269,59 @@ def test_a_tax_card_needs_a_rate_or_the_prepayment_register():
     assert card.prepayment_register
     entry = audit_history(expert).first()
     assert entry.action == "tax card recorded"
+
+
+def _card(expert, **values):
+    start = date(today().year, 2, 1)
+    return tax_card_record(
+        expert=expert,
+        by=None,
+        valid_from=start,
+        valid_until=date(start.year + 1, 1, 31),
+        base_rate=Decimal("20"),
+        **values,
+    )
+
+
+def test_a_tax_cards_rates_are_percentages_and_its_limit_not_negative():
+    expert = ExpertFactory()
+    with pytest.raises(ExpertError, match="0 to 100"):
+        _card(expert, additional_rate=Decimal("120"))
+    with pytest.raises(ExpertError, match="negative"):
+        _card(expert, additional_rate=Decimal("40"), income_limit=Decimal("-1"))
+    assert not expert.tax_cards.exists()
+
+
+def test_a_tax_card_is_ended_earlier_and_never_lengthened(coordinator):
+    card = _card(ExpertFactory())
+    last_day = card.valid_from + timedelta(days=100)
+    with pytest.raises(ExpertError, match="only be ended earlier"):
+        tax_card_end(card=card, by=coordinator, last_day=card.valid_until + timedelta(days=1))
+    with pytest.raises(ExpertError, match="cannot end before"):
+        tax_card_end(card=card, by=coordinator, last_day=card.valid_from - timedelta(days=1))
+    ended = tax_card_end(card=card, by=coordinator, last_day=last_day)
+    assert TaxCard.objects.get(pk=card.pk).valid_until == ended.valid_until == last_day
+    entry = audit_history(card.expert).first()
+    assert (entry.action, entry.actor) == ("tax card ended", coordinator)
+    assert entry.changes["tax_card"][1].endswith(f"{last_day:%d.%m.%Y}")
+
+
+def test_deleting_a_tax_card_or_a_document_is_in_the_history(coordinator):
+    expert = ExpertFactory()
+    card = _card(expert)
+    document = document_record(
+        expert=expert, by=None, kind=ExpertDocument.Kind.AGREEMENT, dated=today()
+    )
+    tax_card_delete(card=card, by=coordinator)
+    document_delete(document=document, by=coordinator)
+    assert not expert.tax_cards.exists() and not expert.documents.exists()
+    deleted = {
+        entry.action: entry.changes for entry in audit_history(expert).filter(actor=coordinator)
+    }
+    assert deleted == {
+        "tax card deleted": {"tax_card": [str(card), ""]},
+        "document deleted": {"agreement": [f"{today():%d.%m.%Y}", ""]},
+    }
 
 
 # --- Availability ------------------------------------------------------------------------
