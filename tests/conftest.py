@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from expertbank import sms
 from expertbank.celery import app as celery_app
@@ -142,7 +143,16 @@ def on_postgres() -> bool:
 @pytest.fixture
 def english():
     """Read the English texts: messages, errors and templates in English for the test."""
-    from django.utils import translation
-
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def english_pages(english, settings, monkeypatch):
+    """``english``, and the pages too: English is the site's default and a logged-in user's own
+    language is not switched on, so what the test client gets is in English."""
+    settings.LANGUAGE_CODE = "en"
+    monkeypatch.setattr(
+        "expertbank.middleware.UserLanguageMiddleware.__call__",
+        lambda self, request: self.get_response(request),
+    )

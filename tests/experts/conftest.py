@@ -13,9 +13,7 @@ TEST_HASH_KEY = "test-hash-key-for-the-expert-pool"
 
 @pytest.fixture(autouse=True)
 def field_keys(settings):
-    """Known keys for every test, and no cached keys leaking into the next test. (Also a fast
-    password hasher: the query-count tests make a hundred users.)"""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Known keys for every test, and no cached keys leaking into the next test."""
     settings.FIELD_ENCRYPTION_KEYS = TEST_KEY
     settings.FIELD_HASH_KEY = TEST_HASH_KEY
     reset_keys()
@@ -48,14 +46,5 @@ def outsiders(db):
 
 
 @pytest.fixture(autouse=True)
-def _english_pages(settings, monkeypatch):
+def _english_pages(english_pages):
     """These tests read the English texts: pages and messages in English unless a test asks."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    monkeypatch.setattr(
-        "expertbank.middleware.UserLanguageMiddleware.__call__",
-        lambda self, request: self.get_response(request),
-    )
-    with translation.override("en"):
-        yield

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.utils import translation
 
 from experts.forms import DisclosureForm, ExpertForm, ProfileForm, SlotForm, TaxCardForm
 from experts.models import Expert
@@ -26,12 +25,6 @@ def _expert_form(**values) -> ExpertForm:
         **values,
     }
     return ExpertForm(data)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.parametrize("code", [*GOOD_CODES, "131052-308t", " 131052-308T "])
