@@ -161,6 +161,16 @@ def booking_reprice(
     return _reprice(booking, by=by, reason=reason, row=row, values=values)
 
 
+def _details(booking: Booking) -> dict[str, object]:
+    """What ``booking_change`` changes, as the history shows it."""
+    return {
+        "unit": booking.unit,
+        "work_kind": booking.work_kind,
+        "audience": booking.get_audience_display(),
+        "experts_wanted": booking.experts_wanted,
+    }
+
+
 def booking_can_change(booking: Booking) -> bool:
     """The unit, kind of work, audience and seats can change until the booking is delivered."""
     return booking.status in Booking.OPEN
@@ -198,12 +208,7 @@ def booking_change(
     reason = reason.strip()
     if not reason:
         raise BookingError(_("Say why the booking changes: the history keeps it."))
-    before = {
-        "unit": booking.unit,
-        "work_kind": booking.work_kind,
-        "audience": booking.get_audience_display(),
-        "experts_wanted": booking.experts_wanted,
-    }
+    before = _details(booking)
     organisation_before = booking.unit.organisation_id
     kind_before = booking.work_kind_id
     if unit is not None:
@@ -234,13 +239,7 @@ def booking_change(
                 % {"accepted": accepted}
             )
         booking.experts_wanted = experts_wanted
-    after = {
-        "unit": booking.unit,
-        "work_kind": booking.work_kind,
-        "audience": booking.get_audience_display(),
-        "experts_wanted": booking.experts_wanted,
-    }
-    changes = _diff(before, after)
+    changes = _diff(before, _details(booking))
     if not changes:
         raise BookingError(_("Nothing changed."))
     codes = set()
