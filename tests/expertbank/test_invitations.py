@@ -95,6 +95,11 @@ def test_a_new_invitation_replaces_the_old_link(client):
 
 def test_a_weak_password_is_refused_and_changes_nothing(client):
     invitation = invitation_create(email="f@example.com", invited_by=None)
+    before = (
+        Invitation.objects.filter(pk=invitation.pk).values().get(),
+        User.objects.filter(pk=invitation.user_id).values().get(),
+        User.objects.count(),
+    )
     path = reverse("invitation_accept", args=[invitation_token(invitation)])
     response = client.post(path, {"new_password1": "123", "new_password2": "123"})
     assert response.status_code == 200
@@ -102,6 +107,11 @@ def test_a_weak_password_is_refused_and_changes_nothing(client):
     invitation.refresh_from_db()
     assert invitation.accepted_at is None
     assert not invitation.user.has_usable_password()
+    assert (
+        Invitation.objects.filter(pk=invitation.pk).values().get(),
+        User.objects.filter(pk=invitation.user_id).values().get(),
+        User.objects.count(),
+    ) == before
 
 
 def test_a_person_with_an_account_is_not_invited_again(client, coordinator):

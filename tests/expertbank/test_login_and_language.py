@@ -102,10 +102,13 @@ def test_a_logged_in_users_choice_is_stored_and_follows_them(client):
 
 def test_an_unknown_language_changes_nothing(client):
     user = ExpertFactory().user
+    before = type(user).objects.filter(pk=user.pk).values().get()
     client.force_login(user)
     client.post(reverse("set_language"), {"language": "xx", "next": "/expert/"})
     user.refresh_from_db()
     assert user.language == "fi"
+    after = type(user).objects.filter(pk=user.pk).values().get()
+    assert {**after, "last_login": None} == {**before, "last_login": None}  # logging in sets it
 
 
 def test_the_language_switch_needs_post(client):

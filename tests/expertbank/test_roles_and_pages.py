@@ -9,6 +9,7 @@ from tests.factories import (
     TrainerFactory,
     UserFactory,
 )
+from tests.permissions import ADMIN_LOGIN, LOGIN, Page, assert_access, assert_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -44,19 +45,14 @@ def test_home_sends_each_role_to_its_own_start_page(client, role):
 
 
 @pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("page_role", list(Role))
-def test_start_pages_refuse_other_roles(client, role, page_role):
-    if role == page_role:
-        return
-    client.force_login(_user_with(role))
-    assert client.get(START_URLS[page_role]).status_code == 403
+def test_start_pages_refuse_other_roles(client, role):
+    pages = [Page(url, {role: 200} if own == role else {}) for own, url in START_URLS.items()]
+    assert_matrix(client, pages, {role: _user_with(role)})
 
 
 @pytest.mark.parametrize("url", [*list(START_URLS.values()), "/coordinator/invitations/"])
 def test_anonymous_visitors_are_sent_to_login(client, url):
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
+    assert_access(client, url, LOGIN)
 
 
 def test_anonymous_home_offers_login(client):
@@ -96,17 +92,17 @@ def test_the_navigation_shows_only_what_the_user_may_see(client):
 
 
 def test_a_coordinator_reaches_the_admin(client):
-    client.force_login(CoordinatorFactory())
-    assert client.get("/admin/").status_code == 200
-    assert client.get("/admin/expertbank/user/").status_code == 200
-    assert client.get("/admin/expertbank/message/").status_code == 200
+    coordinator = CoordinatorFactory(full_name="Sanna Koordinaattori")
+    index = assert_access(client, "/admin/", 200, user=coordinator).content.decode()
+    for app in ("experts", "training", "bookings"):
+        assert f'href="/admin/{app}/"' in index
+    users = assert_access(client, "/admin/expertbank/user/", 200, user=coordinator)
+    assert coordinator.email in users.content.decode()
+    assert_access(client, "/admin/expertbank/message/", 200, user=coordinator)
 
 
 def test_an_expert_does_not_reach_the_admin(client):
-    client.force_login(ExpertFactory().user)
-    response = client.get("/admin/")
-    assert response.status_code == 302
-    assert "/admin/login/" in response.url
+    assert_access(client, "/admin/", ADMIN_LOGIN, user=ExpertFactory().user)
 
 
 def test_roles_are_computed_with_few_queries(django_assert_num_queries):

@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 
 from expertbank.services.audit import audit_history
-from experts.models import Expert
+from experts.models import Expert, ExpertImport
 from experts.services import expert_update
-from tests.experts.factories import GOOD_CODES, GOOD_IBANS, DocumentFactory
+from tests.experts.factories import GOOD_CODES, GOOD_IBANS, DocumentFactory, current_notice
 from tests.factories import ExpertFactory
+from tests.permissions import assert_access
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,24 @@ def admin_client(client, coordinator):
 
 
 @pytest.mark.parametrize(
-    "model", ["expert", "experiencearea", "workkind", "language", "privacynotice", "expertimport"]
+    ("model", "shown"),
+    [
+        ("expert", "Aino Admin"),
+        ("experiencearea", "Päihteet"),
+        ("workkind", "Puheenvuoro"),
+        ("language", "suomi"),
+        ("privacynotice", None),
+        ("expertimport", "experts.csv"),
+    ],
 )
-def test_the_admin_lists_the_pools_models(admin_client, expert, model):
-    assert admin_client.get(reverse(f"admin:experts_{model}_changelist")).status_code == 200
+def test_the_admin_lists_the_pools_models(admin_client, expert, coordinator, model, shown):
+    shown = shown or current_notice().version
+    ExpertImport.objects.create(
+        uploaded_by=coordinator, file_name="experts.csv", file_format="csv", row_count=1
+    )
+    response = admin_client.get(reverse(f"admin:experts_{model}_changelist"))
+    assert response.status_code == 200
+    assert shown in response.content.decode()
 
 
 def test_the_admin_shows_sensitive_values_masked(admin_client, expert):
@@ -84,5 +99,5 @@ def test_a_change_in_the_admin_is_logged_like_any_other(admin_client, expert, co
     assert Expert.objects.get(pk=expert.pk).identity_code == GOOD_CODES[0]
 
 
-def test_experts_are_added_on_the_coordinators_page_not_in_the_admin(admin_client):
-    assert admin_client.get(reverse("admin:experts_expert_add")).status_code == 403
+def test_experts_are_added_on_the_coordinators_page_not_in_the_admin(client, coordinator):
+    assert_access(client, reverse("admin:experts_expert_add"), 403, user=coordinator)

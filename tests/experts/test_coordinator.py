@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from expertbank.models import Invitation, Message
+from expertbank.models import AuditEntry, Invitation, Message, User
 from experts.models import ConsentRecord, Expert, ExpertDocument, TaxCard
 from experts.services import consent_withdraw, expert_is_bookable, expert_update
 from tests.experts.factories import (
@@ -25,6 +25,7 @@ from tests.experts.factories import (
     language,
 )
 from tests.factories import ExpertFactory
+from tests.permissions import Page, assert_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -69,32 +70,74 @@ def _pages(expert: Expert) -> list[str]:
     ]
 
 
+def _actions(expert: Expert) -> list[Page]:
+    return [
+        Page(reverse(f"experts_coordinator:{name}", args=[expert.pk]), method="post")
+        for name in ["consent_paper", "consent_withdraw", "invite"]
+    ]
+
+
 @pytest.mark.parametrize("who", ["unit member", "trainer"])
 def test_unit_members_and_trainers_get_403_on_coordinator_pages(client, outsiders, who):
     expert = ExpertFactory()
-    client.force_login(outsiders[who])
-    for url in _pages(expert):
-        assert client.get(url).status_code == 403, url
-    for name in ["consent_paper", "consent_withdraw", "invite"]:
-        url = reverse(f"experts_coordinator:{name}", args=[expert.pk])
-        assert client.post(url).status_code == 403, url
+    pages = [Page(url) for url in _pages(expert)] + _actions(expert)
+    assert_matrix(client, pages, {who: outsiders[who]})
 
 
 def test_an_expert_gets_403_on_coordinator_pages(client, expert_user):
-    client.force_login(expert_user)
-    for url in _pages(expert_user.expert):
-        assert client.get(url).status_code == 403, url
+    pages = [Page(url) for url in _pages(expert_user.expert)]
+    assert_matrix(client, pages, {"expert": expert_user})
 
 
-def test_every_coordinator_page_opens(logged_in):
-    expert = _sensitive_expert()
-    for url in _pages(expert):
-        assert logged_in.get(url).status_code == 200, url
+def test_anonymous_visitors_are_sent_to_log_in_from_coordinator_pages(client):
+    expert = ExpertFactory()
+    assert_matrix(client, [Page(url) for url in _pages(expert)], {"anonymous": None})
 
 
-def test_an_unknown_expert_answers_404(logged_in):
-    for name in ["detail", "edit", "document_new", "tax_card_new"]:
-        assert logged_in.get(reverse(f"experts_coordinator:{name}", args=[9999])).status_code == 404
+def test_every_coordinator_page_shows_what_it_is_for(logged_in):
+    expert = _sensitive_expert(user__full_name="Aino Sivu")
+    shown = {
+        LIST: ["<h1", "Experts", "Aino Sivu"],
+        reverse("experts_coordinator:new"): ["Add an expert", 'name="email"'],
+        reverse("experts_coordinator:detail", args=[expert.pk]): [
+            "Aino Sivu",
+            "••••••-••8T",
+            "Change history",
+        ],
+        reverse("experts_coordinator:edit", args=[expert.pk]): [
+            "Edit Aino Sivu",
+            GOOD_CODES[0],
+        ],
+        reverse("experts_coordinator:document_new", args=[expert.pk]): [
+            "Record a document",
+            'name="dated"',
+        ],
+        reverse("experts_coordinator:tax_card_new", args=[expert.pk]): [
+            "Record a tax card",
+            'name="base_rate"',
+        ],
+        reverse("experts_coordinator:import"): [
+            "Import experts from a file",
+            'type="file"',
+        ],
+    }
+    for url, texts in shown.items():
+        content = logged_in.get(url).content.decode()
+        for text in texts:
+            assert text in content, (url, text)
+    export = logged_in.get(reverse("experts_coordinator:export"))
+    assert export["Content-Type"].startswith("text/csv")
+    assert "Aino Sivu" in export.content.decode("utf-8-sig")
+    template = logged_in.get(reverse("experts_coordinator:import_template", args=["csv"]))
+    assert template.content.decode("utf-8-sig").startswith("email")
+
+
+def test_an_unknown_expert_answers_404(client, coordinator_en):
+    pages = [
+        Page(reverse(f"experts_coordinator:{name}", args=[9999]), {"coordinator": 404})
+        for name in ["detail", "edit", "document_new", "tax_card_new"]
+    ]
+    assert_matrix(client, pages, {"coordinator": coordinator_en})
 
 
 # --- The list ----------------------------------------------------------------------------
@@ -311,6 +354,7 @@ def test_an_expert_can_be_added_without_an_invitation(logged_in):
 
 
 def test_bad_sensitive_values_are_form_errors_and_nothing_is_saved(logged_in):
+    counts = [model.objects.count() for model in (User, Expert, Invitation, Message, AuditEntry)]
     response = logged_in.post(
         reverse("experts_coordinator:new"),
         _form_data(identity_code="131052-308A", iban="FI49 5000 9420 0287 31"),
@@ -319,6 +363,9 @@ def test_bad_sensitive_values_are_form_errors_and_nothing_is_saved(logged_in):
     form = response.context["form"]
     assert form.has_error("identity_code") and form.has_error("iban")
     assert not Expert.objects.filter(user__email="uusi.asiantuntija@example.com").exists()
+    assert [
+        model.objects.count() for model in (User, Expert, Invitation, Message, AuditEntry)
+    ] == counts
 
 
 def test_a_coordinator_edits_the_sensitive_fields(logged_in):

@@ -7,9 +7,17 @@ from django.core.management import call_command
 from stdnum.fi import hetu
 
 from expertbank.demo import DEMO_DOMAIN
-from expertbank.models import AuditEntry
+from expertbank.models import AuditEntry, Message, User
 from experts.demo import EXPERTS
-from experts.models import ConsentRecord, Expert, ExpertDocument
+from experts.models import (
+    AreaDisclosure,
+    AvailabilitySlot,
+    Blackout,
+    ConsentRecord,
+    Expert,
+    ExpertDocument,
+    TaxCard,
+)
 from experts.selectors import documents_expiring
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +52,23 @@ def test_the_bookings_demos_experts_are_bookable(seeded):
         assert expert.areas.exists() and expert.work_kinds.exists()
 
 
+SEEDED = (
+    User,
+    Expert,
+    ConsentRecord,
+    AreaDisclosure,
+    ExpertDocument,
+    TaxCard,
+    AvailabilitySlot,
+    Blackout,
+    AuditEntry,
+    Message,
+)
+
+
 def test_a_second_seed_changes_nothing(seeded):
-    counts = [
-        model.objects.count() for model in (Expert, ConsentRecord, ExpertDocument, AuditEntry)
-    ]
+    counts = {model.__name__: model.objects.count() for model in SEEDED}
+    experts = list(Expert.objects.order_by("pk").values())
     call_command("seed_demo", verbosity=0)
-    assert [
-        model.objects.count() for model in (Expert, ConsentRecord, ExpertDocument, AuditEntry)
-    ] == counts
+    assert {model.__name__: model.objects.count() for model in SEEDED} == counts
+    assert list(Expert.objects.order_by("pk").values()) == experts

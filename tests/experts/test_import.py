@@ -23,6 +23,7 @@ from experts.services.importing import (
 )
 from tests.experts.factories import GOOD_CODES, GOOD_IBANS
 from tests.factories import CoordinatorFactory, ExpertFactory, UserFactory
+from tests.permissions import Page, assert_access, assert_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -266,20 +267,24 @@ def test_dataset_read_refuses_too_many_rows(monkeypatch):
 
 def test_another_coordinators_upload_answers_404(client, logged_in):
     _page, upload = _preview(logged_in, _csv(*GOOD_ROWS))
-    client.force_login(CoordinatorFactory())
-    assert (
-        client.get(reverse("experts_coordinator:import_preview", args=[upload.pk])).status_code
-        == 404
-    )
-    url = reverse("experts_coordinator:import_confirm", args=[upload.pk])
-    assert client.post(url).status_code == 404
+    other = {"another coordinator": CoordinatorFactory()}
+    pages = [
+        Page(reverse(f"experts_coordinator:{name}", args=[upload.pk]), default=404, method=method)
+        for name, method in [
+            ("import_preview", "get"),
+            ("import_confirm", "post"),
+            ("import_discard", "post"),
+        ]
+    ]
+    assert_matrix(client, pages, other)
     assert not Expert.objects.filter(user__email="liisa.aalto@example.com").exists()
+    assert ExpertImport.objects.get(pk=upload.pk).status == ExpertImport.Status.PREVIEWED
 
 
 @pytest.mark.parametrize("who", ["unit member", "trainer"])
 def test_outsiders_cannot_import(client, outsiders, who):
-    client.force_login(outsiders[who])
-    assert _upload(client, _csv(*GOOD_ROWS)).status_code == 403
+    data = {"file": SimpleUploadedFile("experts.csv", _csv(*GOOD_ROWS))}
+    assert_access(client, UPLOAD, 403, user=outsiders[who], method="post", data=data)
     assert not ExpertImport.objects.exists()
 
 
@@ -323,8 +328,10 @@ def test_the_template_has_every_column(logged_in, file_format):
     else:
         header = list(next(openpyxl.load_workbook(io.BytesIO(response.content)).active.values))
     assert header == IMPORT_COLUMN_NAMES
-    assert (
-        logged_in.get(reverse("experts_coordinator:import_template", args=["pdf"])).status_code
-        == 404
+    assert_access(
+        logged_in,
+        reverse("experts_coordinator:import_template", args=["pdf"]),
+        404,
+        user=CoordinatorFactory(),
     )
     assert GOOD_IBANS  # the factories' values are the ones used above

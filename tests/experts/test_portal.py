@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from expertbank.models import AuditEntry
 from experts.models import AvailabilitySlot, Blackout, BookerKind, ConsentRecord, Expert
 from experts.services import expert_is_bookable, expert_update
 from tests.experts.factories import (
@@ -18,6 +19,7 @@ from tests.experts.factories import (
     language,
 )
 from tests.factories import CoordinatorFactory, ExpertFactory
+from tests.permissions import LOGIN, assert_access
 
 pytestmark = pytest.mark.django_db
 
@@ -50,34 +52,41 @@ def logged_in(client, expert_user):
     return client
 
 
+SHOWN = {
+    "experts:portal_home": "Hello, {name}!",
+    "experts:profile": "My profile",
+    "experts:availability": "When I can work",
+    "experts:privacy": "Privacy and consent",
+    "experts:consent_withdraw": "Withdraw my consent",
+    "experts:documents": "Documents and status",
+}
+
+
 @pytest.mark.parametrize("name", PAGES)
-def test_every_portal_page_opens_for_the_expert(logged_in, name):
-    assert logged_in.get(reverse(name)).status_code == 200
+def test_every_portal_page_shows_the_expert_what_it_is_for(client, expert_user, name):
+    response = assert_access(client, reverse(name), 200, user=expert_user)
+    heading = SHOWN[name].format(name=expert_user.get_short_name())
+    assert f">{heading}</h1>" in response.content.decode()
 
 
 @pytest.mark.parametrize("who", ["unit member", "trainer"])
 @pytest.mark.parametrize("name", PAGES)
 def test_unit_members_and_trainers_get_403_on_portal_pages(client, outsiders, who, name):
-    client.force_login(outsiders[who])
-    assert client.get(reverse(name)).status_code == 403
+    assert_access(client, reverse(name), 403, user=outsiders[who])
 
 
 @pytest.mark.parametrize("who", ["unit member", "trainer"])
 @pytest.mark.parametrize("name, data", POSTS)
 def test_unit_members_and_trainers_cannot_post_to_the_portal(client, outsiders, who, name, data):
-    client.force_login(outsiders[who])
-    assert client.post(reverse(name), data).status_code == 403
+    assert_access(client, reverse(name), 403, user=outsiders[who], method="post", data=data)
 
 
 def test_a_coordinator_without_an_expert_profile_gets_403(client):
-    client.force_login(CoordinatorFactory())
-    assert client.get(reverse("experts:profile")).status_code == 403
+    assert_access(client, reverse("experts:profile"), 403, user=CoordinatorFactory())
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
-    response = client.get(reverse("experts:availability"))
-    assert response.status_code == 302
-    assert reverse("account_login") in response.url
+    assert_access(client, reverse("experts:availability"), LOGIN)
 
 
 def test_the_start_page_lists_what_to_do_first(logged_in):
@@ -153,6 +162,8 @@ def test_sensitive_fields_posted_to_the_profile_are_ignored(logged_in, expert):
 
 
 def test_bad_profile_input_shows_an_error_and_changes_nothing(logged_in, expert):
+    before = Expert.objects.filter(pk=expert.pk).values().get()
+    history = AuditEntry.objects.count()
     response = logged_in.post(
         reverse("experts:profile"),
         {"shown_as": Expert.ShownAs.ALIAS, "public_alias": "", "travel_radius_km": "5000"},
@@ -160,7 +171,8 @@ def test_bad_profile_input_shows_an_error_and_changes_nothing(logged_in, expert)
     assert response.status_code == 200
     assert response.context["form"].has_error("public_alias")
     assert response.context["form"].has_error("travel_radius_km")
-    assert Expert.objects.get(pk=expert.pk).travel_radius_km is None
+    assert Expert.objects.filter(pk=expert.pk).values().get() == before
+    assert AuditEntry.objects.count() == history
 
 
 def test_the_expert_adds_and_removes_weekly_times(logged_in, expert):

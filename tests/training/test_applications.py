@@ -147,11 +147,11 @@ def test_the_same_person_may_apply_to_another_cohort(client):
 
 def test_a_filled_honeypot_saves_nothing_and_tells_the_robot_nothing(client):
     cohort = OpenCohortFactory()
+    counts = Application.objects.count(), Message.objects.count()
     response = client.post(APPLY, _form(cohort, website="http://spam.example"))
     assert response.status_code == 302
     assert response.url == reverse("training_public:thanks")
-    assert not Application.objects.exists()
-    assert not Message.objects.exists()
+    assert (Application.objects.count(), Message.objects.count()) == counts
 
 
 def test_too_many_applications_from_one_address_are_stopped_with_a_clear_message(
@@ -193,10 +193,11 @@ def test_consent_is_required(client):
 def test_bad_input_gives_a_form_error_and_saves_nothing(client, field, value, error):
     cohort = OpenCohortFactory()
     _in_language(client, "en")
+    counts = Application.objects.count(), Message.objects.count()
     response = client.post(APPLY, _form(cohort, **{field: value}))
     assert response.status_code == 200
     assert error in response.content.decode()
-    assert not Application.objects.exists()
+    assert (Application.objects.count(), Message.objects.count()) == counts
 
 
 def test_a_cohort_that_is_not_open_cannot_be_applied_to_by_hand(client):
@@ -311,6 +312,9 @@ def test_a_user_without_an_expert_profile_cannot_be_accepted_and_nothing_changes
 ):
     UserFactory(email="jo.olemassa@example.net")
     application = ApplicationFactory(email="jo.olemassa@example.net")
+    before = Application.objects.filter(pk=application.pk).values().get()
+    models = (User, Expert, Enrollment, Invitation, Message, AuditEntry)
+    counts = [model.objects.count() for model in models]
     client.force_login(coordinator)
     response = client.post(
         reverse("training_coordinator:application_decide", args=[application.pk]),
@@ -321,6 +325,8 @@ def test_a_user_without_an_expert_profile_cannot_be_accepted_and_nothing_changes
     application.refresh_from_db()
     assert application.status == Application.Status.RECEIVED
     assert not Enrollment.objects.exists()
+    assert Application.objects.filter(pk=application.pk).values().get() == before
+    assert [model.objects.count() for model in models] == counts
 
 
 def test_a_full_cohort_refuses_the_acceptance_and_creates_no_account(coordinator):

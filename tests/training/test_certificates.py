@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from expertbank.models import Message
 from tests.factories import CoordinatorFactory, ExpertFactory, MembershipFactory, UserFactory
+from tests.permissions import Page, assert_access, assert_matrix
 from tests.training.factories import AttendanceFactory, EnrollmentFactory, SessionFactory
 from training.models import Certificate
 from training.services import certificate_issue, enrollment_complete
@@ -85,22 +86,26 @@ def test_the_expert_downloads_their_own_certificate_from_their_training_page(cli
 
 def test_a_coordinator_downloads_any_certificate(client, run_on_commit):
     certificate = _completed(run_on_commit)
-    client.force_login(CoordinatorFactory())
     url = reverse("training:certificate_download", args=[certificate.pk])
-    assert client.get(url).status_code == 200
+    response = assert_access(client, url, 200, user=CoordinatorFactory())
+    assert response["Content-Type"] == "application/pdf"
+    assert f"{certificate.number}.pdf" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_another_expert_gets_404_and_other_roles_403(client, trainer, run_on_commit):
     certificate = _completed(run_on_commit, trainer=trainer)
     url = reverse("training:certificate_download", args=[certificate.pk])
-    client.force_login(ExpertFactory().user)
-    assert client.get(url).status_code == 404
-    client.force_login(trainer)
-    assert client.get(url).status_code == 403
-    client.force_login(MembershipFactory().user)
-    assert client.get(url).status_code == 403
-    client.logout()
-    assert client.get(url).status_code == 302
+    assert_matrix(
+        client,
+        [Page(url, {"another expert": 404})],
+        {
+            "another expert": ExpertFactory().user,
+            "trainer": trainer,
+            "unit member": MembershipFactory().user,
+            "anonymous": None,
+        },
+    )
 
 
 def test_the_file_lives_outside_any_public_url(run_on_commit, settings):

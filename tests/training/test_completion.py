@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from expertbank.models import AuditEntry
 from experts.models import Expert
 from experts.services import consent_give
 from tests.factories import ExpertFactory
@@ -153,6 +154,13 @@ def test_completion_is_refused_below_the_rule_and_nothing_changes():
     enrollment = EnrollmentFactory(cohort=cohort, expert=expert, final_assignment_accepted=True)
     for session in sessions[:7]:
         AttendanceFactory(session=session, enrollment=enrollment)
+    before = (
+        Enrollment.objects.filter(pk=enrollment.pk).values().get(),
+        Expert.objects.filter(pk=expert.pk).values().get(),
+        EnrollmentStatusChange.objects.count(),
+        Certificate.objects.count(),
+        AuditEntry.objects.count(),
+    )
     with pytest.raises(TrainingError, match=r"70\.0 %"):
         enrollment_complete(enrollment=enrollment, by=None)
     enrollment.refresh_from_db()
@@ -160,6 +168,13 @@ def test_completion_is_refused_below_the_rule_and_nothing_changes():
     assert enrollment.status == Enrollment.Status.IN_PROGRESS
     assert expert.certified_on is None
     assert expert.status == Expert.Status.IN_TRAINING
+    assert (
+        Enrollment.objects.filter(pk=enrollment.pk).values().get(),
+        Expert.objects.filter(pk=expert.pk).values().get(),
+        EnrollmentStatusChange.objects.count(),
+        Certificate.objects.count(),
+        AuditEntry.objects.count(),
+    ) == before
 
 
 def test_an_earlier_certification_and_a_paused_status_are_kept(run_on_commit):

@@ -3,8 +3,10 @@ anonymous visitors to the login page, the public form open to all."""
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.factories import CoordinatorFactory, ExpertFactory, MembershipFactory, TrainerFactory
+from tests.permissions import LOGIN, assert_access
 from tests.training.factories import (
     ApplicationFactory,
     AttendanceFactory,
@@ -13,6 +15,7 @@ from tests.training.factories import (
     OpenCohortFactory,
     SessionFactory,
 )
+from training.models import Application, Cohort, Enrollment, Programme, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -34,21 +37,21 @@ def world(trainer):
     }
 
 
-def _login(client, role, world):
+def _user(role, world):
     users = {
+        "anonymous": lambda: None,
         "expert": lambda: ExpertFactory().user,
         "unit_member": lambda: MembershipFactory().user,
         "own_trainer": lambda: world["trainer"],
         "other_trainer": TrainerFactory,
         "coordinator": CoordinatorFactory,
     }
-    if role != "anonymous":
-        client.force_login(users[role]())
+    return users[role]()
 
 
 def _expected(expected, role):
     if role == "anonymous":
-        return 302
+        return LOGIN
     return expected.get(role, 403)
 
 
@@ -102,11 +105,9 @@ def _url(world, name, arg):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "arg", "expected"), GET_PAGES)
 def test_every_page_answers_each_role_as_it_should(client, world, role, name, arg, expected):
-    _login(client, role, world)
-    response = client.get(_url(world, name, arg))
-    assert response.status_code == _expected(expected, role)
-    if role == "anonymous":
-        assert response.url.startswith(reverse("account_login"))
+    assert_access(
+        client, _url(world, name, arg), _expected(expected, role), user=_user(role, world)
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -114,9 +115,14 @@ def test_every_page_answers_each_role_as_it_should(client, world, role, name, ar
 def test_every_action_answers_each_role_as_it_should(
     client, world, role, name, arg, expected, data
 ):
-    _login(client, role, world)
-    response = client.post(_url(world, name, arg), data)
-    assert response.status_code == _expected(expected, role)
+    assert_access(
+        client,
+        _url(world, name, arg),
+        _expected(expected, role),
+        user=_user(role, world),
+        method="post",
+        data=data,
+    )
 
 
 @pytest.mark.parametrize(
@@ -130,28 +136,32 @@ def test_every_action_answers_each_role_as_it_should(
     ],
 )
 def test_actions_refuse_get(client, world, name):
-    client.force_login(CoordinatorFactory())
     arg = "application" if "application" in name else "enrollment"
-    assert client.get(_url(world, name, arg)).status_code == 405
+    assert_access(client, _url(world, name, arg), 405, user=CoordinatorFactory())
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", ["training_public:apply", "training_public:thanks"])
-def test_the_public_pages_are_open_to_everyone(client, world, role, name):
-    _login(client, role, world)
-    assert client.get(reverse(name)).status_code == 200
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("training_public:apply", "Apply to experience expert training"),
+        ("training_public:thanks", "Thank you for your application"),
+    ],
+)
+def test_the_public_pages_are_open_to_everyone(client, world, role, name, shown):
+    response = assert_access(client, reverse(name), 200, user=_user(role, world))
+    assert shown in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["expert", "unit_member", "own_trainer"])
 def test_applicants_data_is_for_coordinators_only(client, world, role):
     application = ApplicationFactory(phone="040 555 1234", municipality="Hyvinkää")
-    _login(client, role, world)
+    user = _user(role, world)
     for url in [
         reverse("training_coordinator:application_detail", args=[application.pk]),
         reverse("training_coordinator:application_list"),
     ]:
-        response = client.get(url)
-        assert response.status_code == 403
+        response = assert_access(client, url, 403, user=user)
         assert "040 555 1234" not in response.content.decode()
 
 
@@ -181,16 +191,28 @@ def test_a_trainer_sees_participants_but_not_their_applications(client, world):
     ],
 )
 def test_coordinators_manage_every_training_model_in_the_admin(client, world, model):
-    client.force_login(CoordinatorFactory())
-    AttendanceFactory()
-    assert client.get(reverse(f"admin:training_{model}_changelist")).status_code == 200
-    first = {
-        "cohort": world["cohort"],
-        "session": world["session"],
-        "enrollment": world["enrollment"],
-        "application": world["application"],
-    }.get(model)
-    if first:
-        assert (
-            client.get(reverse(f"admin:training_{model}_change", args=[first])).status_code == 200
-        )
+    attendance = AttendanceFactory()
+    enrollment = Enrollment.objects.get(pk=world["enrollment"])
+    session = Session.objects.get(pk=world["session"])
+    # Each object, and what its row in the list shows.
+    objects = {
+        "programme": (Programme.objects.get(code="basic"), "Kokemusasiantuntijakoulutus"),
+        "cohort": (Cohort.objects.get(pk=world["cohort"]), None),
+        "session": (session, session.topic),
+        "enrollment": (enrollment, enrollment.expert.name),
+        "attendance": (attendance, str(attendance.enrollment)),
+        "application": (Application.objects.get(pk=world["application"]), None),
+    }
+    user = CoordinatorFactory()
+    listing = assert_access(
+        client, reverse(f"admin:training_{model}_changelist"), 200, user=user
+    ).content.decode()
+    if model not in objects:  # no certificate yet: the list says it is empty
+        assert "0 certificates" in listing
+        return
+    shown, row = objects[model]
+    assert escape(row or str(shown)) in listing
+    page = assert_access(
+        client, reverse(f"admin:training_{model}_change", args=[shown.pk]), 200, user=user
+    ).content.decode()
+    assert escape(str(shown)) in page

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.factories import TrainerFactory
 from tests.training.factories import CohortFactory, EnrollmentFactory, SessionFactory
-from training.models import Attendance, Enrollment, Session
+from training.models import Attendance, Enrollment, EnrollmentStatusChange, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,9 @@ def test_save_with_others_present_marks_everyone_not_ticked(client, trainer, coh
 
 def test_an_unknown_attendance_value_changes_nothing(client, trainer, cohort):
     session = _today_session(cohort)
-    enrollment = EnrollmentFactory(cohort=cohort)
+    enrollment = EnrollmentFactory(cohort=cohort, status=Enrollment.Status.ACCEPTED)
+    before = Enrollment.objects.filter(pk=enrollment.pk).values().get()
+    counts = Attendance.objects.count(), EnrollmentStatusChange.objects.count()
     client.force_login(trainer)
     response = client.post(
         reverse("training:session_detail", args=[session.pk]),
@@ -93,6 +95,8 @@ def test_an_unknown_attendance_value_changes_nothing(client, trainer, cohort):
     )
     assert response.status_code == 200
     assert not Attendance.objects.exists()
+    assert (Attendance.objects.count(), EnrollmentStatusChange.objects.count()) == counts
+    assert Enrollment.objects.filter(pk=enrollment.pk).values().get() == before
 
 
 def test_attendance_of_a_future_session_is_refused_with_a_message(client, trainer, cohort):
