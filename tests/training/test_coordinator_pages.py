@@ -146,6 +146,7 @@ def test_the_coordinator_adds_experts_to_a_supervision_group(client, coordinator
 def test_enrolling_beyond_capacity_adds_nobody_and_says_why(client, coordinator):
     group = CohortFactory(capacity=1)
     experts = [ExpertFactory() for _ in range(2)]
+    counts = Enrollment.objects.count(), EnrollmentStatusChange.objects.count()
     client.force_login(coordinator)
     response = client.post(
         reverse("training_coordinator:cohort_enroll", args=[group.pk]),
@@ -154,6 +155,7 @@ def test_enrolling_beyond_capacity_adds_nobody_and_says_why(client, coordinator)
     assert response.status_code == 200
     assert "full" in response.content.decode()
     assert not group.enrollments.exists()
+    assert (Enrollment.objects.count(), EnrollmentStatusChange.objects.count()) == counts
 
 
 def test_the_coordinator_marks_a_drop_out_with_a_note(client, coordinator):

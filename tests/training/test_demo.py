@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expertbank.demo import DEMO_DOMAIN
-from expertbank.models import User
+from expertbank.models import AuditEntry, Message, User
 from experts.models import Expert
 from tests.factories import ExpertFactory, UserFactory
 from training.demo import FINISHED, OPEN, RUNNING, SUPERVISION_GROUPS
@@ -16,13 +16,26 @@ from training.models import (
     Certificate,
     Cohort,
     Enrollment,
+    EnrollmentStatusChange,
     Session,
 )
 from training.selectors import supervision_overdue
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Cohort, Session, Enrollment, Attendance, Application, Certificate, Expert, User)
+MODELS = (
+    Cohort,
+    Session,
+    Enrollment,
+    EnrollmentStatusChange,
+    Attendance,
+    Application,
+    Certificate,
+    Expert,
+    User,
+    Message,
+    AuditEntry,
+)
 
 
 def _counts():
