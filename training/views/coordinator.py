@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from expertbank.roles import Role, role_required
@@ -41,10 +41,10 @@ PAGE_SIZE = 50
 
 # Audit actions are stored as codes; people read them in their language.
 HISTORY_LABELS = {
-    "interview recorded": _lazy("interview recorded"),
-    "application accepted": _lazy("accepted to the training"),
-    "application rejected": _lazy("not accepted"),
-    "application withdrawn": _lazy("closed as withdrawn"),
+    "interview recorded": gettext_lazy("interview recorded"),
+    "application accepted": gettext_lazy("accepted to the training"),
+    "application rejected": gettext_lazy("not accepted"),
+    "application withdrawn": gettext_lazy("closed as withdrawn"),
 }
 
 
