@@ -13,9 +13,11 @@ from django.utils import translation
 from expertbank import sms
 from expertbank.celery import app as celery_app
 from tests.factories import CoordinatorFactory, ExpertFactory, MembershipFactory, UserFactory
+from tests.schemas import schemas_dir
 
 _deselected_postgres = 0
 _deselected_browser = 0
+_deselected_schemas = 0
 
 
 def _on_postgres() -> bool:
@@ -31,33 +33,39 @@ def _browser_missing() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    global _deselected_postgres, _deselected_browser
+    global _deselected_postgres, _deselected_browser, _deselected_schemas
     postgres_missing = not _on_postgres()
     browser_missing = _browser_missing()
-    keep, no_postgres, no_browser = [], [], []
+    schemas_missing = schemas_dir() is None
+    keep, no_postgres, no_browser, no_schemas = [], [], [], []
     for item in items:
         if postgres_missing and item.get_closest_marker("postgres"):
             no_postgres.append(item)
         elif browser_missing and "tests/e2e/" in item.nodeid:
             no_browser.append(item)
+        elif schemas_missing and item.get_closest_marker("schemas"):
+            no_schemas.append(item)
         else:
             keep.append(item)
-    if no_postgres or no_browser:
-        config.hook.pytest_deselected(items=no_postgres + no_browser)
+    if no_postgres or no_browser or no_schemas:
+        config.hook.pytest_deselected(items=no_postgres + no_browser + no_schemas)
         items[:] = keep
     _deselected_postgres, _deselected_browser = len(no_postgres), len(no_browser)
+    _deselected_schemas = len(no_schemas)
     if hasattr(config, "workeroutput"):  # an xdist worker tells the controller
         config.workeroutput["postgres_deselected"] = _deselected_postgres
         config.workeroutput["browser_deselected"] = _deselected_browser
+        config.workeroutput["schemas_deselected"] = _deselected_schemas
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    global _deselected_postgres, _deselected_browser
+    global _deselected_postgres, _deselected_browser, _deselected_schemas
     # Every xdist worker collects every test, so the counts are the same on each.
     output = getattr(node, "workeroutput", {})
     _deselected_postgres = max(_deselected_postgres, output.get("postgres_deselected", 0))
     _deselected_browser = max(_deselected_browser, output.get("browser_deselected", 0))
+    _deselected_schemas = max(_deselected_schemas, output.get("schemas_deselected", 0))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -70,6 +78,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"{_deselected_browser} browser tests were deselected: no Chromium at "
             "/usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)."
+        )
+    if _deselected_schemas:
+        terminalreporter.write_line(
+            f"{_deselected_schemas} tests marked schemas were deselected: no shared/schemas "
+            "folder beside the project. Set SHARED_SCHEMAS_DIR to it to run them."
         )
 
 

@@ -1,0 +1,1 @@
+"""Bank files of the invoicing app, read and written without models: pure functions on bytes."""
