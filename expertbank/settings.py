@@ -9,6 +9,7 @@ that names it.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -292,11 +293,62 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.report_reminders_task",
         "schedule": 60 * 60,
     },
+    # On the 1st at 6.00 (Helsinki): invoice the month that ended.
+    "invoicing-monthly-run": {
+        "task": "invoicing.tasks.invoices_issue_task",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+    "invoicing-reminders": {"task": "invoicing.tasks.invoice_reminders_task", "schedule": 6 * 3600},
 }
 
 # --- Bookings --------------------------------------------------------------------------------
 # Minutes an expert needs between two gigs; no two of their gigs come closer than this.
 GIG_TRAVEL_BUFFER_MINUTES = env.int("GIG_TRAVEL_BUFFER_MINUTES", default=30)
+
+# --- The bank as a seller and a payer ---------------------------------------------------------
+# Copied onto every invoice (seller) and used as the debtor of fee payments. With DEBUG on the
+# demo's values apply; in production set them all (the invoice and fee runs refuse without them).
+_DEMO_BANK = DEBUG
+BANK_NAME = env.str("BANK_NAME", default="Kokemusasiantuntijapankki ry" if _DEMO_BANK else "")
+BANK_BUSINESS_ID = env.str("BANK_BUSINESS_ID", default="2899876-5" if _DEMO_BANK else "")
+BANK_STREET = env.str("BANK_STREET", default="Asematie 6" if _DEMO_BANK else "")
+BANK_POSTCODE = env.str("BANK_POSTCODE", default="01300" if _DEMO_BANK else "")
+BANK_CITY = env.str("BANK_CITY", default="Vantaa" if _DEMO_BANK else "")
+BANK_IBAN = env.str("BANK_IBAN", default="FI4950009420028730" if _DEMO_BANK else "")
+BANK_BIC = env.str("BANK_BIC", default="OKOYFIHH" if _DEMO_BANK else "")
+BANK_EINVOICE_ADDRESS = env.str(
+    "BANK_EINVOICE_ADDRESS", default="003728998765" if _DEMO_BANK else ""
+)
+BANK_EINVOICE_OPERATOR = env.str(
+    "BANK_EINVOICE_OPERATOR", default="003721291126" if _DEMO_BANK else ""
+)
+BANK_EMAIL = env.str("BANK_EMAIL", default="laskutus@kokemuspankki.example" if _DEMO_BANK else "")
+BANK_PHONE = env.str("BANK_PHONE", default="+358 40 555 0100" if _DEMO_BANK else "")
+# Invoices fall due this many days after issue unless the unit has its own terms.
+INVOICE_PAYMENT_DAYS = env.int("INVOICE_PAYMENT_DAYS", default=14)
+
+
+def _check_bank() -> None:
+    from schwifty import BIC, IBAN
+    from schwifty.exceptions import SchwiftyException
+    from stdnum.fi import ytunnus
+
+    if BANK_BUSINESS_ID and not ytunnus.is_valid(BANK_BUSINESS_ID):
+        raise ImproperlyConfigured(
+            f"BANK_BUSINESS_ID {BANK_BUSINESS_ID!r} is not a valid Y-tunnus."
+        )
+    try:
+        if BANK_IBAN:
+            IBAN(BANK_IBAN)
+        if BANK_BIC:
+            BIC(BANK_BIC)
+    except SchwiftyException as exc:
+        raise ImproperlyConfigured(f"BANK_IBAN or BANK_BIC is not valid: {exc}") from exc
+    if not 0 <= INVOICE_PAYMENT_DAYS <= 365:
+        raise ImproperlyConfigured("INVOICE_PAYMENT_DAYS must be between 0 and 365.")
+
+
+_check_bank()
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

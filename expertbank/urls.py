@@ -19,6 +19,8 @@ urlpatterns = [
     path("unit/", include("bookings.urls")),
     path("gigs/", include("bookings.urls_expert")),
     path("coordinator/bookings/", include("bookings.urls_coordinator")),
+    path("unit/invoices/", include("invoicing.urls_unit")),
+    path("coordinator/invoicing/", include("invoicing.urls_coordinator")),
     path("training/", include("training.urls")),
     path("coordinator/training/", include("training.urls_coordinator")),
     path("apply/", include("training.urls_public")),

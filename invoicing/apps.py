@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class InvoicingConfig(AppConfig):
     name = "invoicing"
     verbose_name = _("Invoicing")
+
+    def nav_items(self, roles):
+        from expertbank.roles import NavItem, Role
+
+        return [
+            NavItem(_("Invoices"), "invoicing_coordinator:list", Role.COORDINATOR),
+            NavItem(_("Invoices"), "invoicing_unit:list", Role.UNIT_MEMBER),
+        ]
+
+    def queue_panels(self, request):
+        from invoicing.queue import invoicing_queue_panels
+
+        return invoicing_queue_panels(request)

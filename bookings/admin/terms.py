@@ -67,6 +67,8 @@ class UnitAdmin(admin.ModelAdmin):
                     "e_invoice_address",
                     "e_invoice_operator",
                     "cost_centre",
+                    "payment_terms_days",
+                    "invoice_language",
                 ]
             },
         ),
@@ -92,6 +94,7 @@ class PriceRowInline(admin.StackedInline):
             {"fields": [("client_price", "client_unit", "minimum_hours"), ("vat_rate",)]},
         ),
         (_("VAT exemption"), {"fields": ["vat_exemption_text"]}),
+        (_("Travel"), {"fields": ["rebill_travel"]}),
         (_("Expert"), {"fields": [("expert_fee", "fee_unit", "preparation_hours")]}),
         (
             _("Cancellation"),

@@ -6,6 +6,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.fi import ytunnus
@@ -76,6 +77,19 @@ class Unit(models.Model):
         help_text=_("The operator's identifier, for example 003721291126 or a bank's BIC."),
     )
     cost_centre = models.CharField(_("cost centre"), max_length=40, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days net)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text=_("Empty: the bank's usual terms (14 days net)."),
+    )
+    invoice_language = models.CharField(
+        _("language of invoices"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="fi",
+    )
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)

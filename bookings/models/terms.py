@@ -116,6 +116,14 @@ class PriceTerms(models.Model):
         default=Decimal("25.50"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
+    rebill_travel = models.BooleanField(
+        _("travel costs billed to the client"),
+        default=True,
+        help_text=_(
+            "The experts' kilometres (at the tax-free rate of the trip's year) and receipted "
+            "expenses are billed on the invoice."
+        ),
+    )
     vat_exemption_text = models.CharField(
         _("VAT exemption text"),
         max_length=300,
@@ -155,6 +163,7 @@ TERMS_FIELDS = (
     "expert_cancellation_fee",
     "vat_rate",
     "vat_exemption_text",
+    "rebill_travel",
 )
 
 

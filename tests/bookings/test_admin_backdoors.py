@@ -35,8 +35,8 @@ from bookings.models import (
 )
 from tests.admin_checks import (
     change_url,
-    hostile_values,
     delete_via_admin,
+    hostile_values,
     model_admin,
     read_change_form,
     registered_models,

@@ -1,0 +1,128 @@
+"""Administration of invoicing. Invoices, credit notes, payments and bank files are documents:
+read-only here, never deleted (issue, credit and allocate on the invoicing pages, which keep the
+history). The dated rates — kilometre allowance and penalty interest — are data a coordinator
+keeps: a new rate is a new row from its first day."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from invoicing.models import (
+    IncomingPayment,
+    Invoice,
+    InvoiceChange,
+    InvoiceLine,
+    MileageRate,
+    NumberSeries,
+    PaymentFile,
+    PenaltyInterestRate,
+)
+
+
+class ReadOnly:
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LineInline(ReadOnly, admin.TabularInline):
+    model = InvoiceLine
+    fk_name = "invoice"
+    extra = 0
+    fields = [
+        "position",
+        "kind",
+        "date",
+        "description",
+        "expert_name",
+        "quantity",
+        "unit_price",
+        "net",
+        "vat_rate",
+        "vat",
+        "gross",
+        "billing",
+    ]
+
+
+class ChangeInline(ReadOnly, admin.TabularInline):
+    model = InvoiceChange
+    extra = 0
+    fields = ["at", "by", "kind", "from_status", "to_status", "note"]
+    verbose_name_plural = _("history")
+
+
+class PaymentInline(ReadOnly, admin.TabularInline):
+    model = IncomingPayment
+    extra = 0
+    fields = ["booking_date", "amount", "reference", "payer_name", "allocated_by"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "buyer_name",
+        "buyer_unit",
+        "issue_date",
+        "due_date",
+        "gross_total",
+        "status",
+    ]
+    list_filter = ["status", "kind", ("issue_date", admin.DateFieldListFilter)]
+    search_fields = ["number", "reference", "buyer_name", "buyer_unit", "client_reference"]
+    date_hierarchy = "issue_date"
+    readonly_fields = ["page"]
+    inlines = [LineInline, PaymentInline, ChangeInline]
+
+    @admin.display(description=_("invoicing page"))
+    def page(self, invoice: Invoice) -> str:
+        url = reverse("invoicing_coordinator:detail", args=[invoice.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open: documents, credit, payments"))
+
+
+@admin.register(IncomingPayment)
+class IncomingPaymentAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["booking_date", "amount", "reference", "payer_name", "invoice"]
+    list_select_related = ["invoice"]
+    list_filter = [
+        ("invoice", admin.EmptyFieldListFilter),
+        ("booking_date", admin.DateFieldListFilter),
+    ]
+    search_fields = ["reference", "payer_name", "entry_reference", "invoice__number"]
+
+
+@admin.register(PaymentFile)
+class PaymentFileAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["imported_at", "name", "version", "entries", "new_entries", "imported_by"]
+    list_select_related = ["imported_by"]
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["year", "last"]
+
+
+@admin.register(MileageRate)
+class MileageRateAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "per_km", "source"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # past trips were paid at it: a rate stays, a new one follows
+
+
+@admin.register(PenaltyInterestRate)
+class PenaltyInterestRateAdmin(admin.ModelAdmin):
+    list_display = ["valid_from", "rate"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

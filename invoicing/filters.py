@@ -1,0 +1,62 @@
+"""Filters of the coordinator's invoice list."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import Organisation, Unit
+from invoicing.models import Invoice
+from invoicing.selectors import overdue_q
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    month = django_filters.CharFilter(label=_("Period (YYYY-MM)"), method="by_month", max_length=7)
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        field_name="unit__organisation",
+        queryset=Organisation.objects.all(),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=Unit.objects.select_related("organisation")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[c for c in Invoice.Status.choices if c[0] != Invoice.Status.DRAFT],
+        empty_label=_("any"),
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="by_overdue")
+    search = django_filters.CharFilter(label=_("Number, reference or buyer"), method="by_text")
+
+    class Meta:
+        model = Invoice
+        fields: list[str] = []
+
+    def by_month(self, queryset, name, value):
+        found = MONTH.match(value.strip())
+        if not found or not 1 <= int(found.group(2)) <= 12:
+            return queryset.none()
+        return queryset.filter(
+            period_start__year=int(found.group(1)), period_start__month=int(found.group(2))
+        )
+
+    def by_overdue(self, queryset, name, value):
+        if value:
+            return queryset.filter(overdue_q(timezone.localdate()))
+        return queryset
+
+    def by_text(self, queryset, name, value):
+        value = value.strip()
+        compact = value.replace(" ", "")
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(reference__startswith=compact)
+            | Q(buyer_name__icontains=value)
+            | Q(buyer_unit__icontains=value)
+        )

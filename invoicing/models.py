@@ -1,1 +1,0 @@
-"""Invoices, fee statements and bank files: built by the money issues."""

@@ -1,0 +1,167 @@
+"""Every money rule of invoicing, one function per rule (the bookings' own rules — a gig's
+billable amount, its late-cancellation share — are in ``bookings.money`` and fixed on the gig).
+
+- **Kilometres** are paid and re-billed at the tax-free allowance of the trip's date
+  (``MileageRate``, dated data): ``mileage_allowance``.
+- **A line**: net rounded to the cent, VAT at the line's rate rounded to the cent, gross = net +
+  VAT (``line_amounts``). An invoice's totals are the sums of its lines, so they add up to the
+  cent; ``vat_breakdown`` gives the totals per VAT rate for the document.
+- **Numbers and references**: ``invoice_number`` joins the year and the number in the year
+  (2026 and 7 → ``2026-00007``); the Finnish reference is the number's digits with the 7-3-1
+  check digit, and its RF form the same (``expertbank.finnish``).
+- **Dates**: due ``payment_terms_days`` after the issue date (the unit's terms, else the bank's);
+  the penalty interest is the rate in force on the due date (``PenaltyInterestRate``).
+- **Balance**: an invoice's gross total less its credit notes and the payments allocated to it;
+  negative when paid too much (the excess).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+
+from bookings import money as booking_money
+from expertbank.amounts import ZERO, cents
+from expertbank.finnish import reference_number, rf_reference
+from invoicing.models import Invoice, InvoiceLine, MileageRate, PenaltyInterestRate
+
+
+class RateMissing(LookupError):
+    """No dated rate is in force on the day asked."""
+
+
+def mileage_rate(day: date) -> Decimal:
+    """The kilometre allowance in force on ``day``."""
+    rate = (
+        MileageRate.objects.filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .values_list("per_km", flat=True)
+        .first()
+    )
+    if rate is None:
+        raise RateMissing(f"No kilometre allowance is in force on {day:%d.%m.%Y}.")
+    return rate
+
+
+def mileage_allowance(*, km: int | Decimal, trip_date: date) -> Decimal:
+    """The tax-free allowance for ``km`` kilometres driven on ``trip_date``, in euros."""
+    return cents(Decimal(km) * mileage_rate(trip_date))
+
+
+def penalty_interest(day: date) -> Decimal | None:
+    """The penalty interest rate (%) in force on ``day``, or None if none has been entered."""
+    return (
+        PenaltyInterestRate.objects.filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .values_list("rate", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+
+
+def line_amounts(net: Decimal, vat_rate: Decimal) -> LineAmounts:
+    """A line's net, VAT and gross, each to the cent."""
+    net = cents(net)
+    tax = booking_money.vat(net, vat_rate)
+    return LineAmounts(net=net, vat=tax, gross=net + tax)
+
+
+@dataclass(frozen=True)
+class VatGroup:
+    rate: Decimal
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    exemption_text: str
+
+
+def vat_breakdown(lines: Iterable[InvoiceLine]) -> list[VatGroup]:
+    """The invoice's totals per VAT rate, highest rate first."""
+    groups: dict[Decimal, list[InvoiceLine]] = {}
+    for line in lines:
+        groups.setdefault(line.vat_rate, []).append(line)
+    return [
+        VatGroup(
+            rate=rate,
+            net=sum((line.net for line in members), ZERO),
+            vat=sum((line.vat for line in members), ZERO),
+            gross=sum((line.gross for line in members), ZERO),
+            exemption_text=next(
+                (line.vat_exemption_text for line in members if line.vat_exemption_text), ""
+            ),
+        )
+        for rate, members in sorted(groups.items(), key=lambda item: -item[0])
+    ]
+
+
+def totals(lines: Iterable[InvoiceLine]) -> LineAmounts:
+    """The sums of the lines: the invoice's totals."""
+    lines = list(lines)
+    net = sum((line.net for line in lines), ZERO)
+    tax = sum((line.vat for line in lines), ZERO)
+    return LineAmounts(net=net, vat=tax, gross=net + tax)
+
+
+def invoice_number(year: int, sequence: int) -> str:
+    return f"{year}-{sequence:05d}"
+
+
+def invoice_reference(year: int, sequence: int) -> str:
+    """The Finnish reference of an invoice: its number's digits with the check digit."""
+    return reference_number(f"{year}{sequence:05d}")
+
+
+def invoice_rf_reference(reference: str) -> str:
+    return rf_reference(reference)
+
+
+def payment_terms(days: int | None) -> int:
+    """The unit's payment terms, or the bank's (setting INVOICE_PAYMENT_DAYS)."""
+    return settings.INVOICE_PAYMENT_DAYS if days is None else days
+
+
+def due_date(issue_date: date, days: int) -> date:
+    return issue_date + timedelta(days=days)
+
+
+def credited_total(invoice: Invoice) -> Decimal:
+    """What the credit notes of ``invoice`` took off it (a positive amount)."""
+    total = invoice.credit_notes.exclude(status=Invoice.Status.DRAFT).aggregate(
+        total=Sum("gross_total")
+    )["total"]
+    return -(total or ZERO)
+
+
+def paid_total(invoice: Invoice) -> Decimal:
+    return invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def balance(invoice: Invoice) -> Decimal:
+    """What is still to be paid (negative: paid too much by that amount)."""
+    return invoice.gross_total - credited_total(invoice) - paid_total(invoice)
+
+
+def status_for(invoice: Invoice) -> str:
+    """The status the money says an issued invoice has: paid, partly paid, issued or credited."""
+    if invoice.is_credit_note:
+        return Invoice.Status.ISSUED
+    due = invoice.gross_total - credited_total(invoice)
+    if due <= 0:
+        return Invoice.Status.CREDITED
+    paid = paid_total(invoice)
+    if paid >= due:
+        return Invoice.Status.PAID
+    if paid > 0:
+        return Invoice.Status.PARTLY_PAID
+    return Invoice.Status.ISSUED
