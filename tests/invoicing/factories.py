@@ -3,7 +3,7 @@ the booking services, and the month they fall in."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -43,3 +43,11 @@ def month_of(gig: Gig) -> Period:
 def after(period: Period):
     """The first day after ``period``: when its invoices are issued."""
     return period.end + timedelta(days=1)
+
+
+def last_month() -> timedelta:
+    """How long ago the 15th of last month at midnight was: ``ended_gig(ended_ago=…)`` for a
+    gig in a month that is over, so its invoices are issued today."""
+    day = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=15)
+    midnight = timezone.make_aware(datetime.combine(day, time.min))
+    return timezone.now() - midnight

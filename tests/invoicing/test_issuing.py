@@ -17,7 +17,7 @@ from expertbank.finnish import is_valid_reference
 from invoicing import money, services
 from invoicing.models import Invoice, InvoiceChange, InvoiceImmutable, InvoiceLine
 from tests.bookings.factories import FundingSourceFactory, at, bookable_expert, confirmed
-from tests.invoicing.factories import after, approved_gig, month_of
+from tests.invoicing.factories import after, approved_gig, last_month, month_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -307,12 +307,7 @@ def test_the_previous_month_is_the_one_that_ended(terms, coordinator):
 def test_the_monthly_task_and_the_command_invoice_the_month_that_ended(terms, coordinator):
     from invoicing.tasks import invoices_issue_task
 
-    today = timezone.now()
-    mid_last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=15)
-    ago = today - timezone.make_aware(
-        timezone.datetime.combine(mid_last_month, timezone.datetime.min.time())
-    )
-    gig = approved_gig(coordinator=coordinator, ended_ago=ago)
+    gig = approved_gig(coordinator=coordinator, ended_ago=last_month())
     assert month_of(gig).end < timezone.localdate()
     assert invoices_issue_task() == 1
     assert Invoice.objects.get().lines.get().gig == gig
