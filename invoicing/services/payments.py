@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,24 +110,11 @@ def payments_import(*, data: bytes, name: str, by: User | None) -> ImportResult:
         imported_by=by if by is not None and by.is_authenticated else None,
     )
     result = ImportResult(file=bank_file, already=len(entries) - len(fresh), skipped=skipped)
-    seen: set[str] = set()
     for entry in fresh:
-        if entry.entry_reference in seen:  # the same payment twice in one file
+        payment = _record(entry, bank_file)
+        if payment is None:  # in the file twice, or recorded by an import at the same moment
             result.already += 1
             continue
-        seen.add(entry.entry_reference)
-        payment = IncomingPayment.objects.create(
-            entry_reference=entry.entry_reference,
-            file=bank_file,
-            amount=entry.amount,
-            currency=entry.currency,
-            booking_date=entry.booking_date,
-            value_date=entry.value_date,
-            reference=entry.reference[:35],
-            payer_name=entry.payer_name[:140],
-            payer_iban=(entry.payer_iban or "")[:34],
-            message=(entry.message or "")[:500],
-        )
         result.new.append(payment)
         invoice = _invoice_for(entry.reference)
         if invoice is None:
@@ -135,7 +122,31 @@ def payments_import(*, data: bytes, name: str, by: User | None) -> ImportResult:
             continue
         apply_payment(payment, invoice, by=by)
         result.matched.append(payment)
+    if len(result.new) != bank_file.new_entries:
+        bank_file.new_entries = len(result.new)
+        bank_file.save(update_fields=["new_entries"])
     return result
+
+
+def _record(entry, bank_file: PaymentFile) -> IncomingPayment | None:
+    """Record one payment, or None when its entry reference is already recorded: the unique
+    constraint decides, also between two imports of one file at the same moment."""
+    try:
+        with transaction.atomic():
+            return IncomingPayment.objects.create(
+                entry_reference=entry.entry_reference,
+                file=bank_file,
+                amount=entry.amount,
+                currency=entry.currency,
+                booking_date=entry.booking_date,
+                value_date=entry.value_date,
+                reference=entry.reference[:35],
+                payer_name=entry.payer_name[:140],
+                payer_iban=(entry.payer_iban or "")[:34],
+                message=(entry.message or "")[:500],
+            )
+    except IntegrityError:
+        return None
 
 
 def payment_can_allocate(payment: IncomingPayment) -> bool:

@@ -153,7 +153,7 @@ def test_the_write_off_page_settles_a_gig_and_other_roles_cannot_reach_it(
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_payment_runs_at_the_same_moment_pay_a_gig_once(terms, coordinator):
     gig = reported_gig(coordinator=coordinator)
     services.report_approve(gig=gig, by=coordinator)
