@@ -88,13 +88,17 @@ def amount(value: Decimal) -> str:
 
 def percent(value: Decimal) -> str:
     """25.50 → "25,5" and 0.00 → "0": a Finvoice percentage."""
-    text = format(Decimal(value).normalize(), "f")
-    return text.replace(".", ",")
+    return _decimal_comma(value)
 
 
 def quantity(value: Decimal) -> str:
     """2.00 → "2" and -1.50 → "-1,5"."""
-    return percent(value)
+    return _decimal_comma(value)
+
+
+def _decimal_comma(value: Decimal) -> str:
+    # format(…, "f"): normalize() alone would write 10 as 1E+1.
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
 def ccyymmdd(day: date) -> str:
@@ -297,7 +301,8 @@ class _Builder:
         if not credit:
             terms = self.el(details, "PaymentTermsDetails")
             self.el(terms, "PaymentTermsFreeText", _fit(payment_terms_text(invoice), 70))
-            self.date(terms, "InvoiceDueDate", invoice.due_date)
+            if invoice.due_date:
+                self.date(terms, "InvoiceDueDate", invoice.due_date)
             penalty = penalty_interest_text(invoice)
             if penalty:
                 fine = self.el(terms, "PaymentOverDueFineDetails")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from barcode import Code128
+from barcode.writer import SVGWriter
 from django.utils import translation
 from schwifty import IBAN
 
@@ -37,10 +39,6 @@ def invoice_barcode_svg(invoice: Invoice) -> str:
     digits = invoice_virtual_barcode(invoice)
     if not digits:
         return ""
-    # Imported here: only documents need it, as WeasyPrint in the core PDF service.
-    from barcode import Code128
-    from barcode.writer import SVGWriter
-
     return Code128(digits, writer=SVGWriter()).render(BARCODE_OPTIONS).decode("utf-8")
 
 

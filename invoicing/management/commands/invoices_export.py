@@ -38,19 +38,28 @@ class Command(BaseCommand):
         )
         pdfs = xmls = credit_notes = 0
         for invoice in documents:
-            _write(folder / f"{invoice.number}.pdf", invoice_pdf(invoice))
+            written = [f"{invoice.number}.pdf"]
+            _write(folder / written[0], invoice_pdf(invoice))
             pdfs += 1
             credit_notes += invoice.is_credit_note
             if finvoice_applies(invoice):
-                _write(folder / f"{invoice.number}.xml", finvoice_xml(invoice))
+                written.append(f"{invoice.number}.xml")
+                _write(folder / written[1], finvoice_xml(invoice))
                 xmls += 1
+            self.stdout.write(
+                f"{invoice.get_kind_display()} {invoice.number}, {invoice.buyer_name} / "
+                f"{invoice.buyer_unit}: {', '.join(written)}"
+            )
         self.stdout.write(
-            f"{period.start:%m/%Y}: {pdfs} documents ({pdfs - credit_notes} invoices, "
-            f"{credit_notes} credit notes) as PDF, {xmls} Finvoice XML, in {folder}."
+            f"Issued in {period.start:%m/%Y}: {pdfs} documents written to {folder} "
+            f"(invoices: {pdfs - credit_notes}, credit notes: {credit_notes}), "
+            f"{pdfs} PDF and {xmls} Finvoice XML."
         )
 
 
 def _folder(out: str) -> Path:
+    if not (out or "").strip():
+        raise CommandError("--out must name a folder to write into.")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise CommandError(f"--out must be a folder, not the file {folder}.")
