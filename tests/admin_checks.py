@@ -117,6 +117,27 @@ def delete_via_admin(client: Client, admin: ModelAdmin, obj: models.Model) -> Ht
     return response
 
 
+def changelist_action(
+    client: Client,
+    admin: ModelAdmin,
+    objects: Iterable[models.Model],
+    action: str = "delete_selected",
+) -> HttpResponse:
+    """Run a changelist action on ``objects`` as its confirmed form would (for
+    ``delete_selected``, "Yes, I'm sure"), whether or not the page offers it."""
+    meta = admin.model._meta
+    url = reverse(f"{admin.admin_site.name}:{meta.app_label}_{meta.model_name}_changelist")
+    data = {
+        "action": action,
+        "_selected_action": [str(obj.pk) for obj in objects],
+        "post": "yes",
+        "index": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code < 500, (url, action, response.status_code)
+    return response
+
+
 # --- Reading a change form -------------------------------------------------------------------
 
 

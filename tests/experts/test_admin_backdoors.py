@@ -43,6 +43,7 @@ from tests.admin_checks import (
     NEW_ROW,
     add_url,
     change_url,
+    changelist_action,
     delete_via_admin,
     model_admin,
     read_change_form,
@@ -268,7 +269,9 @@ WALKED = {
 }
 
 
-def test_every_admin_page_of_the_pool_is_walked_here():
+def test_every_admin_page_of_the_pool_is_walked():
+    # The expert's here; the lists, privacy notices and the import log in
+    # test_admin_reference_data.py.
     assert registered_models(admin.site, "experts") == WALKED
 
 
@@ -430,11 +433,12 @@ def test_another_experts_tax_card_is_out_of_reach(admin_client, expert, other):
 # --- What is never deleted or added here -----------------------------------------------------
 
 
-def test_experts_are_neither_added_nor_deleted_in_the_admin(admin_client, expert):
+def test_experts_are_neither_added_nor_deleted_in_the_admin(admin_client, expert, other):
     expert_admin = model_admin(admin.site, Expert)
     assert admin_client.get(add_url(expert_admin)).status_code == 403
     assert delete_via_admin(admin_client, expert_admin, expert).status_code == 403
-    assert Expert.objects.filter(pk=expert.pk).exists()
+    changelist_action(admin_client, expert_admin, [expert, other])
+    assert Expert.objects.filter(pk__in=[expert.pk, other.pk]).count() == 2
 
 
 def test_consents_cannot_be_changed_or_deleted_in_the_admin(admin_client, expert):
@@ -451,83 +455,6 @@ def test_consents_cannot_be_changed_or_deleted_in_the_admin(admin_client, expert
     )
     consent.refresh_from_db()
     assert consent.withdrawn_at is None
-
-
-# --- Reference data, privacy notices, the import log -----------------------------------------
-
-
-def _walk_changes_nothing_of_the_pool(admin_client, model, obj, expert):
-    before = _rows(expert), sorted(expert.areas.values_list("pk", flat=True))
-
-    def check(probe, response):
-        assert type(obj).objects.filter(pk=obj.pk).exists(), probe
-        assert (_rows(expert), sorted(expert.areas.values_list("pk", flat=True))) == before
-
-    return walk_change_form(admin_client, model_admin(admin.site, model), obj, check=check)
-
-
-@pytest.mark.parametrize("model", [ExperienceArea, WorkKind, Language])
-def test_reference_data_in_use_is_never_deleted(admin_client, expert, model):
-    used = {
-        ExperienceArea: area(),
-        WorkKind: WorkKind.objects.first(),
-        Language: language(),
-    }[model]
-    if model is WorkKind:
-        expert_update(expert=expert, by=None, work_kinds=[used])
-    probes = _walk_changes_nothing_of_the_pool(admin_client, model, used, expert)
-    assert probes
-    assert delete_via_admin(admin_client, model_admin(admin.site, model), used).status_code == 403
-    assert model.objects.filter(pk=used.pk).exists()
-
-
-def test_an_unused_list_entry_can_be_deleted(admin_client):
-    unused = ExperienceArea.objects.create(
-        slug="unused", name_fi="Käyttämätön", name_sv="Oanvänd", name_en="Unused"
-    )
-    delete_via_admin(admin_client, model_admin(admin.site, ExperienceArea), unused)
-    assert not ExperienceArea.objects.filter(pk=unused.pk).exists()
-
-
-def test_a_published_privacy_notice_is_read_only_and_kept(admin_client, expert):
-    notice = PrivacyNotice.current()
-    before = PrivacyNotice.objects.filter(pk=notice.pk).values().get()
-
-    def check(probe, response):
-        assert PrivacyNotice.objects.filter(pk=notice.pk).values().get() == before, probe
-
-    notice_admin = model_admin(admin.site, PrivacyNotice)
-    probes = walk_change_form(admin_client, notice_admin, notice, check=check)
-    assert {probe.slot.field for probe in probes} >= {"version", "published_on", "summary"}
-    assert delete_via_admin(admin_client, notice_admin, notice).status_code == 403
-    assert PrivacyNotice.objects.filter(pk=notice.pk).exists()
-
-
-def test_a_privacy_notice_not_yet_published_can_still_be_edited(admin_client):
-    notice = PrivacyNotice.objects.create(
-        version="2099-1", published_on=TODAY + timedelta(days=30), summary="Luonnos"
-    )
-    url = change_url(model_admin(admin.site, PrivacyNotice), notice)
-    form = read_change_form(admin_client, url)
-    response = admin_client.post(url, {**form.data, "summary": "Valmis"})
-    assert response.status_code == 302
-    notice.refresh_from_db()
-    assert notice.summary == "Valmis"
-
-
-def test_the_import_log_is_read_only(admin_client, coordinator):
-    upload = ExpertImport.objects.create(
-        uploaded_by=coordinator, file_name="experts.csv", file_format="csv", row_count=3
-    )
-    before = ExpertImport.objects.filter(pk=upload.pk).values().get()
-
-    def check(probe, response):
-        assert response.status_code == 403, probe
-        assert ExpertImport.objects.filter(pk=upload.pk).values().get() == before, probe
-
-    import_admin = model_admin(admin.site, ExpertImport)
-    assert walk_change_form(admin_client, import_admin, upload, check=check)
-    assert delete_via_admin(admin_client, import_admin, upload).status_code == 403
 
 
 def test_two_new_weekly_times_that_overlap_each_other_are_refused(admin_client, expert):
