@@ -140,11 +140,11 @@ def credited_total(invoice: Invoice) -> Decimal:
     total = invoice.credit_notes.exclude(status=Invoice.Status.DRAFT).aggregate(
         total=Sum("gross_total")
     )["total"]
-    return -(total or ZERO)
+    return -cents(total or ZERO)
 
 
 def paid_total(invoice: Invoice) -> Decimal:
-    return invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO
+    return cents(invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO)
 
 
 def balance(invoice: Invoice) -> Decimal:

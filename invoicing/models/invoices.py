@@ -177,7 +177,12 @@ class Invoice(models.Model):
                 fields=["number"], condition=~Q(number=""), name="invoice_number_text_unique"
             ),
             models.CheckConstraint(
-                condition=Q(status="draft") | (Q(sequence__isnull=False) & ~Q(number="")),
+                condition=Q(status="draft")
+                | (
+                    Q(sequence__isnull=False, issue_date__isnull=False, due_date__isnull=False)
+                    & ~Q(number="")
+                    & ~Q(reference="")
+                ),
                 name="invoice_issued_has_number",
             ),
             models.CheckConstraint(

@@ -4,6 +4,7 @@ whole or some of its lines, and the gigs on those lines can be billed again."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +36,18 @@ def invoice_credit(
     reason: str,
     lines: Iterable[InvoiceLine] | None = None,
 ) -> Invoice:
+    """Issue a credit note for ``invoice`` (see ``credit``)."""
+    return credit(invoice=invoice, by=by, reason=reason, lines=lines)
+
+
+def credit(
+    *,
+    invoice: Invoice,
+    by: User | None,
+    reason: str,
+    lines: Iterable[InvoiceLine] | None = None,
+    today: date | None = None,
+) -> Invoice:
     """Issue a credit note for ``invoice``: all its lines still billing, or the ones given.
 
     The credit note is a negative invoice in the same number series that refers to the
@@ -44,7 +57,7 @@ def invoice_credit(
     reason = reason.strip()
     if not reason:
         raise InvoicingError(_("Say why the invoice is credited: the credit note shows it."))
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     lock_series(today.year)
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if not invoice_can_credit(invoice):
@@ -120,7 +133,7 @@ def invoice_credit(
     for line in open_lines:
         line.billing = False
         line.save(update_fields=["billing"])
-    issue(note, by=by, year=today.year)
+    issue(note, by=by)
     record(
         invoice,
         by=by,

@@ -67,10 +67,11 @@ def _new_invoice(draft: Draft, *, period: Period, issue_date: date) -> Invoice:
     )
 
 
-def issue(invoice: Invoice, *, by: User | None, year: int) -> None:
+def issue(invoice: Invoice, *, by: User | None) -> None:
     """Number a draft and issue it: totals from its lines, a number and reference from the
-    series (locked by the caller's transaction)."""
+    series of its issue date's year (locked by the caller's transaction)."""
     total = money.totals(invoice.lines.all())
+    year = invoice.issue_date.year
     invoice.sequence, invoice.number, invoice.reference = next_number(year)
     invoice.year = year
     invoice.net_total, invoice.vat_total, invoice.gross_total = total.net, total.vat, total.gross
@@ -106,7 +107,7 @@ def _bill(draft: Draft, *, period: Period, issue_date: date, by: User | None) ->
             )
         )
     InvoiceLine.objects.bulk_create(lines)
-    issue(invoice, by=by, year=issue_date.year)
+    issue(invoice, by=by)
     return invoice
 
 
@@ -137,7 +138,7 @@ def invoices_issue(
             }
         )
     try:
-        return _issue(period=period, by=by, issue_date=issue_date)
+        return _issue_durable(period=period, by=by, issue_date=issue_date)
     except IntegrityError as exc:
         if BILLED_ONCE in str(exc):
             raise InvoicingError(
@@ -150,7 +151,12 @@ def invoices_issue(
 
 
 @transaction.atomic(durable=True)
-def _issue(*, period: Period, by: User | None, issue_date: date) -> RunResult:
+def _issue_durable(*, period: Period, by: User | None, issue_date: date) -> RunResult:
+    return issue_run(period=period, by=by, issue_date=issue_date)
+
+
+def issue_run(*, period: Period, by: User | None, issue_date: date) -> RunResult:
+    """The run inside the caller's transaction (``invoices_issue`` and the demo data)."""
     lock_series(issue_date.year)
     plan = invoice_plan(period)
     invoices = [_bill(draft, period=period, issue_date=issue_date, by=by) for draft in plan.drafts]

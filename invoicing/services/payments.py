@@ -74,6 +74,11 @@ def apply_payment(payment: IncomingPayment, invoice: Invoice, *, by: User | None
 
 @transaction.atomic(durable=True)
 def payments_import(*, data: bytes, name: str, by: User | None) -> ImportResult:
+    """Import a camt.054 notification (see ``import_file``)."""
+    return import_file(data=data, name=name, by=by)
+
+
+def import_file(*, data: bytes, name: str, by: User | None) -> ImportResult:
     """Import a camt.054 notification (versions .02 and .08).
 
     Every credit in it is kept once: the bank's entry reference is unique, so the same file, or

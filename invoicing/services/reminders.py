@@ -51,19 +51,26 @@ def invoice_reminders_send(*, today: date | None = None) -> int:
     the sweep runs; the round is counted on the invoice and written in its history.
     """
     today = today or timezone.localdate()
-    candidates = Invoice.objects.filter(
-        overdue_q(today - timedelta(days=REMINDER_AFTER_DAYS - 1)),
-        kind=Invoice.Kind.INVOICE,
-        reminders_sent__lt=REMINDER_ROUNDS,
-    ).values_list("pk", flat=True)
     sent = 0
-    for pk in list(candidates[:500]):
-        sent += _remind(pk, today=today)
+    for pk in reminders_due(today):
+        with transaction.atomic(durable=True):
+            sent += remind(pk, today=today)
     return sent
 
 
-@transaction.atomic(durable=True)
-def _remind(pk: int, *, today: date) -> int:
+def reminders_due(today: date) -> list[int]:
+    """The overdue invoices a round may be due for (``remind`` decides, with the row locked)."""
+    return list(
+        Invoice.objects.filter(
+            overdue_q(today - timedelta(days=REMINDER_AFTER_DAYS - 1)),
+            kind=Invoice.Kind.INVOICE,
+            reminders_sent__lt=REMINDER_ROUNDS,
+        ).values_list("pk", flat=True)[:500]
+    )
+
+
+def remind(pk: int, *, today: date) -> int:
+    """Send the invoice's next reminder round if it is due, inside the caller's transaction."""
     invoice = Invoice.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)
     if invoice.status not in Invoice.OPEN or not reminder_due(invoice, today=today):
         return 0

@@ -131,7 +131,7 @@ def draft(unit, booking, *, language="fi", lines=None, **fields) -> Invoice:
 
 def issued(unit, booking, **kwargs) -> Invoice:
     invoice = draft(unit, booking, **kwargs)
-    issue(invoice, by=None, year=invoice.issue_date.year)
+    issue(invoice, by=None)
     invoice.refresh_from_db()
     return invoice
 
@@ -172,7 +172,7 @@ def credit_note_for(original: Invoice, booking) -> Invoice:
             billing=False,
             credits=line,
         )
-    issue(note, by=None, year=2026)
+    issue(note, by=None)
     note.refresh_from_db()
     return note
 

@@ -53,7 +53,7 @@ def bare_invoice(unit) -> Invoice:
         buyer_name=unit.organisation.name,
         buyer_unit=unit.name,
     )
-    issue(invoice, by=None, year=today.year)
+    issue(invoice, by=None)
     return invoice
 
 

@@ -1,0 +1,109 @@
+"""Demo invoices: every month that is over and has approved gigs is invoiced on the 1st of the
+next month, as the monthly run would have done; the bank's camt.054 file then pays most of
+them (one partly, one too much), one unit has an overdue invoice with a reminder sent, one
+invoice was credited and billed again, and one payment without a reference waits for a
+coordinator. Written inside ``seed_demo``'s transaction through the services' own steps.
+Idempotent: nothing is done once the demo's bank file has been imported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from bookings.models import Gig
+from bookings.selectors.earnings import Period
+from expertbank.demo import DEMO_DOMAIN
+from expertbank.models import User
+from invoicing import money
+from invoicing.bankfiles import camt054
+from invoicing.models import Invoice, PaymentFile
+from invoicing.services.credits import credit
+from invoicing.services.issuing import issue_run
+from invoicing.services.payments import import_file
+from invoicing.services.reminders import remind, reminders_due
+
+DEMO_FILE = "demo-camt054.xml"
+
+
+def _months_with_gigs(today: date) -> list[Period]:
+    first = (
+        Gig.objects.filter(billable_amount__isnull=False, booking__funding_source__isnull=True)
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    if first is None:
+        return []
+    month = Period.month_of(timezone.localdate(first))
+    periods = []
+    while month.end < today:
+        periods.append(month)
+        month = Period.month_of(month.end + timedelta(days=1))
+    return periods
+
+
+def seed(*, log: Callable[[str], None]) -> None:
+    if PaymentFile.objects.filter(name=DEMO_FILE).exists():
+        return
+    today = timezone.localdate()
+    coordinator = User.objects.filter(email=f"koordinaattori@{DEMO_DOMAIN}").first()
+    for period in _months_with_gigs(today):
+        result = issue_run(period=period, by=None, issue_date=period.end + timedelta(days=1))
+        for invoice in result.invoices:
+            log(f"issued invoice {invoice.number} to {invoice.buyer_unit}")
+    invoices = list(
+        Invoice.objects.filter(kind=Invoice.Kind.INVOICE, status=Invoice.Status.ISSUED).order_by(
+            "issue_date", "pk"
+        )
+    )
+    if not invoices:
+        return
+    # The oldest invoice went to the wrong cost centre: credited; the gigs are billed again.
+    wrong = invoices.pop(0)
+    credit(invoice=wrong, by=coordinator, reason="Väärä kustannuspaikka, laskutetaan uudelleen.")
+    rebill = Period.month_of(today.replace(day=1) - timedelta(days=1))
+    issue_run(period=rebill, by=coordinator, issue_date=today)
+    entries = []
+    overdue = [i for i in invoices if i.due_date and i.due_date < today]
+    for number, invoice in enumerate(overdue):
+        if number == len(overdue) - 1:
+            continue  # the newest overdue one stays unpaid: reminded below
+        amount = invoice.gross_total
+        if number == 1:
+            amount -= Decimal("100.00")  # partly paid
+        elif number == 2:
+            amount += Decimal("25.00")  # paid too much
+        entries.append(
+            {
+                "ref": f"DEMO{invoice.pk:06d}",
+                "booked": min(invoice.due_date - timedelta(days=2), today),
+                "amount": amount,
+                "reference": money.invoice_rf_reference(invoice.reference)
+                if number % 2
+                else invoice.reference,
+                "payer": invoice.buyer_name,
+            }
+        )
+    entries.append(
+        {
+            "ref": "DEMO-UNKNOWN-1",
+            "booked": today - timedelta(days=3),
+            "amount": Decimal("150.00"),
+            "reference": "",
+            "payer": "Mielenterveysyhdistys Tuuli ry",
+            "message": "Kokemusasiantuntijan luento lokakuu",
+        }
+    )
+    data = camt054.build(
+        version="02",
+        message_id=f"DEMO-{today:%Y%m%d}",
+        account_iban=wrong.seller_iban,
+        entries=entries,
+    )
+    result = import_file(data=data, name=DEMO_FILE, by=coordinator)
+    log(f"imported {len(result.new)} demo payments")
+    for pk in reminders_due(today):
+        remind(pk, today=today)

@@ -1,0 +1,44 @@
+"""The demo's invoices: every state a coordinator meets — waiting, paid, partly paid, paid too
+much, overdue with a reminder, credited and billed again — and a payment to allocate; a second
+run changes nothing."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from invoicing import money, selectors
+from invoicing.models import IncomingPayment, Invoice, InvoiceChange, PaymentFile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _counts():
+    return [
+        model.objects.count()
+        for model in (Invoice, IncomingPayment, PaymentFile, InvoiceChange)
+    ]
+
+
+def test_the_demo_has_invoices_in_every_state_and_runs_twice_without_change():
+    call_command("seed_demo", verbosity=0)
+    statuses = set(Invoice.objects.values_list("status", flat=True))
+    assert {"issued", "paid", "partly_paid", "credited"} <= statuses
+    assert Invoice.objects.filter(kind=Invoice.Kind.CREDIT_NOTE).exists()
+    overdue = list(selectors.overdue())
+    assert overdue and any(invoice.reminders_sent == 1 for invoice in overdue)
+    assert selectors.overpaid().exists()
+    assert selectors.unallocated_payments().count() == 1
+    for invoice in Invoice.objects.filter(kind=Invoice.Kind.INVOICE, status="paid"):
+        assert money.balance(invoice) <= 0
+    numbers = sorted(
+        Invoice.objects.filter(year=timezone.localdate().year).values_list("sequence", flat=True)
+    )
+    assert numbers == list(range(1, len(numbers) + 1))
+    first = _counts()
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == first
