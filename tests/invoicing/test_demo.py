@@ -19,8 +19,7 @@ def media(settings, tmp_path):
 
 def _counts():
     return [
-        model.objects.count()
-        for model in (Invoice, IncomingPayment, PaymentFile, InvoiceChange)
+        model.objects.count() for model in (Invoice, IncomingPayment, PaymentFile, InvoiceChange)
     ]
 
 
