@@ -9,9 +9,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN
@@ -175,3 +176,48 @@ def normalise_personal_identity_code(value: str) -> str:
 
 def normalise_iban(value: str) -> str:
     return IBAN(value).compact
+
+
+# --- Fees: withholding and the Incomes Register ---------------------------------------------
+
+
+def withholding(
+    *,
+    gross: Decimal,
+    base_rate: Decimal,
+    additional_rate: Decimal,
+    income_limit: Decimal | None,
+    income_before: Decimal,
+) -> Decimal:
+    """The tax withheld from one payment of ``gross`` under a tax card (rates in percent, e.g.
+    ``Decimal("20.5")``).
+
+    The base rate applies to income up to the card's limit and the additional rate to the part
+    above it, counted from the income paid before this payment in the period the limit covers
+    (``income_before``), also within one payment: ``below = clamp(limit - before, 0, gross)``,
+    ``withheld = below x base % + (gross - below) x additional %``, rounded half up to the cent.
+    ``income_limit=None``: the card has no limit (or a flat rate), the base rate applies to all.
+    """
+    gross, before = Decimal(gross), Decimal(income_before)
+    if gross < 0 or before < 0:
+        raise ValueError("Income cannot be negative.")
+    for rate in (base_rate, additional_rate):
+        if not Decimal(0) <= Decimal(rate) <= Decimal(100):
+            raise ValueError(f"A withholding rate is between 0 and 100 %, not {rate}.")
+    if income_limit is None:
+        below = gross
+    else:
+        below = min(max(Decimal(income_limit) - before, Decimal(0)), gross)
+    withheld = (below * Decimal(base_rate) + (gross - below) * Decimal(additional_rate)) / 100
+    return cents(withheld)
+
+
+def incomes_register_deadline(payment_date: date) -> date:
+    """The day an earnings payment report is due: five calendar days after the payment date,
+    moved to the next weekday when it falls on a Saturday, a Sunday or a Finnish public holiday
+    (Midsummer Eve and Christmas Eve included)."""
+    day = payment_date + timedelta(days=5)
+    closed = holidays.Finland(years=range(day.year, day.year + 2))
+    while day.weekday() >= 5 or day in closed:
+        day += timedelta(days=1)
+    return day
