@@ -160,11 +160,13 @@ class DocumentInline(ServiceInline):
 
 
 TAX_CARD_FIELDS = [
+    "kind",
     "valid_from",
     "valid_until",
     "base_rate",
     "additional_rate",
     "income_limit",
+    "income_limit_feb_dec",
     "prepayment_register",
 ]
 

@@ -31,6 +31,7 @@ from experts.models import (
     ExpertDocument,
     Language,
     PrivacyNotice,
+    TaxCard,
     WorkKind,
 )
 from experts.services.availability import blackout_add_impl, slot_add_impl
@@ -115,6 +116,8 @@ def _fill(expert: Expert, spec: DemoExpert, *, by: User | None, index: int) -> N
             additional_rate=rate + Decimal("20.00") if rate is not None else None,
             income_limit=Decimal("25000.00") if rate is not None else None,
             prepayment_register=spec.prepayment,
+            # A payee in the prepayment register holds it for compensation for work.
+            kind=TaxCard.Kind.WORK_COMPENSATION if spec.prepayment else TaxCard.Kind.WAGE,
         )
 
 

@@ -235,11 +235,13 @@ class TaxCardForm(forms.ModelForm):
     class Meta:
         model = TaxCard
         fields = [
+            "kind",
             "valid_from",
             "valid_until",
             "base_rate",
             "additional_rate",
             "income_limit",
+            "income_limit_feb_dec",
             "prepayment_register",
         ]
         widgets = {"valid_from": DATE, "valid_until": DATE}
@@ -247,6 +249,7 @@ class TaxCardForm(forms.ModelForm):
             "base_rate": DecimalCommaField,
             "additional_rate": DecimalCommaField,
             "income_limit": DecimalCommaField,
+            "income_limit_feb_dec": DecimalCommaField,
         }
 
     def __init__(self, *args, **kwargs):

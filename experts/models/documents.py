@@ -18,7 +18,16 @@ PERCENT = {"max_digits": 5, "decimal_places": 2}
 
 
 class TaxCard(models.Model):
-    """A tax card for fees: base rate up to the yearly limit, additional rate above it."""
+    """A tax card for fees: base rate up to the income limit, additional rate above it.
+
+    A wage card (*palkkaverokortti*) is for lecture and meeting fees (210, 214); a card for
+    compensation for work (*työkorvaus*, 336) is its own kind: a wage card cannot be used for it.
+    The card sent at the turn of the year prints a yearly limit and one for February–December.
+    """
+
+    class Kind(models.TextChoices):
+        WAGE = "wage", _("wage tax card (lecture and meeting fees)")
+        WORK_COMPENSATION = "work", _("tax card for compensation for work (työkorvaus)")
 
     expert = models.ForeignKey(
         "experts.Expert",
@@ -26,6 +35,7 @@ class TaxCard(models.Model):
         related_name="tax_cards",
         verbose_name=_("expert"),
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WAGE)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     base_rate = models.DecimalField(
@@ -47,6 +57,14 @@ class TaxCard(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
+        **MONEY,
+    )
+    income_limit_feb_dec = models.DecimalField(
+        _("income limit for February–December (€)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Used when the card has no yearly limit: income from 1 February counts."),
         **MONEY,
     )
     prepayment_register = models.BooleanField(

@@ -108,23 +108,37 @@ def tax_card_check(
     additional_rate: Decimal | None,
     income_limit: Decimal | None,
     prepayment_register: bool,
+    kind: str = TaxCard.Kind.WAGE,
+    income_limit_feb_dec: Decimal | None = None,
 ) -> None:
     """A tax card ends on or after its first day; it has a base rate unless the payee is in the
-    prepayment register; a card with an income limit has the additional rate for income above
-    it; rates are percentages (0–100) and the limit is not negative."""
+    prepayment register (which frees only compensation for work); a card with an income limit
+    has the additional rate for income above it; rates are percentages (0–100) and the limits
+    are not negative."""
+    if kind not in TaxCard.Kind.values:
+        raise ExpertError(_("Choose the kind of the tax card."))
+    if prepayment_register and kind != TaxCard.Kind.WORK_COMPENSATION:
+        raise ExpertError(
+            _(
+                "The prepayment register frees only compensation for work from withholding: mark "
+                "it on a card for compensation for work."
+            )
+        )
     if valid_until < valid_from:
         raise ExpertError(_("A tax card cannot end before it starts."))
     if base_rate is None and not prepayment_register:
         raise ExpertError(
             _("Enter the base withholding rate, or mark the expert as in the prepayment register.")
         )
-    if base_rate is not None and income_limit is not None and additional_rate is None:
+    limited = income_limit is not None or income_limit_feb_dec is not None
+    if base_rate is not None and limited and additional_rate is None:
         raise ExpertError(_("A tax card with an income limit needs the additional rate."))
     for rate in (base_rate, additional_rate):
         if rate is not None and not Decimal(0) <= rate <= Decimal(100):
             raise ExpertError(_("A withholding rate is a percentage from 0 to 100."))
-    if income_limit is not None and income_limit < 0:
-        raise ExpertError(_("The income limit cannot be negative."))
+    for limit in (income_limit, income_limit_feb_dec):
+        if limit is not None and limit < 0:
+            raise ExpertError(_("The income limit cannot be negative."))
 
 
 def tax_card_record_impl(
@@ -137,6 +151,8 @@ def tax_card_record_impl(
     additional_rate: Decimal | None = None,
     income_limit: Decimal | None = None,
     prepayment_register: bool = False,
+    kind: str = TaxCard.Kind.WAGE,
+    income_limit_feb_dec: Decimal | None = None,
 ) -> TaxCard:
     """``tax_card_record`` inside the caller's transaction (the admin, demo data)."""
     tax_card_check(
@@ -146,6 +162,8 @@ def tax_card_record_impl(
         additional_rate=additional_rate,
         income_limit=income_limit,
         prepayment_register=prepayment_register,
+        kind=kind,
+        income_limit_feb_dec=income_limit_feb_dec,
     )
     expert = _lock(expert.pk)
     card = TaxCard.objects.create(
@@ -156,6 +174,8 @@ def tax_card_record_impl(
         additional_rate=additional_rate,
         income_limit=income_limit,
         prepayment_register=prepayment_register,
+        kind=kind,
+        income_limit_feb_dec=income_limit_feb_dec,
     )
     # The rates are sensitive: the log says only that a card for the period was recorded.
     audit_record(
@@ -178,6 +198,8 @@ def tax_card_record(
     additional_rate: Decimal | None = None,
     income_limit: Decimal | None = None,
     prepayment_register: bool = False,
+    kind: str = TaxCard.Kind.WAGE,
+    income_limit_feb_dec: Decimal | None = None,
 ) -> TaxCard:
     """Record a tax card for fees (the rules: ``tax_card_check``). A later card (a revised
     one) wins from its first day on."""
@@ -190,6 +212,8 @@ def tax_card_record(
         additional_rate=additional_rate,
         income_limit=income_limit,
         prepayment_register=prepayment_register,
+        kind=kind,
+        income_limit_feb_dec=income_limit_feb_dec,
     )
 
 

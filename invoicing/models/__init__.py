@@ -1,6 +1,18 @@
 """Invoicing: invoices and credit notes to booking units (``invoices``), incoming payments from
-the bank's files (``payments``), and the rates kept as dated data (``rates``)."""
+the bank's files (``payments``), fee payments to experts (``fees``), and the rates kept as dated
+data (``rates``)."""
 
+from invoicing.models.fees import (
+    WITHHOLDING_CODE,
+    FeeChange,
+    FeeDeferral,
+    FeeLine,
+    FeeStatement,
+    IncomesRegisterReport,
+    IncomeType,
+    NoCardRate,
+    PaymentBatch,
+)
 from invoicing.models.invoices import (
     Invoice,
     InvoiceChange,
@@ -12,13 +24,22 @@ from invoicing.models.payments import IncomingPayment, PaymentFile
 from invoicing.models.rates import MileageRate, PenaltyInterestRate
 
 __all__ = [
+    "WITHHOLDING_CODE",
+    "FeeChange",
+    "FeeDeferral",
+    "FeeLine",
+    "FeeStatement",
+    "IncomeType",
+    "IncomesRegisterReport",
     "IncomingPayment",
     "Invoice",
     "InvoiceChange",
     "InvoiceImmutable",
     "InvoiceLine",
     "MileageRate",
+    "NoCardRate",
     "NumberSeries",
+    "PaymentBatch",
     "PaymentFile",
     "PenaltyInterestRate",
 ]

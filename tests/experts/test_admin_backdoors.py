@@ -72,7 +72,15 @@ PROTECTED = [
     "expenses_only",
     "notes",
 ]
-CARD_TERMS = ["valid_from", "base_rate", "additional_rate", "income_limit", "prepayment_register"]
+CARD_TERMS = [
+    "kind",
+    "valid_from",
+    "base_rate",
+    "additional_rate",
+    "income_limit",
+    "income_limit_feb_dec",
+    "prepayment_register",
+]
 
 
 @pytest.fixture
@@ -235,6 +243,7 @@ class Invariants:
 
 NEW_ROWS = {
     "tax_cards": {
+        "kind": TaxCard.Kind.WAGE,
         "valid_from": TAX_YEAR[0] + timedelta(days=60),
         "valid_until": TAX_YEAR[1],
         "base_rate": Decimal("25.00"),

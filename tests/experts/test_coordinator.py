@@ -417,15 +417,18 @@ def test_a_coordinator_records_a_tax_card(logged_in):
     response = logged_in.post(
         reverse("experts_coordinator:tax_card_new", args=[expert.pk]),
         {
+            "kind": "wage",
             "valid_from": "2026-02-01",
             "valid_until": "2027-01-31",
             "base_rate": "18,5",
             "additional_rate": "40",
             "income_limit": "20000",
+            "income_limit_feb_dec": "18000",
         },
     )
     assert response.status_code == 302
-    assert TaxCard.objects.get(expert=expert).base_rate == 18.5
+    card = TaxCard.objects.get(expert=expert)
+    assert (card.kind, card.base_rate, card.income_limit_feb_dec) == ("wage", 18.5, 18000)
 
 
 def test_consent_given_on_paper_is_recorded_and_makes_the_expert_bookable(logged_in):

@@ -263,10 +263,19 @@ def test_a_tax_card_needs_a_rate_or_the_prepayment_register():
             valid_until=start - timedelta(days=1),
             base_rate=Decimal("20"),
         )
+    with pytest.raises(ExpertError, match="frees only compensation for work"):
+        tax_card_record(
+            expert=expert, by=None, valid_from=start, valid_until=end, prepayment_register=True
+        )
     card = tax_card_record(
-        expert=expert, by=None, valid_from=start, valid_until=end, prepayment_register=True
+        expert=expert,
+        by=None,
+        valid_from=start,
+        valid_until=end,
+        prepayment_register=True,
+        kind=TaxCard.Kind.WORK_COMPENSATION,
     )
-    assert card.prepayment_register
+    assert card.prepayment_register and card.kind == "work"
     entry = audit_history(expert).first()
     assert entry.action == "tax card recorded"
 

@@ -1,0 +1,260 @@
+"""Every money rule of fee payments, one function per rule.
+
+- **What a gig pays** (``gig_lines``): its fee (at the income type of its kind of work: 214
+  lecture fee, 210 meeting fee, 336 compensation for work; a fee of 0 when the expert takes
+  expenses only or declined it), or its late-cancellation fee; its kilometres at the tax-free
+  allowance of the trip's date (311, reported with the kilometres); its expenses against
+  receipts (tax-free, not reported). Fees outside employment carry withholding only: no TyEL,
+  unemployment or health-insurance contributions.
+- **The tax card** (``card_for``): the card valid on the payment date, of the right kind — a
+  wage card for 210/214, a *työkorvaus* card for 336 (a wage card cannot be used for 336). No
+  valid card: the no-card rate (``NoCardRate``, 60 %). The prepayment register frees only 336
+  from withholding; 210 and 214 are always withheld.
+- **The limit** (``limit_for``): the card's yearly limit counts income paid from 1 January of
+  the payment's year; a card with only a February–December limit counts from 1 February.
+  Income paid before this payment in that period (``income_before``) decides how much of it
+  the base rate covers; ``expertbank.finnish.withholding`` does the arithmetic, per payment,
+  rounded half up to the cent.
+- **A statement** (``totals``): gross per income type − withholding + reimbursements = payout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from bookings.models import Gig
+from bookings.money import hours_between
+from expertbank.amounts import ZERO, cents
+from expertbank.finnish import withholding
+from expertbank.formatting import euros, plain_number
+from experts.models import Expert, TaxCard
+from invoicing.models import FeeLine, FeeStatement, IncomeType, NoCardRate
+from invoicing.money import mileage_allowance
+
+Kind = FeeLine.Kind
+WAGE_TYPES = IncomeType.wages()
+WORK_TYPES = (IncomeType.WORK_COMPENSATION,)
+
+
+def income_type_of(gig: Gig) -> str:
+    """The income type of a gig's fee: its kind of work's, 336 if it names none we pay."""
+    code = gig.booking.work_kind.income_type
+    return code if code in (*WAGE_TYPES, *WORK_TYPES) else IncomeType.WORK_COMPENSATION
+
+
+@dataclass
+class Line:
+    kind: str
+    gig: Gig
+    date: date
+    description: str
+    income_type: str
+    amount: Decimal
+    km: int = 0
+
+
+def gig_lines(gig: Gig) -> list[Line]:
+    """What one gig pays its expert (see the module)."""
+    day = timezone.localdate(gig.start)
+    booking = gig.booking
+    income_type = income_type_of(gig)
+    if gig.status == Gig.Status.CANCELLED:
+        return [
+            Line(
+                Kind.CANCELLATION,
+                gig,
+                day,
+                _("Late cancellation: %(title)s") % {"title": booking.title},
+                income_type,
+                cents(gig.fee_amount),
+            )
+        ]
+    report = getattr(gig, "report", None)
+    hours = report.hours if report is not None else hours_between(gig.start, gig.end)
+    description = _("%(kind)s: %(title)s, %(hours)s h") % {
+        "kind": booking.work_kind.name,
+        "title": booking.title,
+        "hours": plain_number(hours),
+    }
+    if report is not None and report.preparation_hours:
+        description += " + " + _("%(hours)s h preparation") % {
+            "hours": plain_number(report.preparation_hours)
+        }
+    lines = [Line(Kind.FEE, gig, day, description, income_type, cents(gig.fee_amount))]
+    if report is not None and report.km:
+        lines.append(
+            Line(
+                Kind.MILEAGE,
+                gig,
+                day,
+                _("%(km)s km from %(place)s") % {"km": report.km, "place": report.km_from},
+                IncomeType.KILOMETRE_ALLOWANCE,
+                mileage_allowance(km=report.km, trip_date=day),
+                km=report.km,
+            )
+        )
+    if report is not None:
+        spent = sum((expense.amount for expense in report.expenses.all()), ZERO)
+        if spent:
+            what = ", ".join(expense.description for expense in report.expenses.all())
+            lines.append(Line(Kind.EXPENSES, gig, day, what[:300], "", cents(spent)))
+    return lines
+
+
+def no_card_rate(day: date) -> Decimal:
+    rate = (
+        NoCardRate.objects.filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .values_list("rate", flat=True)
+        .first()
+    )
+    return Decimal(60) if rate is None else rate
+
+
+def card_for(expert: Expert, *, kind: str, day: date) -> TaxCard | None:
+    """The expert's tax card of ``kind`` valid on ``day`` (the newest if several)."""
+    return (
+        TaxCard.objects.filter(expert=expert, kind=kind, valid_from__lte=day, valid_until__gte=day)
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
+def in_prepayment_register(expert: Expert, day: date) -> bool:
+    return TaxCard.objects.filter(
+        expert=expert, prepayment_register=True, valid_from__lte=day, valid_until__gte=day
+    ).exists()
+
+
+def limit_for(card: TaxCard, day: date) -> tuple[Decimal | None, date]:
+    """The card's limit for a payment on ``day`` and the first day whose income counts."""
+    if card.income_limit is not None:
+        return card.income_limit, date(day.year, 1, 1)
+    if card.income_limit_feb_dec is not None:
+        return card.income_limit_feb_dec, date(day.year, 2, 1)
+    return None, date(day.year, 1, 1)
+
+
+def income_before(
+    expert: Expert, *, income_types: tuple[str, ...], since: date, until: date
+) -> Decimal:
+    """Gross income of ``income_types`` paid to ``expert`` from ``since`` to before ``until``."""
+    total = FeeLine.objects.filter(
+        statement__expert=expert,
+        statement__status=FeeStatement.Status.PAID,
+        statement__paid_on__gte=since,
+        statement__paid_on__lt=until,
+        income_type__in=income_types,
+    ).aggregate(total=Sum("amount"))["total"]
+    return cents(total or ZERO)
+
+
+@dataclass
+class Withheld:
+    amount: Decimal
+    card: TaxCard | None
+    note: str
+
+
+def _withheld(
+    expert: Expert, gross: Decimal, *, kind: str, types: tuple[str, ...], day: date
+) -> Withheld:
+    if gross <= 0:
+        return Withheld(ZERO, None, "")
+    if kind == TaxCard.Kind.WORK_COMPENSATION and in_prepayment_register(expert, day):
+        return Withheld(
+            ZERO, None, _("compensation for work: in the prepayment register, nothing withheld")
+        )
+    card = card_for(expert, kind=kind, day=day)
+    if card is None or card.base_rate is None:
+        rate = no_card_rate(day)
+        note = _("no valid tax card on %(day)s: %(rate)s %%") % {
+            "day": date_format(day, "SHORT_DATE_FORMAT"),
+            "rate": plain_number(rate),
+        }
+        amount = withholding(
+            gross=gross,
+            base_rate=rate,
+            additional_rate=rate,
+            income_limit=None,
+            income_before=ZERO,
+        )
+        return Withheld(amount, None, note)
+    limit, since = limit_for(card, day)
+    before = income_before(expert, income_types=types, since=since, until=day)
+    amount = withholding(
+        gross=gross,
+        base_rate=card.base_rate,
+        additional_rate=card.additional_rate
+        if card.additional_rate is not None
+        else card.base_rate,
+        income_limit=limit,
+        income_before=before,
+    )
+    note = _(
+        "tax card %(card)s: %(base)s %%, above %(limit)s %(additional)s %%; paid before %(before)s"
+    ) % {
+        "card": str(card),
+        "base": plain_number(card.base_rate),
+        "limit": euros(limit) if limit is not None else "–",
+        "additional": plain_number(card.additional_rate or card.base_rate),
+        "before": euros(before),
+    }
+    return Withheld(amount, card, note)
+
+
+@dataclass
+class Totals:
+    wages: Decimal
+    work_compensation: Decimal
+    withholding: Decimal
+    mileage: Decimal
+    expenses: Decimal
+    payout: Decimal
+    card: TaxCard | None
+    note: str
+
+
+def totals(statement: FeeStatement, *, payment_date: date) -> Totals:
+    """A statement's sums and withholding for a payment on ``payment_date``."""
+    sums = {
+        row["income_type"]: row["total"]
+        for row in statement.lines.values("income_type").annotate(total=Sum("amount")).order_by()
+    }
+    wages = cents(sum((sums.get(code) or ZERO for code in WAGE_TYPES), ZERO))
+    work = cents(sums.get(IncomeType.WORK_COMPENSATION) or ZERO)
+    mileage = cents(sums.get(IncomeType.KILOMETRE_ALLOWANCE) or ZERO)
+    expenses = cents(sums.get("") or ZERO)
+    expert = statement.expert
+    on_wages = _withheld(expert, wages, kind=TaxCard.Kind.WAGE, types=WAGE_TYPES, day=payment_date)
+    on_work = _withheld(
+        expert, work, kind=TaxCard.Kind.WORK_COMPENSATION, types=WORK_TYPES, day=payment_date
+    )
+    withheld = on_wages.amount + on_work.amount
+    notes = "; ".join(note for note in (on_wages.note, on_work.note) if note)
+    return Totals(
+        wages=wages,
+        work_compensation=work,
+        withholding=withheld,
+        mileage=mileage,
+        expenses=expenses,
+        payout=wages + work - withheld + mileage + expenses,
+        card=on_wages.card or on_work.card,
+        note=notes[:500],
+    )
+
+
+def apply_totals(statement: FeeStatement, *, payment_date: date) -> None:
+    found = totals(statement, payment_date=payment_date)
+    statement.wages, statement.work_compensation = found.wages, found.work_compensation
+    statement.withholding, statement.mileage = found.withholding, found.mileage
+    statement.expenses, statement.payout = found.expenses, found.payout
+    statement.tax_card, statement.withholding_note = found.card, found.note
+    statement.save()

@@ -1,0 +1,466 @@
+"""The monthly fee payment: statements (``fees_run``), their holds and corrections, a gig's fee
+moved to a later month (``fee_defer``), the payment batch with its bank and Incomes Register
+files (``fees_pay``), and its confirmation (``batch_confirm``), which marks the gigs paid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from bookings.models import Gig
+from bookings.selectors.earnings import Period
+from bookings.services.payments import gigs_mark_paid, payable_gigs
+from expertbank.bank import bank_missing
+from expertbank.finnish import incomes_register_deadline
+from expertbank.locks import run_lock
+from expertbank.models import User
+from experts.models import Expert
+from invoicing import fees
+from invoicing.models import (
+    FeeChange,
+    FeeDeferral,
+    FeeLine,
+    FeeStatement,
+    IncomesRegisterReport,
+    PaymentBatch,
+)
+from invoicing.services.common import InvoicingError
+
+Status = FeeStatement.Status
+Kind = FeeChange.Kind
+# The fee run's lines of a gig, each once (``feeline_gig_once``).
+PAID_ONCE = "feeline_gig_once"
+MESSAGE_ID_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def record(
+    *,
+    by: User | None,
+    statement: FeeStatement | None = None,
+    batch: PaymentBatch | None = None,
+    kind: str = Kind.STATUS,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    changes: dict | None = None,
+) -> FeeChange:
+    return FeeChange.objects.create(
+        statement=statement,
+        batch=batch,
+        by=by if by is not None and by.is_authenticated else None,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        changes=changes or {},
+    )
+
+
+def _set_status(statement: FeeStatement, to: str, *, by: User | None, note: str = "") -> None:
+    before = statement.status
+    statement.status = to
+    statement.save(update_fields=["status"])
+    record(by=by, statement=statement, from_status=before, to_status=to, note=note)
+
+
+def expected_payment_date(period: Period) -> date:
+    """Until a batch sets it: the 15th of the month after ``period`` (for the estimate)."""
+    return (period.end + timedelta(days=15)).replace(day=15)
+
+
+# --- The run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FeePlan:
+    period: Period
+    lines: dict[int, list[fees.Line]] = field(default_factory=dict)  # by expert id
+    experts: dict[int, Expert] = field(default_factory=dict)
+    deferred: list[Gig] = field(default_factory=list)
+
+
+def fees_plan(period: Period) -> FeePlan:
+    """Every gig up to the end of ``period`` that carries money for its expert and is on no
+    statement yet, unless the expert moved its fee to a later month."""
+    end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
+    gigs = (
+        payable_gigs()
+        .filter(start__lt=end)
+        .exclude(pk__in=FeeLine.objects.filter(gig__isnull=False).values("gig_id"))
+        .select_related("expert__user", "booking__work_kind", "report", "fee_deferral")
+        .prefetch_related("report__expenses")
+        .order_by("expert_id", "start", "pk")
+    )
+    plan = FeePlan(period=period)
+    for gig in gigs:
+        deferral = getattr(gig, "fee_deferral", None)
+        if deferral is not None and deferral.not_before > period.end:
+            plan.deferred.append(gig)
+            continue
+        plan.lines.setdefault(gig.expert_id, []).extend(fees.gig_lines(gig))
+        plan.experts[gig.expert_id] = gig.expert
+    return plan
+
+
+@dataclass
+class RunResult:
+    plan: FeePlan
+    statements: list[FeeStatement]
+    skipped: list[Expert]  # their statement of the month is already in payment
+    dry_run: bool
+
+
+def fees_run(*, period: Period, by: User | None, dry_run: bool = False) -> RunResult:
+    """Make (or add to) each expert's statement of ``period``: every approved, unpaid gig up to
+    its end, the late-cancellation fees, kilometres and expenses (see ``invoicing.fees``). A
+    dry run changes nothing. Running it again, or at the same moment, adds nothing twice: the
+    run holds its lock, and the database refuses a gig's line twice."""
+    if dry_run:
+        return RunResult(plan=fees_plan(period), statements=[], skipped=[], dry_run=True)
+    try:
+        return _fees_run(period=period, by=by)
+    except IntegrityError as exc:
+        if PAID_ONCE in str(exc) or "feestatement_one_per_month" in str(exc):
+            raise InvoicingError(
+                _("Another fee run added these gigs at the same moment. Nothing was added twice.")
+            ) from exc
+        raise
+
+
+@transaction.atomic(durable=True)
+def _fees_run(*, period: Period, by: User | None) -> RunResult:
+    return run_statements(period=period, by=by)
+
+
+def run_statements(*, period: Period, by: User | None) -> RunResult:
+    """The run inside the caller's transaction (``fees_run`` and the demo data)."""
+    run_lock("fees")
+    plan = fees_plan(period)
+    statements, skipped = [], []
+    estimate = expected_payment_date(period)
+    for expert_id, lines in plan.lines.items():
+        statement, created = FeeStatement.objects.get_or_create(
+            expert_id=expert_id,
+            period_start=period.start,
+            defaults={"period_end": period.end},
+        )
+        if not statement.editable:
+            skipped.append(plan.experts[expert_id])
+            continue
+        FeeLine.objects.bulk_create(
+            FeeLine(
+                statement=statement,
+                kind=line.kind,
+                gig=line.gig,
+                date=line.date,
+                description=line.description,
+                income_type=line.income_type,
+                km=line.km,
+                amount=line.amount,
+            )
+            for line in lines
+        )
+        fees.apply_totals(statement, payment_date=statement.payment_date or estimate)
+        if created:
+            record(by=by, statement=statement, to_status=statement.status)
+        else:
+            record(
+                by=by,
+                statement=statement,
+                kind=Kind.CORRECTED,
+                note=_("%(count)s lines added by the run.") % {"count": len(lines)},
+            )
+        statements.append(statement)
+    return RunResult(plan=plan, statements=statements, skipped=skipped, dry_run=False)
+
+
+# --- Holding, correcting, moving ----------------------------------------------------------------
+
+
+def _locked(statement: FeeStatement) -> FeeStatement:
+    return FeeStatement.objects.select_for_update().select_related("expert").get(pk=statement.pk)
+
+
+@transaction.atomic(durable=True)
+def statement_hold(*, statement: FeeStatement, by: User, reason: str) -> FeeStatement:
+    """Keep a statement out of the next payment batch, saying why."""
+    statement = _locked(statement)
+    if statement.status != Status.APPROVED:
+        raise InvoicingError(_("Only a statement waiting for payment can be held back."))
+    if not reason.strip():
+        raise InvoicingError(_("Say why the statement is held back: the history keeps it."))
+    _set_status(statement, Status.HELD, by=by, note=reason.strip())
+    return statement
+
+
+@transaction.atomic(durable=True)
+def statement_release(*, statement: FeeStatement, by: User) -> FeeStatement:
+    statement = _locked(statement)
+    if statement.status != Status.HELD:
+        raise InvoicingError(_("Only a statement held back can be released."))
+    _set_status(statement, Status.APPROVED, by=by)
+    return statement
+
+
+@transaction.atomic(durable=True)
+def statement_correct(
+    *,
+    statement: FeeStatement,
+    by: User,
+    reason: str,
+    amount: Decimal,
+    income_type: str,
+    description: str,
+) -> FeeLine:
+    """Add a correction line (plus or minus) to a statement not yet in payment, with a reason.
+    The payout can never fall below zero."""
+    statement = _locked(statement)
+    if not statement.editable:
+        raise InvoicingError(_("A statement in payment or paid can no longer be corrected."))
+    reason, description = reason.strip(), description.strip()
+    if not reason or not description:
+        raise InvoicingError(_("Describe the correction and say why: the expert sees both."))
+    if amount == 0:
+        raise InvoicingError(_("A correction needs an amount other than zero."))
+    if income_type not in dict(FeeLine._meta.get_field("income_type").choices):
+        raise InvoicingError(_("Choose the income type of the correction."))
+    line = FeeLine.objects.create(
+        statement=statement,
+        kind=FeeLine.Kind.CORRECTION,
+        date=timezone.localdate(),
+        description=description[:300],
+        income_type=income_type,
+        amount=amount,
+        note=reason,
+    )
+    fees.apply_totals(statement, payment_date=statement.payment_date or timezone.localdate())
+    if statement.payout < 0 or statement.wages < 0 or statement.work_compensation < 0:
+        raise InvoicingError(_("The correction would take the statement below zero."))
+    record(
+        by=by,
+        statement=statement,
+        kind=Kind.CORRECTED,
+        note=reason,
+        changes={"correction": ["", f"{description}: {amount}"]},
+    )
+    return line
+
+
+def fee_can_defer(gig: Gig) -> bool:
+    """The expert may move a gig's fee to a later month until its statement is in payment."""
+    if gig.paid_on is not None or gig.written_off:
+        return False
+    line = FeeLine.objects.filter(gig=gig).select_related("statement").first()
+    return line is None or line.statement.editable
+
+
+@transaction.atomic(durable=True)
+def fee_defer(*, gig: Gig, by: User) -> FeeDeferral:
+    """Pay ``gig``'s fee (with its kilometres and expenses) with the next month's statement.
+
+    A gig already on a statement that is not in payment comes off it (the statement is counted
+    again); the history of both says so.
+    """
+    gig = Gig.objects.select_for_update(of=("self",)).select_related("expert__user").get(pk=gig.pk)
+    if gig.expert.user_id != getattr(by, "pk", None) and not getattr(by, "is_staff", False):
+        raise InvoicingError(_("You can move only your own fees."))
+    if not fee_can_defer(gig):
+        raise InvoicingError(
+            _("This fee is already in payment or paid, so it can no longer be moved.")
+        )
+    lines = list(FeeLine.objects.filter(gig=gig).select_related("statement"))
+    base = lines[0].statement.period_end if lines else timezone.localdate(gig.start)
+    not_before = Period.month_of(base.replace(day=1) + timedelta(days=32)).start
+    deferral, _created = FeeDeferral.objects.update_or_create(
+        gig=gig, defaults={"not_before": not_before, "requested_by": by}
+    )
+    if lines:
+        statement = _locked(lines[0].statement)
+        FeeLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
+        fees.apply_totals(statement, payment_date=statement.payment_date or timezone.localdate())
+        record(
+            by=by,
+            statement=statement,
+            kind=Kind.DEFERRED,
+            note=_("%(gig)s moved to %(month)s.") % {"gig": gig, "month": f"{not_before:%m/%Y}"},
+        )
+    return deferral
+
+
+# --- Paying ------------------------------------------------------------------------------------
+
+
+@dataclass
+class PayResult:
+    batch: PaymentBatch | None
+    statements: list[FeeStatement]
+    missing: list[tuple[Expert, str]]  # left out: no valid account or identity code
+
+
+def missing_details(expert: Expert) -> str:
+    """What keeps an expert from being paid: no valid IBAN or identity code (empty: nothing)."""
+    from expertbank.finnish import validate_iban, validate_personal_identity_code
+
+    problems = []
+    for value, check, label in (
+        (expert.iban, validate_iban, _("no valid IBAN")),
+        (expert.identity_code, validate_personal_identity_code, _("no valid identity code")),
+    ):
+        try:
+            if not value:
+                raise ValueError
+            check(value)
+        except Exception:
+            problems.append(str(label))
+    return ", ".join(problems)
+
+
+def fees_pay(*, period: Period, payment_date: date, by: User | None) -> PayResult:
+    """Put every statement waiting for payment up to ``period`` in one batch paid on
+    ``payment_date``: the SEPA credit transfer file (pain.001.001.09) and an Incomes Register
+    report per expert. Experts without a valid IBAN or identity code are listed and left out,
+    never silently. A statement joins one batch only: it is taken with an update that succeeds
+    only while it has none, so two batches at once never pay it twice."""
+    missing = bank_missing()
+    if missing:
+        raise InvoicingError(missing)
+    if payment_date < timezone.localdate():
+        raise InvoicingError(_("The payment date cannot be in the past."))
+    return _fees_pay(period=period, payment_date=payment_date, by=by)
+
+
+@transaction.atomic(durable=True)
+def _fees_pay(*, period: Period, payment_date: date, by: User | None) -> PayResult:
+    return pay_statements(period=period, payment_date=payment_date, by=by)
+
+
+def pay_statements(*, period: Period, payment_date: date, by: User | None) -> PayResult:
+    from invoicing.documents.incomes_register import earnings_report_xml
+    from invoicing.documents.sepa import credit_transfer_xml
+
+    run_lock("fees")
+    ready = list(
+        FeeStatement.objects.filter(
+            status=Status.APPROVED, batch__isnull=True, period_start__lte=period.start
+        )
+        .select_related("expert__user")
+        .order_by("expert__user__full_name", "pk")
+    )
+    missing = [(s.expert, missing_details(s.expert)) for s in ready]
+    missing = [(expert, why) for expert, why in missing if why]
+    left_out = {expert.pk for expert, _why in missing}
+    paying = [s for s in ready if s.expert_id not in left_out]
+    if not paying:
+        return PayResult(batch=None, statements=[], missing=missing)
+    batch = PaymentBatch.objects.create(
+        payment_date=payment_date,
+        message_id=f"EB{payment_date:%Y%m%d}{get_random_string(8, MESSAGE_ID_CHARS)}",
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    taken = FeeStatement.objects.filter(
+        pk__in=[s.pk for s in paying], batch__isnull=True, status=Status.APPROVED
+    ).update(batch=batch, status=Status.IN_PAYMENT, payment_date=payment_date)
+    if taken != len(paying):
+        raise InvoicingError(
+            _("Another batch took some of these statements at the same moment. Try again.")
+        )
+    statements = list(
+        FeeStatement.objects.filter(batch=batch).select_related("expert__user").order_by("pk")
+    )
+    for statement in statements:
+        fees.apply_totals(statement, payment_date=payment_date)
+        record(
+            by=by,
+            statement=statement,
+            from_status=Status.APPROVED,
+            to_status=Status.IN_PAYMENT,
+            note=str(batch),
+        )
+    batch.total = sum((s.payout for s in statements), Decimal(0))
+    batch.sepa_xml = credit_transfer_xml(batch, statements)
+    batch.save(update_fields=["total", "sepa_xml"])
+    deadline = incomes_register_deadline(payment_date)
+    for statement in statements:
+        if statement.gross or statement.mileage:
+            report_id = f"{batch.message_id}-{statement.pk}"
+            IncomesRegisterReport.objects.create(
+                statement=statement,
+                batch=batch,
+                payment_date=payment_date,
+                deadline=deadline,
+                report_id=report_id,
+                xml=earnings_report_xml(statement, report_id=report_id),
+            )
+    record(by=by, batch=batch, to_status=batch.status, note=str(len(statements)))
+    return PayResult(batch=batch, statements=statements, missing=missing)
+
+
+def batch_can_confirm(batch: PaymentBatch, *, today: date | None = None) -> bool:
+    return batch.status == PaymentBatch.Status.CREATED and batch.payment_date <= (
+        today or timezone.localdate()
+    )
+
+
+@transaction.atomic(durable=True)
+def batch_confirm(*, batch: PaymentBatch, by: User | None) -> PaymentBatch:
+    """The bank paid the batch: its statements and their gigs are paid on its payment date
+    (``gigs_mark_paid``: earnings caps, closing and reports follow)."""
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != PaymentBatch.Status.CREATED:
+        raise InvoicingError(_("This batch is already confirmed paid."))
+    if not batch_can_confirm(batch):
+        raise InvoicingError(
+            _("The batch is paid on %(date)s: confirm it on that day or later.")
+            % {"date": batch.payment_date.strftime("%d.%m.%Y")}
+        )
+    statements = list(batch.statements.select_for_update().order_by("pk"))
+    gig_ids = set(
+        FeeLine.objects.filter(
+            statement__in=statements,
+            kind__in=[FeeLine.Kind.FEE, FeeLine.Kind.CANCELLATION],
+            gig__isnull=False,
+        ).values_list("gig_id", flat=True)
+    )
+    gigs = list(Gig.objects.filter(pk__in=gig_ids).filter(paid_on__isnull=True, written_off=False))
+    if gigs:
+        gigs_mark_paid(gigs=gigs, paid_on=batch.payment_date, by=by)
+    for statement in statements:
+        statement.paid_on = batch.payment_date
+        statement.status = Status.PAID
+        statement.save(update_fields=["paid_on", "status"])
+        record(
+            by=by,
+            statement=statement,
+            from_status=Status.IN_PAYMENT,
+            to_status=Status.PAID,
+            note=batch.payment_date.strftime("%d.%m.%Y"),
+        )
+    batch.status = PaymentBatch.Status.PAID
+    batch.confirmed_at = timezone.now()
+    batch.confirmed_by = by if by is not None and by.is_authenticated else None
+    batch.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    record(by=by, batch=batch, from_status="created", to_status="paid")
+    return batch
+
+
+@transaction.atomic(durable=True)
+def report_mark_sent(*, report: IncomesRegisterReport, by: User) -> IncomesRegisterReport:
+    report = IncomesRegisterReport.objects.select_for_update().get(pk=report.pk)
+    if report.status == IncomesRegisterReport.Status.SENT:
+        raise InvoicingError(_("This report is already marked sent."))
+    report.status, report.sent_at, report.sent_by = (
+        IncomesRegisterReport.Status.SENT,
+        timezone.now(),
+        by,
+    )
+    report.save(update_fields=["status", "sent_at", "sent_by"])
+    record(
+        by=by, statement=report.statement, kind=Kind.STATUS, note=_("Incomes Register report sent.")
+    )
+    return report
