@@ -15,7 +15,8 @@ the project's one rounding rule); sums are of rounded lines.
 - *Fee, per gig*: the flat fee, whatever the hours. *Per hour*: rate × (max(hours, minimum hours)
   + paid preparation). When a gig is planned, the hours are its scheduled length and the terms'
   preparation hours count in full; at approval, the reported hours and the reported preparation
-  up to the terms' preparation hours. An expert who takes expenses only has no fee.
+  up to the terms' preparation hours. An expert who takes expenses only, as their default or for
+  one gig (declined in the report), has no fee; their travel and expenses are paid as usual.
 - *Billable, per gig*: the client price. *Per hour*: client price × max(hours, minimum hours).
   Preparation is not billed; travel and expenses are billed on top by the invoicing run.
 - Reported hours are the basis, not the scheduled ones: the expert is paid for the time the work
@@ -32,6 +33,8 @@ expert who takes expenses only, none on their other gigs). The client fee is sha
 the gigs that carry an expert's fee, the last share taking the cent that rounding leaves over, so
 the shares add up to the fee exactly. A booking cancelled without charging the client bills
 nothing.
+
+**Travel** (``mileage_allowance``): kilometres at the tax-free allowance of the trip's date.
 
 **Funding** (``funding_charged``): a funding source's budget is used by the fees of the live and
 late-cancelled gigs of the bookings charged to it.
@@ -54,6 +57,7 @@ from bookings.models import (
     FundingSource,
     Gig,
     GigReport,
+    MileageRate,
     PriceRow,
     PriceTerms,
     PriceUnit,
@@ -140,10 +144,12 @@ def gig_fee(
     expert: Expert,
     hours: Decimal | None = None,
     preparation_hours: Decimal | None = None,
+    declined: bool = False,
 ) -> Decimal:
     """The expert's fee for one gig under ``terms`` (see the module). Without terms it is zero
-    and the coordinator sets the terms before approving."""
-    if terms is None or expert.expenses_only:
+    and the coordinator sets the terms before approving; an expert who takes expenses only, or
+    declined this gig's fee in the report, gets none."""
+    if terms is None or expert.expenses_only or declined:
         return cents(0)
     if terms.fee_unit == PriceUnit.PER_GIG:
         return cents(terms.expert_fee)
@@ -238,6 +244,7 @@ def report_amounts(*, gig: Gig, report: GigReport, terms: PriceTerms) -> GigAmou
             expert=expert,
             hours=hours,
             preparation_hours=preparation,
+            declined=report.fee_declined,
         ),
         billable=gig_billable(terms, start=gig.start, end=gig.end, hours=hours),
         fee_unit=terms.fee_unit,
@@ -247,7 +254,7 @@ def report_amounts(*, gig: Gig, report: GigReport, terms: PriceTerms) -> GigAmou
         client_unit=terms.client_unit,
         client_rate=terms.client_price,
         billable_hours=billed if per_hour_price else Decimal(0),
-        expenses_only=expert.expenses_only,
+        expenses_only=expert.expenses_only or report.fee_declined,
     )
 
 
@@ -340,6 +347,32 @@ def cancellation_amounts(booking: Booking) -> dict[int, GigAmounts]:
         )
         for gig in gigs
     }
+
+
+# --- Travel ------------------------------------------------------------------------------------
+
+
+class RateMissing(LookupError):
+    """No dated rate is in force on the day asked."""
+
+
+def mileage_rate(day: date) -> Decimal:
+    """The kilometre allowance in force on ``day`` (``MileageRate``, dated data)."""
+    rate = (
+        MileageRate.objects.filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .values_list("per_km", flat=True)
+        .first()
+    )
+    if rate is None:
+        raise RateMissing(f"No kilometre allowance is in force on {day:%d.%m.%Y}.")
+    return rate
+
+
+def mileage_allowance(*, km: int | Decimal, trip_date: date) -> Decimal:
+    """The tax-free allowance for ``km`` kilometres driven on ``trip_date``, in euros: what the
+    expert is paid and, where the terms re-bill travel, what the unit is billed."""
+    return cents(Decimal(km) * mileage_rate(trip_date))
 
 
 # --- Funding -------------------------------------------------------------------------------------

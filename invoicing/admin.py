@@ -1,7 +1,7 @@
 """Administration of invoicing. Invoices, credit notes, payments and bank files are documents:
 read-only here, never deleted (issue, credit and allocate on the invoicing pages, which keep the
-history). The dated rates — kilometre allowance and penalty interest — are data a coordinator
-keeps: a new rate is a new row from its first day."""
+history). The penalty interest is data a coordinator keeps: a new rate is a new row from its
+first day."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from invoicing.models import (
     Invoice,
     InvoiceChange,
     InvoiceLine,
-    MileageRate,
     NumberSeries,
     PaymentFile,
     PenaltyInterestRate,
@@ -110,14 +109,6 @@ class PaymentFileAdmin(ReadOnly, admin.ModelAdmin):
 @admin.register(NumberSeries)
 class NumberSeriesAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["year", "last"]
-
-
-@admin.register(MileageRate)
-class MileageRateAdmin(admin.ModelAdmin):
-    list_display = ["valid_from", "per_km", "source"]
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # past trips were paid at it: a rate stays, a new one follows
 
 
 @admin.register(PenaltyInterestRate)

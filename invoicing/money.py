@@ -2,7 +2,7 @@
 billable amount, its late-cancellation share — are in ``bookings.money`` and fixed on the gig).
 
 - **Kilometres** are paid and re-billed at the tax-free allowance of the trip's date
-  (``MileageRate``, dated data): ``mileage_allowance``.
+  (``bookings.money.mileage_allowance``, the travel price of a gig).
 - **A line**: net rounded to the cent, VAT at the line's rate rounded to the cent, gross = net +
   VAT (``line_amounts``). An invoice's totals are the sums of its lines, so they add up to the
   cent; ``vat_breakdown`` gives the totals per VAT rate for the document.
@@ -26,31 +26,10 @@ from django.conf import settings
 from django.db.models import Sum
 
 from bookings import money as booking_money
+from bookings.money import mileage_allowance, mileage_rate
 from expertbank.amounts import ZERO, cents
 from expertbank.finnish import reference_number, rf_reference
-from invoicing.models import Invoice, InvoiceLine, MileageRate, PenaltyInterestRate
-
-
-class RateMissing(LookupError):
-    """No dated rate is in force on the day asked."""
-
-
-def mileage_rate(day: date) -> Decimal:
-    """The kilometre allowance in force on ``day``."""
-    rate = (
-        MileageRate.objects.filter(valid_from__lte=day)
-        .order_by("-valid_from")
-        .values_list("per_km", flat=True)
-        .first()
-    )
-    if rate is None:
-        raise RateMissing(f"No kilometre allowance is in force on {day:%d.%m.%Y}.")
-    return rate
-
-
-def mileage_allowance(*, km: int | Decimal, trip_date: date) -> Decimal:
-    """The tax-free allowance for ``km`` kilometres driven on ``trip_date``, in euros."""
-    return cents(Decimal(km) * mileage_rate(trip_date))
+from invoicing.models import Invoice, InvoiceLine, PenaltyInterestRate
 
 
 def penalty_interest(day: date) -> Decimal | None:
@@ -165,3 +144,6 @@ def status_for(invoice: Invoice) -> str:
     if paid > 0:
         return Invoice.Status.PARTLY_PAID
     return Invoice.Status.ISSUED
+
+
+__all__ = ["mileage_allowance", "mileage_rate"]

@@ -13,6 +13,7 @@ from bookings.models import (
     BookingTerms,
     FundingSource,
     Membership,
+    MileageRate,
     Organisation,
     PriceList,
     PriceRow,
@@ -251,3 +252,13 @@ class TermsChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(MileageRate)
+class MileageRateAdmin(admin.ModelAdmin):
+    """The tax-free kilometre allowance per kilometre, a row per day it takes effect."""
+
+    list_display = ["valid_from", "per_km", "source"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # trips were paid at it: a rate stays, a new one follows

@@ -77,6 +77,11 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("For example: home, Tikkurila."),
     )
+    fee_declined = forms.BooleanField(
+        label=_("I do not want a fee for this gig"),
+        required=False,
+        help_text=_("Your travel and other expenses are paid anyway."),
+    )
     notes = forms.CharField(
         label=_("Anything the coordinator should know about the gig"),
         max_length=2000,

@@ -72,6 +72,11 @@ class GigReport(models.Model):
     )
     km_from = models.CharField(_("driven from"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    fee_declined = models.BooleanField(
+        _("no fee for this gig (expenses only)"),
+        default=False,
+        help_text=_("The expert declines the fee of this gig; expenses are paid as usual."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )

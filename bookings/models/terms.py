@@ -266,6 +266,28 @@ class BookingTerms(PriceTerms):
         return f"{self.booking_id}: {self.client_price} / {self.expert_fee}"
 
 
+class MileageRate(models.Model):
+    """The tax-free kilometre allowance (income type 311) from ``valid_from`` until the next: what
+    an expert is paid for driving to a gig, and what a unit is billed for it."""
+
+    valid_from = models.DateField(_("valid from"), unique=True)
+    per_km = models.DecimalField(
+        _("euros per kilometre"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
+    )
+    source = models.CharField(_("decision"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("kilometre allowance")
+        verbose_name_plural = _("kilometre allowances")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.per_km} €/km ({self.valid_from:%d.%m.%Y})"
+
+
 class FundingSource(models.Model):
     """A funded project that pays the fee costs of the bookings charged to it."""
 

@@ -88,6 +88,7 @@ def report_submit(
     expenses: Sequence[ExpenseInput] = (),
     remove_expenses: Iterable[int] = (),
     checkin: CheckInInput | None = None,
+    fee_declined: bool = False,
 ) -> GigReport:
     """The expert reports a gig that has ended: planned → reported.
 
@@ -110,6 +111,7 @@ def report_submit(
             remove_expenses=set(remove_expenses),
             checkin=checkin,
             stored=stored,
+            fee_declined=fee_declined,
         )
     except BaseException:
         for name in stored:  # the transaction rolled back: no receipt without its row
@@ -176,6 +178,7 @@ def _report_submit(
     remove_expenses: set[int],
     checkin: CheckInInput | None,
     stored: list[str],
+    fee_declined: bool = False,
 ) -> GigReport:
     booking_id = Gig.objects.values_list("booking_id", flat=True).get(pk=gig_id)
     booking = lock_booking(booking_id)
@@ -202,6 +205,7 @@ def _report_submit(
         report = GigReport(gig=gig)
     report.hours, report.preparation_hours = hours, preparation_hours
     report.km, report.km_from, report.notes = km, km_from.strip(), notes.strip()
+    report.fee_declined = fee_declined
     report.status = GigReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
     try:

@@ -52,6 +52,7 @@ def _initial(gig: Gig, report: GigReport | None) -> dict:
             "km": report.km or None,
             "km_from": report.km_from,
             "notes": report.notes,
+            "fee_declined": report.fee_declined,
         }
     return {"hours": money.scheduled_hours(gig.start, gig.end)}
 
@@ -84,6 +85,7 @@ def gig_report(request: HttpRequest, pk: int) -> HttpResponse:
                     km=cleaned["km"],
                     km_from=cleaned["km_from"],
                     notes=cleaned["notes"],
+                    fee_declined=cleaned.get("fee_declined", False),
                     expenses=expense_forms.inputs(),
                     remove_expenses=[e.pk for e in cleaned.get("remove_expenses") or []],
                     checkin=checkin_form.to_input() if checkin_form is not None else None,

@@ -3,16 +3,6 @@ from decimal import Decimal
 
 from django.db import migrations
 
-# The tax-free kilometre allowance (Verohallinto's yearly decision on tax-free travel expenses).
-MILEAGE = [
-    (date(2024, 1, 1), Decimal("0.57"), "VH/5865/00.01.00/2023"),
-    (date(2025, 1, 1), Decimal("0.59"), "VH/5990/00.01.00/2024"),
-    (
-        date(2026, 1, 1),
-        Decimal("0.55"),
-        "Verohallinnon päätös verovapaista matkakustannusten korvauksista vuonna 2026",
-    ),
-]
 # Penalty interest under the Interest Act (korkolaki 4 §): the reference rate + 8 points, for
 # each half-year. Coordinators add the next half-year's rate in the administration.
 PENALTY = [
@@ -25,14 +15,12 @@ PENALTY = [
 
 
 def add_rates(apps, schema_editor):
-    MileageRate = apps.get_model("invoicing", "MileageRate")
     PenaltyInterestRate = apps.get_model("invoicing", "PenaltyInterestRate")
-    for valid_from, per_km, source in MILEAGE:
-        MileageRate.objects.get_or_create(
-            valid_from=valid_from, defaults={"per_km": per_km, "source": source}
-        )
     for valid_from, rate in PENALTY:
         PenaltyInterestRate.objects.get_or_create(valid_from=valid_from, defaults={"rate": rate})
+    # Ennakkoperintälaki (1118/1996) 12 §: 60 % when the payee gives no tax card.
+    NoCardRate = apps.get_model("invoicing", "NoCardRate")
+    NoCardRate.objects.get_or_create(valid_from=date(2020, 1, 1), defaults={"rate": Decimal("60")})
 
 
 class Migration(migrations.Migration):

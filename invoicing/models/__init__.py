@@ -21,7 +21,7 @@ from invoicing.models.invoices import (
     NumberSeries,
 )
 from invoicing.models.payments import IncomingPayment, PaymentFile
-from invoicing.models.rates import MileageRate, PenaltyInterestRate
+from invoicing.models.rates import PenaltyInterestRate
 
 __all__ = [
     "WITHHOLDING_CODE",
@@ -36,7 +36,6 @@ __all__ = [
     "InvoiceChange",
     "InvoiceImmutable",
     "InvoiceLine",
-    "MileageRate",
     "NoCardRate",
     "NumberSeries",
     "PaymentBatch",

@@ -14,7 +14,7 @@ from invoicing import services
 from invoicing.bankfiles import camt054
 from invoicing.models import IncomingPayment, Invoice
 from invoicing.services.issuing import issue
-from tests.factories import ExpertFactory, MembershipFactory, UnitFactory
+from tests.factories import ExpertFactory, MembershipFactory, UnitFactory, UserFactory
 from tests.invoicing.factories import approved_gig, last_month, month_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -148,7 +148,9 @@ def test_a_payment_is_allocated_by_number_and_a_wrong_number_is_refused(desk, in
 
 
 def test_a_unit_sees_its_organisations_invoices_and_nobody_elses(client, invoice):
-    colleague = MembershipFactory(unit=UnitFactory(organisation=invoice.unit.organisation)).user
+    colleague = MembershipFactory(
+        unit=UnitFactory(organisation=invoice.unit.organisation), user=UserFactory(language="en")
+    ).user
     client.force_login(colleague)
     assert invoice.number in client.get("/unit/invoices/").content.decode()
     detail = client.get(f"/unit/invoices/{invoice.pk}/").content.decode()
