@@ -375,6 +375,30 @@ def mileage_allowance(*, km: int | Decimal, trip_date: date) -> Decimal:
     return cents(Decimal(km) * mileage_rate(trip_date))
 
 
+@dataclass(frozen=True)
+class Travel:
+    km: int
+    km_rate: Decimal | None
+    km_amount: Decimal
+    expenses: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.km_amount + self.expenses
+
+
+def travel_costs(report: GigReport, *, trip_date: date) -> Travel:
+    """A report's travel in euros: kilometres at the allowance of the trip's date, and the
+    receipted expenses (what the expert is paid on top of the fee)."""
+    expenses = sum((expense.amount for expense in report.expenses.all()), Decimal(0))
+    try:
+        rate = mileage_rate(trip_date) if report.km else None
+    except RateMissing:
+        rate = None
+    amount = cents(Decimal(report.km) * rate) if rate is not None else cents(0)
+    return Travel(km=report.km, km_rate=rate, km_amount=amount, expenses=cents(expenses))
+
+
 # --- Funding -------------------------------------------------------------------------------------
 
 # The gigs whose fees a funding source's budget pays: live ones and those cancelled late.

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -109,6 +110,9 @@ def gig_report(request: HttpRequest, pk: int) -> HttpResponse:
             "checkin_form": checkin_form,
             "can_report": can_report,
             "ended": ended,
+            "travel": money.travel_costs(report, trip_date=timezone.localdate(gig.start))
+            if report is not None
+            else None,
             "feedback": released_feedback_for_gig(gig),
         },
         status=400 if data is not None else 200,
@@ -216,6 +220,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "row": terms,
             "amounts": amounts,
             "scheduled_hours": money.hours_between(gig.start, gig.end),
+            "travel": money.travel_costs(report, trip_date=timezone.localdate(gig.start))
+            if report is not None
+            else None,
             "can_approve": services.report_can_approve(gig, report),
             "can_settle": services.gig_can_settle(gig),
             "can_write_off": services.gig_can_write_off(gig),

@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bookings import selectors, services
+from bookings import money, selectors, services
 from bookings.calendar import calendar_feed as render_feed
 from bookings.forms import OptionalReasonForm
-from bookings.models import Assignment, CalendarToken, Gig
+from bookings.models import Assignment, CalendarToken, Gig, GigReport
 from expertbank.paging import PAGE_SIZE, page_of
 from expertbank.roles import Role, role_required
 
@@ -173,12 +174,16 @@ def _own_gig(request: HttpRequest, pk: int) -> Gig:
 def gig_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gig = _own_gig(request, pk)
     booking = gig.assignment.booking
+    report = GigReport.objects.filter(gig=gig).prefetch_related("expenses").first()
     return render(
         request,
         "bookings/expert_gig.html",
         {
             "gig": gig,
             "booking": booking,
+            "travel": money.travel_costs(report, trip_date=timezone.localdate(gig.start))
+            if report is not None
+            else None,
             "assignment": gig.assignment,
             "can_withdraw": gig.assignment.status == Assignment.Status.ACCEPTED
             and booking.status in (booking.Status.STAFFING, booking.Status.CONFIRMED),

@@ -307,3 +307,32 @@ def test_my_gigs_with_gigs_to_report_takes_the_same_queries(client, terms):
     one, fifty, page = _counts(client, reverse("bookings_expert:home"), make)
     assert one == fifty
     assert page.count("/report/") == 20  # the oldest twenty first; the rest in past gigs
+
+
+def test_travel_is_priced_on_the_approval_page_and_the_experts_gig_page(client, terms, coordinator):
+    """Kilometres at the allowance of the trip's year and the receipted expenses, in euros."""
+    from django.utils import timezone
+
+    from bookings.money import mileage_allowance
+
+    gig = ended_gig(coordinator=coordinator)
+    report_submit(
+        gig=gig,
+        by=gig.expert.user,
+        hours=Decimal("2"),
+        km=40,
+        km_from="Tikkurila",
+        expenses=[ExpenseInput("Juna", Decimal("12.40"), png())],
+    )
+    amount = mileage_allowance(km=40, trip_date=timezone.localdate(gig.start))
+    shown = f"{amount:.2f}".replace(".", ",")
+    with translation.override("en"):
+        client.force_login(coordinator)
+        page = client.get(reverse("bookings_coordinator:report", args=[gig.pk])).content.decode()
+        assert "Kilometre allowance" in page and "12.40" in page.replace(",", ".")
+        assert f"{amount:.2f}" in page.replace(",", ".")
+        client.force_login(gig.expert.user)
+        mine = client.get(reverse("bookings_expert:gig", args=[gig.pk])).content.decode()
+        assert "Travel and expenses paid" in mine and shown.replace(",", ".") in mine.replace(
+            ",", "."
+        )
