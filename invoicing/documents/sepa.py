@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 from lxml import etree
 from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError as SepaValidationError
+from text_unidecode import unidecode
 
 from expertbank.amounts import ZERO, cents
 from expertbank.bank import bank
@@ -70,6 +71,12 @@ def _amount_in_cents(amount: Decimal) -> int:
     return int(cents(amount) * 100)
 
 
+def _latin(text: str, length: int) -> str:
+    """Text in the basic Latin characters every SEPA bank takes (``sepaxml`` does the same to
+    names and remittance texts), cut to the schema's length."""
+    return unidecode(text).strip()[:length]
+
+
 def _debtor_config() -> dict:
     party = bank()
     return {
@@ -80,9 +87,9 @@ def _debtor_config() -> dict:
         # One payment information block for the batch's single execution date.
         "batch": True,
         "address": {
-            "street_name": party.street,
-            "postcode": party.postcode,
-            "town": party.city,
+            "street_name": _latin(party.street, 70),
+            "postcode": _latin(party.postcode, 16),
+            "town": _latin(party.city, 35),
             "country": COUNTRY,
         },
     }
@@ -125,9 +132,7 @@ def credit_transfer_xml(batch: PaymentBatch, statements: list[FeeStatement]) -> 
     total = sum((cents(s.payout) for s in paying), ZERO)
     if cents(batch.total) != total:
         raise InvoicingError(
-            gettext(
-                "The batch's total %(batch)s differs from the sum of its transfers %(sum)s."
-            )
+            gettext("The batch's total %(batch)s differs from the sum of its transfers %(sum)s.")
             % {"batch": cents(batch.total), "sum": total}
         )
     if not paying:
@@ -159,7 +164,9 @@ def _check_totals(out: bytes, *, count: int, total: Decimal) -> None:
     root = etree.fromstring(out)
     ns = {"p": NAMESPACE}
     if root.tag != f"{{{NAMESPACE}}}Document":
-        raise InvoicingError(gettext("The bank file is not a %(schema)s file.") % {"schema": SCHEMA})
+        raise InvoicingError(
+            gettext("The bank file is not a %(schema)s file.") % {"schema": SCHEMA}
+        )
     for where in ("p:CstmrCdtTrfInitn/p:GrpHdr", "p:CstmrCdtTrfInitn/p:PmtInf"):
         for block in root.findall(where, ns):
             control_sum = Decimal(block.findtext("p:CtrlSum", namespaces=ns) or "0")
