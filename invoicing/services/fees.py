@@ -464,3 +464,6 @@ def report_mark_sent(*, report: IncomesRegisterReport, by: User) -> IncomesRegis
         by=by, statement=report.statement, kind=Kind.STATUS, note=_("Incomes Register report sent.")
     )
     return report
+
+
+__all__ = ["InvoicingError"]
