@@ -1,8 +1,13 @@
-"""Demo invoices: every month that is over and has approved gigs is invoiced on the 1st of the
-next month, as the monthly run would have done; the bank's camt.054 file then pays most of
-them (one partly, one too much), one unit has an overdue invoice with a reminder sent, one
-invoice was credited and billed again, and one payment without a reference waits for a
-coordinator. Written inside ``seed_demo``'s transaction through the services' own steps.
+"""Demo invoices and fee payments.
+
+Invoices: every month that is over and has approved gigs is invoiced on the 1st of the next
+month, as the monthly run would have done; the bank's camt.054 file then pays most of them (one
+partly, one too much), one unit has an overdue invoice with a reminder sent, one invoice was
+credited and billed again, and one payment without a reference waits for a coordinator.
+
+Fees: every month that is over gets its statements; all but last month's were paid in a batch
+on the 15th of the following month (its Incomes Register reports sent), last month's wait for
+payment. Written inside ``seed_demo``'s transaction through the services' own steps.
 Idempotent: nothing is done once the demo's bank file has been imported."""
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from invoicing import money
 from invoicing.bankfiles import camt054
 from invoicing.models import Invoice, PaymentFile
 from invoicing.services.credits import credit
+from invoicing.services.fees import confirm_batch, pay_statements, run_statements
 from invoicing.services.issuing import issue_run
 from invoicing.services.payments import import_file
 from invoicing.services.reminders import remind, reminders_due
@@ -50,6 +56,30 @@ def seed(*, log: Callable[[str], None]) -> None:
         return
     today = timezone.localdate()
     coordinator = User.objects.filter(email=f"koordinaattori@{DEMO_DOMAIN}").first()
+    _fees(today, coordinator, log)
+    _invoices(today, coordinator, log)
+
+
+def _fees(today: date, coordinator: User | None, log: Callable[[str], None]) -> None:
+    months = _months_with_gigs(today)
+    for period in months:
+        result = run_statements(period=period, by=None)
+        log(f"{len(result.statements)} fee statements for {period.start:%m/%Y}")
+    older = list(months[:-1])
+    if not older:
+        return
+    payment_date = (older[-1].end + timedelta(days=15)).replace(day=15)
+    paid = pay_statements(period=older[-1], payment_date=payment_date, by=coordinator)
+    if paid.batch is None:
+        return
+    confirm_batch(batch=paid.batch, by=coordinator, today=today)
+    for report in paid.batch.incomes_reports.all():
+        report.status, report.sent_at, report.sent_by = "sent", timezone.now(), coordinator
+        report.save(update_fields=["status", "sent_at", "sent_by"])
+    log(f"paid {len(paid.statements)} fee statements on {payment_date:%d.%m.%Y}")
+
+
+def _invoices(today: date, coordinator: User | None, log: Callable[[str], None]) -> None:
     for period in _months_with_gigs(today):
         result = issue_run(period=period, by=None, issue_date=period.end + timedelta(days=1))
         for invoice in result.invoices:

@@ -411,10 +411,17 @@ def batch_can_confirm(batch: PaymentBatch, *, today: date | None = None) -> bool
 def batch_confirm(*, batch: PaymentBatch, by: User | None) -> PaymentBatch:
     """The bank paid the batch: its statements and their gigs are paid on its payment date
     (``gigs_mark_paid``: earnings caps, closing and reports follow)."""
+    return confirm_batch(batch=batch, by=by)
+
+
+def confirm_batch(
+    *, batch: PaymentBatch, by: User | None, today: date | None = None
+) -> PaymentBatch:
+    """``batch_confirm`` inside the caller's transaction (the demo data)."""
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != PaymentBatch.Status.CREATED:
         raise InvoicingError(_("This batch is already confirmed paid."))
-    if not batch_can_confirm(batch):
+    if not batch_can_confirm(batch, today=today):
         raise InvoicingError(
             _("The batch is paid on %(date)s: confirm it on that day or later.")
             % {"date": batch.payment_date.strftime("%d.%m.%Y")}

@@ -7,7 +7,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from invoicing import money, selectors
-from invoicing.models import IncomingPayment, Invoice, InvoiceChange, PaymentFile
+from invoicing.models import (
+    FeeStatement,
+    IncomesRegisterReport,
+    IncomingPayment,
+    Invoice,
+    InvoiceChange,
+    PaymentFile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +45,14 @@ def test_the_demo_has_invoices_in_every_state_and_runs_twice_without_change():
         Invoice.objects.filter(year=timezone.localdate().year).values_list("sequence", flat=True)
     )
     assert numbers == list(range(1, len(numbers) + 1))
+    statuses = set(FeeStatement.objects.values_list("status", flat=True))
+    assert {"paid", "approved"} <= statuses
+    assert IncomesRegisterReport.objects.filter(status="sent").exists()
+    for statement in FeeStatement.objects.filter(status="paid"):
+        assert all(
+            line.gig.paid_on == statement.paid_on
+            for line in statement.lines.filter(kind="fee").select_related("gig")
+        )
     first = _counts()
     call_command("seed_demo", verbosity=0)
     assert _counts() == first
