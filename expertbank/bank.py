@@ -60,9 +60,15 @@ def bank() -> Party:
     )
 
 
-def bank_missing() -> str | None:
-    """A message naming the settings still missing for invoices and payments, or None."""
-    missing = [name for name in REQUIRED if not getattr(settings, name)]
+# Fee payments report to the Incomes Register, which asks for the payer's contact phone.
+REQUIRED_FOR_FEES = ("BANK_PHONE",)
+
+
+def bank_missing(*, fees: bool = False) -> str | None:
+    """A message naming the settings still missing for invoices (or, with ``fees``, for paying
+    fees), or None."""
+    names = [*REQUIRED, *(REQUIRED_FOR_FEES if fees else ())]
+    missing = [name for name in names if not getattr(settings, name)]
     if not missing:
         return None
     return _(

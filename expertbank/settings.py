@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "invoicing.tasks.invoices_issue_task",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+    # On the 1st at 7.00: the fee statements of the month that ended (paid in a batch later).
+    "invoicing-fee-run": {
+        "task": "invoicing.tasks.fees_run_task",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
     "invoicing-reminders": {"task": "invoicing.tasks.invoice_reminders_task", "schedule": 6 * 3600},
 }
 

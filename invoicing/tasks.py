@@ -19,3 +19,12 @@ def invoices_issue_task() -> int:
 def invoice_reminders_task() -> int:
     """Reminders of overdue invoices, once per invoice and round."""
     return services.invoice_reminders_send()
+
+
+@shared_task(acks_late=True)
+def fees_run_task() -> int:
+    """On the 1st of the month: the fee statements of the month that ended."""
+    from invoicing.services.fees import fees_run
+
+    result = fees_run(period=previous_month(timezone.localdate()), by=None)
+    return len(result.statements)

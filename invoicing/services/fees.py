@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -17,7 +19,12 @@ from bookings.models import Gig
 from bookings.selectors.earnings import Period
 from bookings.services.payments import gigs_mark_paid, payable_gigs
 from expertbank.bank import bank_missing
-from expertbank.finnish import incomes_register_deadline
+from expertbank.finnish import (
+    incomes_register_deadline,
+    validate_bic,
+    validate_iban,
+    validate_personal_identity_code,
+)
 from expertbank.locks import run_lock
 from expertbank.models import User
 from experts.models import Expert
@@ -28,6 +35,7 @@ from invoicing.models import (
     FeeLine,
     FeeStatement,
     IncomesRegisterReport,
+    IncomeType,
     PaymentBatch,
 )
 from invoicing.services.common import InvoicingError
@@ -36,6 +44,8 @@ Status = FeeStatement.Status
 Kind = FeeChange.Kind
 # The fee run's lines of a gig, each once (``feeline_gig_once``).
 PAID_ONCE = "feeline_gig_once"
+# A correction changes a fee (its kilometres are corrected by returning the report).
+CORRECTABLE = (IncomeType.MEETING_FEE, IncomeType.LECTURE_FEE, IncomeType.WORK_COMPENSATION)
 MESSAGE_ID_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -228,7 +238,7 @@ def statement_correct(
         raise InvoicingError(_("Describe the correction and say why: the expert sees both."))
     if amount == 0:
         raise InvoicingError(_("A correction needs an amount other than zero."))
-    if income_type not in dict(FeeLine._meta.get_field("income_type").choices):
+    if income_type not in CORRECTABLE:
         raise InvoicingError(_("Choose the income type of the correction."))
     line = FeeLine.objects.create(
         statement=statement,
@@ -240,7 +250,8 @@ def statement_correct(
         note=reason,
     )
     fees.apply_totals(statement, payment_date=statement.payment_date or timezone.localdate())
-    if statement.payout < 0 or statement.wages < 0 or statement.work_compensation < 0:
+    by_type = statement.lines.filter(income_type=income_type).aggregate(total=Sum("amount"))
+    if statement.payout < 0 or (by_type["total"] or 0) < 0:
         raise InvoicingError(_("The correction would take the statement below zero."))
     record(
         by=by,
@@ -305,8 +316,6 @@ class PayResult:
 
 def missing_details(expert: Expert) -> str:
     """What keeps an expert from being paid: no valid IBAN or identity code (empty: nothing)."""
-    from expertbank.finnish import validate_iban, validate_personal_identity_code
-
     problems = []
     for value, check, label in (
         (expert.iban, validate_iban, _("no valid IBAN")),
@@ -314,10 +323,15 @@ def missing_details(expert: Expert) -> str:
     ):
         try:
             if not value:
-                raise ValueError
+                raise ValidationError("missing")
             check(value)
-        except Exception:
+        except ValidationError:
             problems.append(str(label))
+    if expert.bic:
+        try:
+            validate_bic(expert.bic)
+        except ValidationError:
+            problems.append(str(_("an invalid BIC")))
     return ", ".join(problems)
 
 
@@ -327,7 +341,7 @@ def fees_pay(*, period: Period, payment_date: date, by: User | None) -> PayResul
     report per expert. Experts without a valid IBAN or identity code are listed and left out,
     never silently. A statement joins one batch only: it is taken with an update that succeeds
     only while it has none, so two batches at once never pay it twice."""
-    missing = bank_missing()
+    missing = bank_missing(fees=True)
     if missing:
         raise InvoicingError(missing)
     if payment_date < timezone.localdate():

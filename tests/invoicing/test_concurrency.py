@@ -90,3 +90,47 @@ def test_imports_of_one_file_at_the_same_moment_record_each_payment_once():
     assert not [r for r in results if r.startswith("CRASH")], results
     assert IncomingPayment.objects.count() == 5
     assert "new 5" in results
+
+
+def test_fee_runs_and_payments_at_the_same_moment_pay_each_gig_once(settings):
+    from cryptography.fernet import Fernet
+
+    from expertbank.crypto import reset_keys
+    from invoicing.models import FeeLine, FeeStatement, PaymentBatch
+    from invoicing.services import fees as fee_services
+
+    settings.FIELD_ENCRYPTION_KEYS = Fernet.generate_key().decode()
+    settings.FIELD_HASH_KEY = "race"
+    reset_keys()
+    PriceRowFactory()
+    coordinator = CoordinatorFactory()
+    experts = []
+    for code in ("131052-308T", "010101-123N"):
+        expert = bookable_expert()
+        expert.iban, expert.identity_code = "FI4950009420028730", code
+        expert.save()
+        experts.append(expert)
+    gigs = [
+        approved_gig(coordinator=coordinator, expert=expert, km=10, ended_ago=last_month())
+        for expert in experts
+    ]
+    period = month_of(gigs[0])
+
+    def fee_run() -> str:
+        return f"made {len(fee_services.fees_run(period=period, by=None).statements)}"
+
+    results = _race(fee_run, 3)
+    assert not [r for r in results if r.startswith("CRASH")], results
+    for gig in gigs:
+        assert FeeLine.objects.filter(gig=gig, kind="fee").count() == 1
+    assert FeeStatement.objects.count() == 2
+
+    def pay() -> str:
+        result = fee_services.fees_pay(period=period, payment_date=timezone.localdate(), by=None)
+        return f"paid {len(result.statements)}"
+
+    results = _race(pay, 3)
+    assert not [r for r in results if r.startswith("CRASH")], results
+    assert sorted(results) == ["paid 0", "paid 0", "paid 2"], results
+    assert PaymentBatch.objects.count() == 1
+    reset_keys()

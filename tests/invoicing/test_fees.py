@@ -362,3 +362,52 @@ def test_the_commands_run_pay_and_confirm(terms, coordinator, payee, tmp_path, c
     assert batch.status == "paid"
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("fees_pay", "--month", month, "--payment-date", "tomorrow", "--out", "x")
+
+
+def test_without_the_banks_phone_no_fees_are_paid(terms, coordinator, payee, settings):
+    settings.BANK_PHONE = ""
+    gig = approved_gig(coordinator=coordinator, expert=payee, ended_ago=last_month())
+    run(gig)
+    with pytest.raises(InvoicingError, match="BANK_PHONE"):
+        fee_services.fees_pay(
+            period=month_of(gig), payment_date=timezone.localdate(), by=coordinator
+        )
+    assert not PaymentBatch.objects.exists()
+
+
+def test_a_correction_cannot_take_one_income_type_below_zero(terms, coordinator, payee):
+    gig = approved_gig(coordinator=coordinator, expert=payee, ended_ago=last_month())
+    (statement,) = run(gig).statements
+    fee_services.statement_correct(
+        statement=statement,
+        by=coordinator,
+        reason="Raati",
+        amount=Decimal("300"),
+        income_type="210",
+        description="Kokous",
+    )
+    with pytest.raises(InvoicingError, match="below zero"):
+        fee_services.statement_correct(
+            statement=statement,
+            by=coordinator,
+            reason="x",
+            amount=Decimal("-250"),
+            income_type="214",
+            description="x",
+        )
+    with pytest.raises(InvoicingError, match="income type"):
+        fee_services.statement_correct(
+            statement=statement,
+            by=coordinator,
+            reason="x",
+            amount=Decimal("5"),
+            income_type="311",
+            description="km",
+        )
+    assert statement.lines.filter(kind="correction").count() == 1
+
+
+def test_an_invalid_bic_is_listed_before_the_bank_refuses_the_file(terms, coordinator, payee):
+    payee.bic = "NOTABIC"
+    payee.save()
+    assert fee_services.missing_details(payee) == "an invalid BIC"
