@@ -308,7 +308,7 @@ class Gig(models.Model):
     written_off = models.BooleanField(
         _("written off"),
         default=False,
-        help_text=_("Will not be paid: settled without payment (``services.gig_write_off``)."),
+        help_text=_("Will not be paid: settled without payment, with the reason in the history."),
     )
     late_cancelled = models.BooleanField(_("cancelled late"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings.models import Booking, Gig, Occurrence
 from bookings.selectors.schedule import buffer_minutes, clashing_gigs, times_clash
@@ -239,9 +240,12 @@ def booking_close(*, booking: Booking, by: User | None = None) -> Booking:
     open_gigs = unsettled_gigs(booking)
     if open_gigs:
         raise BookingError(
-            _(
+            ngettext(
+                "%(count)s gig of this booking is not settled yet: it must be reported, "
+                "approved and paid (or written off).",
                 "%(count)s gigs of this booking are not settled yet: each must be reported, "
-                "approved and paid (or written off)."
+                "approved and paid (or written off).",
+                open_gigs,
             )
             % {"count": open_gigs}
         )

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings import money
 from bookings.matching import ExclusionReason, rules_broken
@@ -232,9 +233,12 @@ def booking_change(
             )
         if experts_wanted < accepted:
             raise BookingError(
-                _(
+                ngettext(
+                    "%(accepted)s expert has already accepted. Take them off the booking first "
+                    "if none is needed.",
                     "%(accepted)s experts have already accepted. Take one off the booking first "
-                    "if fewer are needed."
+                    "if fewer are needed.",
+                    accepted,
                 )
                 % {"accepted": accepted}
             )
