@@ -21,6 +21,7 @@ urlpatterns = [
     path("coordinator/bookings/", include("bookings.urls_coordinator")),
     path("unit/invoices/", include("invoicing.urls_unit")),
     path("coordinator/invoicing/", include("invoicing.urls_coordinator")),
+    path("payments/", include("invoicing.urls_expert")),
     path("training/", include("training.urls")),
     path("coordinator/training/", include("training.urls_coordinator")),
     path("apply/", include("training.urls_public")),

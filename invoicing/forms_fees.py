@@ -22,7 +22,7 @@ class StatementFilterForm(forms.Form):
     month = forms.CharField(label=_("Month (YYYY-MM)"), max_length=7, required=False)
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[("", _("any"))] + FeeStatement.Status.choices,
+        choices=[("", _("any")), *FeeStatement.Status.choices],
         required=False,
     )
     name = forms.CharField(label=_("Expert's name"), max_length=100, required=False)
