@@ -17,6 +17,7 @@ class InvoicingConfig(AppConfig):
         ]
 
     def queue_panels(self, request):
+        from invoicing.fee_queue import fee_queue_panels
         from invoicing.queue import invoicing_queue_panels
 
-        return invoicing_queue_panels(request)
+        return invoicing_queue_panels(request) + fee_queue_panels(request)

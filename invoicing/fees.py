@@ -145,12 +145,13 @@ def limit_for(card: TaxCard, day: date) -> tuple[Decimal | None, date]:
 def income_before(
     expert: Expert, *, income_types: tuple[str, ...], since: date, until: date
 ) -> Decimal:
-    """Gross income of ``income_types`` paid to ``expert`` from ``since`` to before ``until``."""
+    """Gross income of ``income_types`` paid to ``expert`` from ``since`` to before ``until``:
+    statements paid, and those in a batch paid earlier (not yet confirmed), by payment date."""
     total = FeeLine.objects.filter(
         statement__expert=expert,
-        statement__status=FeeStatement.Status.PAID,
-        statement__paid_on__gte=since,
-        statement__paid_on__lt=until,
+        statement__status__in=[FeeStatement.Status.IN_PAYMENT, FeeStatement.Status.PAID],
+        statement__payment_date__gte=since,
+        statement__payment_date__lt=until,
         income_type__in=income_types,
     ).aggregate(total=Sum("amount"))["total"]
     return cents(total or ZERO)

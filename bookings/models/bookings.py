@@ -305,6 +305,10 @@ class Gig(models.Model):
     # The day the money reached the expert: the one truth of "paid" (earnings caps, closing,
     # reports). Set only by ``services.gigs_mark_paid``.
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    # The expert asked for the fee to be paid no sooner than this (earnings count by payment
+    # date: a fee moved to next month keeps this month under a cap). Set by
+    # ``services.gig_payment_defer``; the fee run and the earnings read it.
+    pay_not_before = models.DateField(_("pay no sooner than"), null=True, blank=True)
     written_off = models.BooleanField(
         _("written off"),
         default=False,
@@ -372,6 +376,7 @@ class BookingChange(History):
         FUNDING = "funding", _("billing changed")
         AMOUNTS = "amounts", _("amounts fixed")
         PAID = "paid", _("paid")
+        PAYMENT_MOVED = "payment_moved", _("payment moved to a later month")
         WRITTEN_OFF = "written_off", _("written off")
 
     booking = models.ForeignKey(

@@ -6,8 +6,9 @@ pension stops. What counts is the fee (``Gig.fee_amount``) of each gig, on the d
 - a paid gig counts on its ``paid_on`` date;
 - a gig that will be paid but is not yet — planned, reported or approved, or cancelled late
   with the expert's cancellation fee — counts on its own date, or on today if that has passed
-  (it cannot be paid before today). A planned gig carries the fee estimated when it was planned;
-  approval fixes the final amount.
+  (it cannot be paid before today), or on the day the expert asked it to be paid no sooner
+  than (``Gig.pay_not_before``), whichever is latest. A planned gig carries the fee estimated
+  when it was planned; approval fixes the final amount.
 - cancelled (not late), moved and written-off gigs count nothing.
 
 So "this year" is what has been paid this year plus what is still coming this year: the amount
@@ -96,15 +97,20 @@ _BUCKETS = {
 def counted_in(period: Period, *, today: date) -> Q:
     """Gigs whose fee counts in ``period``: paid in it, or to be paid in it.
 
-    An unpaid gig counts on max(its local date, today); written as comparisons on ``start``
-    so that the (expert, start) index serves it.
+    An unpaid gig counts on max(its local date, today, the day the expert asked it to be paid
+    no sooner than); written as comparisons on ``start`` so that the (expert, start) index
+    serves it.
     """
     paid = Q(paid_on__gte=period.start, paid_on__lte=period.end)
     if today > period.end:  # nothing unpaid can still be paid in a period that is over
         return paid
-    unpaid = _UNPAID & Q(start__lt=_midnight(period.end + timedelta(days=1)))
+    unpaid = (
+        _UNPAID
+        & Q(start__lt=_midnight(period.end + timedelta(days=1)))
+        & (Q(pay_not_before__isnull=True) | Q(pay_not_before__lte=period.end))
+    )
     if today < period.start:
-        unpaid &= Q(start__gte=_midnight(period.start))
+        unpaid &= Q(start__gte=_midnight(period.start)) | Q(pay_not_before__gte=period.start)
     return paid | unpaid
 
 

@@ -129,3 +129,34 @@ def gig_write_off(*, gig: Gig, by: User, reason: str) -> Gig:
     record(gig, booking=booking, by=by, kind=Kind.WRITTEN_OFF, note=reason)
     close_if_settled(booking, by=by)
     return gig
+
+
+def gig_can_move_payment(gig: Gig) -> bool:
+    """A fee not yet paid or written off can still be moved to a later month."""
+    return gig.paid_on is None and not gig.written_off
+
+
+def gig_payment_defer(*, gig: Gig, not_before: date, by: User | None) -> Gig:
+    """Pay ``gig`` no sooner than ``not_before`` (the expert's wish): its fee then counts
+    towards the earnings caps in that month. Inside the caller's transaction (the fee payment's
+    ``fee_defer`` decides whether the fee can still move), with a history row."""
+    bookings, locked = _lock([gig.pk])
+    gig, booking = locked[0], bookings[0]
+    if not gig_can_move_payment(gig):
+        raise BookingError(_("This fee is already paid, so it can no longer be moved."))
+    before = gig.pay_not_before
+    gig.pay_not_before = not_before
+    gig.save(update_fields=["pay_not_before"])
+    record(
+        gig,
+        booking=booking,
+        by=by,
+        kind=Kind.PAYMENT_MOVED,
+        changes={
+            "pay_not_before": [
+                before.strftime("%d.%m.%Y") if before else "",
+                not_before.strftime("%d.%m.%Y"),
+            ]
+        },
+    )
+    return gig

@@ -5,7 +5,6 @@ data (``rates``)."""
 from invoicing.models.fees import (
     WITHHOLDING_CODE,
     FeeChange,
-    FeeDeferral,
     FeeLine,
     FeeStatement,
     IncomesRegisterReport,
@@ -26,7 +25,6 @@ from invoicing.models.rates import PenaltyInterestRate
 __all__ = [
     "WITHHOLDING_CODE",
     "FeeChange",
-    "FeeDeferral",
     "FeeLine",
     "FeeStatement",
     "IncomeType",

@@ -244,32 +244,6 @@ class FeeLine(models.Model):
         return f"{self.statement}: {self.description} {self.amount}"
 
 
-class FeeDeferral(models.Model):
-    """An expert asked for a gig's fee to be paid with a later month's statement (earnings
-    count by payment date: this keeps a month under a cap)."""
-
-    gig = models.OneToOneField(
-        Gig, on_delete=models.CASCADE, related_name="fee_deferral", verbose_name=_("gig")
-    )
-    not_before = models.DateField(_("pay in the month of"))
-    requested_at = models.DateTimeField(_("asked"), default=timezone.now)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("asked by"),
-    )
-
-    class Meta:
-        verbose_name = _("fee moved to a later month")
-        verbose_name_plural = _("fees moved to a later month")
-
-    def __str__(self) -> str:
-        return f"{self.gig} → {self.not_before:%m/%Y}"
-
-
 class IncomesRegisterReport(models.Model):
     """The earnings payment report of one expert and payment date, due five days after it."""
 
@@ -324,6 +298,7 @@ class FeeChange(History):
         CORRECTED = "corrected", _("corrected")
         DEFERRED = "deferred", _("moved to a later month")
         DOWNLOADED = "downloaded", _("file downloaded")
+        REPORT_SENT = "report_sent", _("Incomes Register report sent")
 
     statement = models.ForeignKey(
         FeeStatement,
@@ -349,3 +324,15 @@ class FeeChange(History):
 
     def __str__(self) -> str:
         return f"{self.statement or self.batch}: {self.kind}"
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
+
+    def _label(self, value: str) -> str:
+        statuses = PaymentBatch.Status if self.batch_id else FeeStatement.Status
+        return str(statuses(value).label) if value in statuses.values else value

@@ -8,16 +8,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings.models import Gig
 from bookings.selectors.earnings import Period
-from bookings.services.payments import gigs_mark_paid, payable_gigs
+from bookings.services.payments import (
+    gig_can_move_payment,
+    gig_payment_defer,
+    gigs_mark_paid,
+    payable_gigs,
+)
 from expertbank.bank import bank_missing
 from expertbank.finnish import (
     incomes_register_deadline,
@@ -25,13 +32,13 @@ from expertbank.finnish import (
     validate_iban,
     validate_personal_identity_code,
 )
+from expertbank.formatting import euros
 from expertbank.locks import run_lock
 from expertbank.models import User
 from experts.models import Expert
 from invoicing import fees
 from invoicing.models import (
     FeeChange,
-    FeeDeferral,
     FeeLine,
     FeeStatement,
     IncomesRegisterReport,
@@ -103,17 +110,19 @@ def fees_plan(period: Period) -> FeePlan:
         payable_gigs()
         .filter(start__lt=end)
         .exclude(pk__in=FeeLine.objects.filter(gig__isnull=False).values("gig_id"))
-        .select_related("expert__user", "booking__work_kind", "report", "fee_deferral")
+        .select_related("expert__user", "booking__work_kind", "report")
         .prefetch_related("report__expenses")
         .order_by("expert_id", "start", "pk")
     )
     plan = FeePlan(period=period)
     for gig in gigs:
-        deferral = getattr(gig, "fee_deferral", None)
-        if deferral is not None and deferral.not_before > period.end:
+        if gig.pay_not_before is not None and gig.pay_not_before > period.end:
             plan.deferred.append(gig)
             continue
-        plan.lines.setdefault(gig.expert_id, []).extend(fees.gig_lines(gig))
+        # The lines are read by the expert: written in their language.
+        with translation.override(gig.expert.user.language or settings.LANGUAGE_CODE):
+            lines = fees.gig_lines(gig)
+        plan.lines.setdefault(gig.expert_id, []).extend(lines)
         plan.experts[gig.expert_id] = gig.expert
     return plan
 
@@ -249,7 +258,10 @@ def statement_correct(
         amount=amount,
         note=reason,
     )
-    fees.apply_totals(statement, payment_date=statement.payment_date or timezone.localdate())
+    fees.apply_totals(
+        statement,
+        payment_date=statement.payment_date or expected_payment_date(_period(statement)),
+    )
     by_type = statement.lines.filter(income_type=income_type).aggregate(total=Sum("amount"))
     if statement.payout < 0 or (by_type["total"] or 0) < 0:
         raise InvoicingError(_("The correction would take the statement below zero."))
@@ -265,43 +277,62 @@ def statement_correct(
 
 def fee_can_defer(gig: Gig) -> bool:
     """The expert may move a gig's fee to a later month until its statement is in payment."""
-    if gig.paid_on is not None or gig.written_off:
+    if not gig_can_move_payment(gig):
         return False
     line = FeeLine.objects.filter(gig=gig).select_related("statement").first()
     return line is None or line.statement.editable
 
 
+def next_payment_month(gig: Gig, *, today: date | None = None) -> date:
+    """The first day of the month after the one the fee would be paid with: its statement's
+    month, else the later of the gig's month and last month (the next run's)."""
+    line = FeeLine.objects.filter(gig=gig).select_related("statement").first()
+    if line is not None:
+        month = line.statement.period_start
+    else:
+        last_month = ((today or timezone.localdate()).replace(day=1) - timedelta(days=1)).replace(
+            day=1
+        )
+        month = max(timezone.localdate(gig.start).replace(day=1), last_month)
+    return (month + timedelta(days=32)).replace(day=1)
+
+
 @transaction.atomic(durable=True)
-def fee_defer(*, gig: Gig, by: User) -> FeeDeferral:
-    """Pay ``gig``'s fee (with its kilometres and expenses) with the next month's statement.
+def fee_defer(*, gig: Gig, by: User) -> Gig:
+    """Pay ``gig``'s fee (with its kilometres and expenses) a month later than it would be
+    (``bookings.services.gig_payment_defer``: the earnings caps follow at once).
 
     A gig already on a statement that is not in payment comes off it (the statement is counted
     again); the history of both says so.
     """
-    gig = Gig.objects.select_for_update(of=("self",)).select_related("expert__user").get(pk=gig.pk)
-    if gig.expert.user_id != getattr(by, "pk", None) and not getattr(by, "is_staff", False):
+    gig = Gig.objects.select_related("expert__user").get(pk=gig.pk)
+    if gig.expert.user_id != getattr(by, "pk", None):
         raise InvoicingError(_("You can move only your own fees."))
     if not fee_can_defer(gig):
         raise InvoicingError(
             _("This fee is already in payment or paid, so it can no longer be moved.")
         )
+    not_before = next_payment_month(gig)
     lines = list(FeeLine.objects.filter(gig=gig).select_related("statement"))
-    base = lines[0].statement.period_end if lines else timezone.localdate(gig.start)
-    not_before = Period.month_of(base.replace(day=1) + timedelta(days=32)).start
-    deferral, _created = FeeDeferral.objects.update_or_create(
-        gig=gig, defaults={"not_before": not_before, "requested_by": by}
-    )
+    gig = gig_payment_defer(gig=gig, not_before=not_before, by=by)
     if lines:
         statement = _locked(lines[0].statement)
         FeeLine.objects.filter(pk__in=[line.pk for line in lines]).delete()
-        fees.apply_totals(statement, payment_date=statement.payment_date or timezone.localdate())
+        fees.apply_totals(
+            statement,
+            payment_date=statement.payment_date or expected_payment_date(_period(statement)),
+        )
         record(
             by=by,
             statement=statement,
             kind=Kind.DEFERRED,
             note=_("%(gig)s moved to %(month)s.") % {"gig": gig, "month": f"{not_before:%m/%Y}"},
         )
-    return deferral
+    return gig
+
+
+def _period(statement: FeeStatement) -> Period:
+    return Period(statement.period_start, statement.period_end)
 
 
 # --- Paying ------------------------------------------------------------------------------------
@@ -411,7 +442,15 @@ def pay_statements(*, period: Period, payment_date: date, by: User | None) -> Pa
                 report_id=report_id,
                 xml=earnings_report_xml(statement, report_id=report_id),
             )
-    record(by=by, batch=batch, to_status=batch.status, note=str(len(statements)))
+    record(
+        by=by,
+        batch=batch,
+        to_status=batch.status,
+        note=ngettext(
+            "%(count)s statement, %(total)s.", "%(count)s statements, %(total)s.", len(statements)
+        )
+        % {"count": len(statements), "total": euros(batch.total)},
+    )
     return PayResult(batch=batch, statements=statements, missing=missing)
 
 

@@ -73,7 +73,7 @@ def _waiting(expert: Expert) -> list[Gig]:
         payable_gigs()
         .filter(expert=expert)
         .exclude(pk__in=FeeLine.objects.filter(gig__isnull=False).values("gig_id"))
-        .select_related("booking__work_kind", "fee_deferral")
+        .select_related("booking__work_kind")
         .order_by("start", "pk")
     )
     for gig in gigs:
@@ -163,13 +163,13 @@ def fee_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Pay this gig's fee with next month's statement (earnings count by payment date)."""
     gig = get_object_or_404(Gig.objects.filter(expert__user=request.user), pk=pk)
     try:
-        deferral = services.fee_defer(gig=gig, by=request.user)
+        moved = services.fee_defer(gig=gig, by=request.user)
     except InvoicingError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
             request,
             _("Done. This fee moves to the statement of %(month)s, so it is paid a month later.")
-            % {"month": date_format(deferral.not_before, "YEAR_MONTH_FORMAT")},
+            % {"month": date_format(moved.pay_not_before, "YEAR_MONTH_FORMAT")},
         )
     return redirect("invoicing_expert:home")

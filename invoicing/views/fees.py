@@ -164,16 +164,6 @@ def _statement(pk: int) -> FeeStatement:
     )
 
 
-def _labelled(changes, statuses) -> list[FeeChange]:
-    """The history with readable status words (``from_label``, ``to_label``)."""
-    labels = dict(statuses.choices)
-    rows = list(changes)
-    for change in rows:
-        change.from_label = labels.get(change.from_status, change.from_status)
-        change.to_label = labels.get(change.to_status, change.to_status)
-    return rows
-
-
 def _render_statement(
     request: HttpRequest,
     statement: FeeStatement,
@@ -192,9 +182,7 @@ def _render_statement(
             "expert": statement.expert,
             "lines": lines,
             "by_type": gross_by_type(lines),
-            "history": _labelled(
-                statement.changes.select_related("by").order_by("at", "pk"), Status
-            ),
+            "history": statement.changes.select_related("by").order_by("at", "pk"),
             "report": report,
             "missing": services.missing_details(statement.expert),
             "can_hold": statement.status == Status.APPROVED,
@@ -374,9 +362,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "statements": statements,
             "can_confirm": services.batch_can_confirm(batch),
-            "history": _labelled(
-                batch.changes.select_related("by").order_by("at", "pk"), PaymentBatch.Status
-            ),
+            "history": batch.changes.select_related("by").order_by("at", "pk"),
             "today": timezone.localdate(),
         },
     )

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pypdf import PdfReader
 
+from bookings.models import Gig
 from bookings.selectors.earnings import Period
 from expertbank.crypto import reset_keys
 from expertbank.formatting import euros
@@ -21,7 +22,6 @@ from expertbank.models import AuditEntry
 from invoicing.fee_queue import fee_queue_panels
 from invoicing.models import (
     FeeChange,
-    FeeDeferral,
     FeeLine,
     FeeStatement,
     IncomesRegisterReport,
@@ -359,7 +359,8 @@ def test_the_expert_moves_a_fee_to_next_month_by_post_only(client, statement, gi
     assert client.get(url).status_code == 405
     moved = client.post(url, follow=True)
     assert "This fee moves to the statement of" in page(moved)
-    assert FeeDeferral.objects.get(gig=gig)
+    gig.refresh_from_db()
+    assert gig.pay_not_before is not None
     assert not statement.lines.exists()
 
 
@@ -369,7 +370,7 @@ def test_a_fee_in_payment_cannot_be_moved_and_says_why(client, statement, gig, c
     assert "Move this fee" not in page(client.get(f"/payments/{statement.pk}/"))
     refused = client.post(f"/payments/gigs/{gig.pk}/later/", follow=True)
     assert refused.status_code == 200 and "can no longer be moved" in page(refused)
-    assert not FeeDeferral.objects.exists()
+    assert not Gig.objects.filter(pay_not_before__isnull=False).exists()
     assert "In payment: in your account on" in page(client.get("/payments/"))
 
 
@@ -380,7 +381,7 @@ def test_nobody_else_sees_an_experts_statement(client, statement, gig, coordinat
         for url in urls:
             assert client.get(url).status_code == 404, (user, url)
         assert client.post(f"/payments/gigs/{gig.pk}/later/").status_code == 404
-    assert not FeeDeferral.objects.exists()
+    assert not Gig.objects.filter(pay_not_before__isnull=False).exists()
     client.force_login(ExpertFactory().user)
     assert statement.expert.name not in page(client.get("/payments/"))
 

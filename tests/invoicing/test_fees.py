@@ -20,7 +20,6 @@ from experts.services import tax_card_record
 from invoicing import fees
 from invoicing.models import (
     FeeChange,
-    FeeDeferral,
     FeeLine,
     FeeStatement,
     IncomesRegisterReport,
@@ -161,6 +160,7 @@ def test_the_limit_counts_income_paid_earlier_in_the_year(terms, coordinator, pa
     FeeStatement.objects.filter(pk=earlier.pk).update(
         status="paid",
         paid_on=earlier.period_start + timedelta(days=20),
+        payment_date=earlier.period_start + timedelta(days=20),
         batch=PaymentBatch.objects.create(payment_date=earlier.period_end, message_id="OLD"),
     )
     found = fees.totals(statement, payment_date=timezone.localdate())
@@ -242,8 +242,9 @@ def test_an_expert_moves_a_fee_to_next_month(terms, coordinator, payee):
     fee_services.fee_defer(gig=gig, by=payee.user)
     statement.refresh_from_db()
     assert not statement.lines.exists() and statement.payout == 0
-    deferral = FeeDeferral.objects.get(gig=gig)
-    assert deferral.not_before == Period.month_of(statement.period_end + timedelta(days=1)).start
+    gig.refresh_from_db()
+    assert gig.pay_not_before == Period.month_of(statement.period_end + timedelta(days=1)).start
+    assert gig.changes.filter(kind="payment_moved").exists()
     assert run(gig).statements == []  # not in the same month's run
     nxt = Period.month_of(statement.period_end + timedelta(days=1))
     (later,) = fee_services.run_statements(period=nxt, by=None).statements
@@ -411,3 +412,18 @@ def test_an_invalid_bic_is_listed_before_the_bank_refuses_the_file(terms, coordi
     payee.bic = "NOTABIC"
     payee.save()
     assert fee_services.missing_details(payee) == "an invalid BIC"
+
+
+def test_a_moved_fee_counts_towards_the_caps_in_the_later_month(terms, coordinator, payee):
+    from bookings.selectors.earnings import expert_earnings
+
+    gig = approved_gig(coordinator=coordinator, expert=payee)  # this month, not yet paid
+    today = timezone.localdate()
+    this, nxt = Period.month_of(today), Period.month_of(today.replace(day=28) + timedelta(days=5))
+    before = expert_earnings(payee, [this, nxt], today=today)
+    assert (before[0].total, before[1].total) == (Decimal("200.00"), 0)
+    fee_services.fee_defer(gig=gig, by=payee.user)
+    gig.refresh_from_db()
+    assert gig.pay_not_before == nxt.start
+    after = expert_earnings(payee, [this, nxt], today=today)
+    assert (after[0].total, after[1].total) == (0, Decimal("200.00"))
