@@ -369,6 +369,18 @@ def mileage_rate(day: date) -> Decimal:
     return rate
 
 
+def last_priced_trip() -> date | None:
+    """The day of the latest trip already approved with kilometres. Every allowance up to that
+    day has been paid or billed: it stays as it is, and a new rate may only take effect later."""
+    start = (
+        Gig.objects.filter(report__km__gt=0, billable_amount__isnull=False)
+        .order_by("-start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    return timezone.localdate(start) if start is not None else None
+
+
 def mileage_allowance(*, km: int | Decimal, trip_date: date) -> Decimal:
     """The tax-free allowance for ``km`` kilometres driven on ``trip_date``, in euros: what the
     expert is paid and, where the terms re-bill travel, what the unit is billed."""

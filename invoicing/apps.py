@@ -11,7 +11,7 @@ class InvoicingConfig(AppConfig):
 
         return [
             NavItem(_("Invoices"), "invoicing_coordinator:list", Role.COORDINATOR),
-            NavItem(_("Fee payments"), "invoicing_coordinator:fee_statements", Role.COORDINATOR),
+            NavItem(_("Fees"), "invoicing_coordinator:fee_statements", Role.COORDINATOR),
             NavItem(_("Invoices"), "invoicing_unit:list", Role.UNIT_MEMBER),
             NavItem(_("My payments"), "invoicing_expert:home", Role.EXPERT),
         ]

@@ -5,9 +5,9 @@ month, as the monthly run would have done; the bank's camt.054 file then pays mo
 partly, one too much), one unit has an overdue invoice with a reminder sent, one invoice was
 credited and billed again, and one payment without a reference waits for a coordinator.
 
-Fees: every month that is over gets its statements; all but last month's were paid in a batch
-on the 15th of the following month (its Incomes Register reports sent), last month's wait for
-payment. Written inside ``seed_demo``'s transaction through the services' own steps.
+Fees: every month that is over gets its statements; each but last month's was paid in its own
+batch on the 15th of the following month (its Incomes Register reports sent), last month's wait
+for payment. Written inside ``seed_demo``'s transaction through the services' own steps.
 Idempotent: nothing is done once the demo's bank file has been imported."""
 
 from __future__ import annotations
@@ -65,18 +65,17 @@ def _fees(today: date, coordinator: User | None, log: Callable[[str], None]) -> 
     for period in months:
         result = run_statements(period=period, by=None)
         log(f"{len(result.statements)} fee statements for {period.start:%m/%Y}")
-    older = list(months[:-1])
-    if not older:
-        return
-    payment_date = (older[-1].end + timedelta(days=15)).replace(day=15)
-    paid = pay_statements(period=older[-1], payment_date=payment_date, by=coordinator)
-    if paid.batch is None:
-        return
-    confirm_batch(batch=paid.batch, by=coordinator, today=today)
-    for report in paid.batch.incomes_reports.all():
-        report.status, report.sent_at, report.sent_by = "sent", timezone.now(), coordinator
-        report.save(update_fields=["status", "sent_at", "sent_by"])
-    log(f"paid {len(paid.statements)} fee statements on {payment_date:%d.%m.%Y}")
+        if period is months[-1]:
+            break  # last month's statements wait for this month's batch
+        payment_date = (period.end + timedelta(days=15)).replace(day=15)
+        paid = pay_statements(period=period, payment_date=payment_date, by=coordinator)
+        if paid.batch is None:
+            continue
+        confirm_batch(batch=paid.batch, by=coordinator, today=today)
+        for report in paid.batch.incomes_reports.all():
+            report.status, report.sent_at, report.sent_by = "sent", timezone.now(), coordinator
+            report.save(update_fields=["status", "sent_at", "sent_by"])
+        log(f"paid {len(paid.statements)} fee statements on {payment_date:%d.%m.%Y}")
 
 
 def _invoices(today: date, coordinator: User | None, log: Callable[[str], None]) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -254,11 +258,41 @@ class TermsChangeAdmin(admin.ModelAdmin):
         return False
 
 
+class MileageRateForm(forms.ModelForm):
+    class Meta:
+        model = MileageRate
+        fields = ["valid_from", "per_km", "source"]
+
+    def clean_valid_from(self):
+        valid_from = self.cleaned_data["valid_from"]
+        last = money.last_priced_trip()
+        if valid_from is not None and last is not None and valid_from <= last:
+            raise forms.ValidationError(
+                _(
+                    "Trips up to %(day)s are already approved at the allowance then in force. "
+                    "A new allowance can take effect from %(next)s at the earliest."
+                ),
+                params={
+                    "day": date_format(last, "SHORT_DATE_FORMAT"),
+                    "next": date_format(last + timedelta(days=1), "SHORT_DATE_FORMAT"),
+                },
+            )
+        return valid_from
+
+
 @admin.register(MileageRate)
 class MileageRateAdmin(admin.ModelAdmin):
-    """The tax-free kilometre allowance per kilometre, a row per day it takes effect."""
+    """The tax-free kilometre allowance per kilometre, a row per day it takes effect. A rate
+    that approved trips were priced at keeps its day and its euros; a new one follows."""
 
+    form = MileageRateForm
     list_display = ["valid_from", "per_km", "source"]
+
+    def get_readonly_fields(self, request, obj=None):
+        last = money.last_priced_trip()
+        if obj is not None and last is not None and obj.valid_from <= last:
+            return ["valid_from", "per_km"]
+        return []
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # trips were paid at it: a rate stays, a new one follows

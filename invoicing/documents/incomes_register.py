@@ -106,10 +106,10 @@ def reported_transactions(statement: FeeStatement) -> list[tuple[str, Decimal, i
         if amount < 0:
             raise InvoicingError(
                 gettext(
-                    "Statement %(number)s has a negative sum of income type %(code)s: "
+                    "Fee statement %(statement)s has a negative sum of income type %(code)s: "
                     "correct it before it is reported."
                 )
-                % {"number": statement.pk, "code": code}
+                % {"statement": statement, "code": code}
             )
         if amount:
             transactions.append((str(code), amount, None))
@@ -118,10 +118,10 @@ def reported_transactions(statement: FeeStatement) -> list[tuple[str, Decimal, i
     if amount < 0:
         raise InvoicingError(
             gettext(
-                "Statement %(number)s has a negative sum of income type %(code)s: "
+                "Fee statement %(statement)s has a negative sum of income type %(code)s: "
                 "correct it before it is reported."
             )
-            % {"number": statement.pk, "code": IncomeType.KILOMETRE_ALLOWANCE}
+            % {"statement": statement, "code": IncomeType.KILOMETRE_ALLOWANCE}
         )
     if amount or km:
         transactions.append((str(IncomeType.KILOMETRE_ALLOWANCE), amount, km))
@@ -137,10 +137,10 @@ def _identity_code(statement: FeeStatement) -> str:
     except Exception as exc:
         raise InvoicingError(
             gettext(
-                "Statement %(number)s: the expert has no valid personal identity code, so "
+                "Fee statement %(statement)s: the expert has no valid personal identity code, so "
                 "the income cannot be reported."
             )
-            % {"number": statement.pk}
+            % {"statement": statement}
         ) from exc
     return normalise_personal_identity_code(code)
 
@@ -156,16 +156,17 @@ def earnings_report_xml(statement: FeeStatement, *, report_id: str, delivery_id:
     """
     if statement.payment_date is None:
         raise InvoicingError(
-            gettext("Statement %(number)s has no payment date yet.") % {"number": statement.pk}
+            gettext("Fee statement %(statement)s has no payment date yet.")
+            % {"statement": statement}
         )
     transactions = reported_transactions(statement)
     if not transactions:
         raise InvoicingError(
             gettext(
-                "Statement %(number)s has nothing to report to the Incomes Register: "
+                "Fee statement %(statement)s has nothing to report to the Incomes Register: "
                 "expenses against receipts are not reported."
             )
-            % {"number": statement.pk}
+            % {"statement": statement}
         )
     payer = bank()
     if not payer.business_id or not payer.phone.strip():

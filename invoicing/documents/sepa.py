@@ -124,8 +124,8 @@ def credit_transfer_xml(batch: PaymentBatch, statements: list[FeeStatement]) -> 
     for statement in statements:
         if statement.payout < 0:
             raise InvoicingError(
-                gettext("Statement %(number)s would pay less than nothing.")
-                % {"number": statement.pk}
+                gettext("Fee statement %(statement)s would pay less than nothing.")
+                % {"statement": statement}
             )
         if statement.payout > 0:
             paying.append(statement)
@@ -143,8 +143,8 @@ def credit_transfer_xml(batch: PaymentBatch, statements: list[FeeStatement]) -> 
             payment = _payment(batch, statement)
         except Exception as exc:  # an IBAN that does not parse
             raise InvoicingError(
-                gettext("Statement %(number)s: the expert has no valid IBAN.")
-                % {"number": statement.pk}
+                gettext("Fee statement %(statement)s: the expert has no valid IBAN.")
+                % {"statement": statement}
             ) from exc
         transfer.add_payment(payment)
     try:
@@ -174,8 +174,8 @@ def _check_totals(out: bytes, *, count: int, total: Decimal) -> None:
             if control_sum != total or transfers != count:
                 raise InvoicingError(
                     gettext(
-                        "The bank file's control sum %(file)s (%(count)s transfers) differs "
-                        "from the batch's %(batch)s (%(expected)s transfers)."
+                        "The bank file's control sum and number of transfers "
+                        "(%(file)s; %(count)s) differ from the batch's (%(batch)s; %(expected)s)."
                     )
                     % {"file": control_sum, "count": transfers, "batch": total, "expected": count}
                 )

@@ -193,7 +193,12 @@ def run_statements(*, period: Period, by: User | None) -> RunResult:
                 by=by,
                 statement=statement,
                 kind=Kind.CORRECTED,
-                note=_("%(count)s lines added by the run.") % {"count": len(lines)},
+                note=ngettext(
+                    "%(count)s line added by the run.",
+                    "%(count)s lines added by the run.",
+                    len(lines),
+                )
+                % {"count": len(lines)},
             )
         statements.append(statement)
     return RunResult(plan=plan, statements=statements, skipped=skipped, dry_run=False)

@@ -3,16 +3,19 @@ change form (one field at a time, see tests/admin_checks.py) changes nothing a s
 
 A booking's status, unit, kind of work, audience, seats, billing and terms stay as they were, and
 so do its times, offers and gigs with their money; the frozen terms never change; a price row that
-a booking's terms came from keeps its terms (only its end date can be set) and is never deleted;
+a booking's terms came from keeps its terms (only its end date can be set) and is never deleted,
+and so does a kilometre allowance that approved trips were priced at;
 a unit stays in its organisation; reports, check-ins and feedback are read-only. What the admin
 may change is recorded in the history."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib import admin
 from django.forms.models import model_to_dict
+from django.urls import reverse
+from django.utils import timezone
 
 from bookings import services
 from bookings.models import (
@@ -26,6 +29,7 @@ from bookings.models import (
     FundingSource,
     Gig,
     GigReport,
+    MileageRate,
     Occurrence,
     Organisation,
     PriceList,
@@ -43,7 +47,7 @@ from tests.admin_checks import (
     walk_change_form,
 )
 from tests.bookings.factories import FundingSourceFactory, PriceRowFactory, work_kind
-from tests.bookings.reports_factories import reported_gig
+from tests.bookings.reports_factories import ended_gig, reported_gig
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -57,6 +61,7 @@ WALKED = {
     GigReport,
     CheckIn,
     Feedback,
+    MileageRate,
 }
 # What the services own on a booking.
 OWNED = [
@@ -251,3 +256,48 @@ def test_the_work_after_the_gig_and_the_terms_history_are_read_only(admin_client
     walk_change_form(admin_client, model_admin(admin.site, model), obj, check=check)
     assert delete_via_admin(admin_client, model_admin(admin.site, model), obj).status_code
     assert model.objects.filter(pk=obj.pk).exists()
+
+
+def test_a_kilometre_allowance_approved_trips_were_priced_at_keeps_its_day_and_euros(
+    admin_client, terms, coordinator
+):
+    gig = ended_gig()
+    services.report_submit(
+        gig=gig,
+        by=gig.expert.user,
+        hours=Decimal("2"),
+        preparation_hours=Decimal("0"),
+        km=40,
+        km_from="Tikkurila",
+    )
+    services.report_approve(gig=gig, by=coordinator)
+    trip = timezone.localdate(gig.start)
+    used = MileageRate.objects.filter(valid_from__lte=trip).order_by("-valid_from").first()
+    frozen = model_to_dict(used, fields=["valid_from", "per_km"])
+    rate_admin = model_admin(admin.site, MileageRate)
+
+    def check(probe, response):
+        current = MileageRate.objects.get(pk=used.pk)
+        assert model_to_dict(current, fields=["valid_from", "per_km"]) == frozen, probe
+
+    walk_change_form(admin_client, rate_admin, used, check=check)
+    assert delete_via_admin(admin_client, rate_admin, used).status_code
+    assert MileageRate.objects.filter(pk=used.pk).exists()
+
+    # A new rate cannot reach back to a trip already approved; from the next day it can.
+    add = reverse("admin:bookings_mileagerate_add")
+    refused = admin_client.post(add, {"valid_from": trip.isoformat(), "per_km": "0.10"})
+    assert refused.status_code == 200
+    assert "already approved at the allowance then in force" in refused.content.decode()
+    assert not MileageRate.objects.filter(valid_from=trip).exists()
+    next_day = trip + timedelta(days=1)
+    if not MileageRate.objects.filter(valid_from=next_day).exists():
+        added = admin_client.post(add, {"valid_from": next_day.isoformat(), "per_km": "0.60"})
+        assert added.status_code == 302
+    # A rate no approved trip was priced at can still be corrected.
+    later = MileageRate.objects.get(valid_from=next_day)
+    url = change_url(rate_admin, later)
+    data = {**read_change_form(admin_client, url).data, "per_km": "0.59"}
+    assert admin_client.post(url, data).status_code == 302
+    later.refresh_from_db()
+    assert later.per_km == Decimal("0.59")

@@ -44,3 +44,25 @@ def test_the_skip_link_is_the_first_stop_for_keyboard_users(page, live_server):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == "#main"
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_coordinators_menu_fits_on_one_line_of_a_desktop(browser, live_server, language):
+    coordinator = CoordinatorFactory(email="sanna@example.com", language=language)
+    context = browser.new_context(viewport={"width": 1200, "height": 800}, locale="fi-FI")
+    page = context.new_page()
+    try:
+        _log_in(page, live_server, coordinator.email)
+        page.wait_for_url(f"{live_server.url}/coordinator/")
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("nav").get_by_role("button", name="EN").is_visible()
+        bar = page.evaluate(
+            "() => { const bar = document.querySelector('nav > div');"
+            " return [bar.scrollWidth, bar.clientWidth, document.querySelector('nav')"
+            ".getBoundingClientRect().height]; }"
+        )
+        scroll_width, client_width, height = bar
+        assert scroll_width <= client_width  # nothing pushed off the right edge
+        assert height < 70  # one line, no wrapped items
+    finally:
+        context.close()

@@ -25,7 +25,7 @@ from tests.experts.factories import GOOD_CODES, GOOD_IBANS
 from tests.factories import ExpertFactory
 from tests.schemas import schema_path
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PAIN = f"urn:iso:std:iso:20022:tech:xsd:{SCHEMA}"
 NS = {"p": PAIN}
@@ -202,15 +202,19 @@ def test_credit_transfer_creditor_and_remittance(batch, paid):
     mixed = paid[0]
     mixed.expert.bic = "NDEAFIHH"
     mixed.expert.save()
+    mixed.expert.user.full_name = "Sirkka Hämäläinen"
+    mixed.expert.user.language = "sv"
+    mixed.expert.user.save()
     root = parse(credit_transfer_xml(batch, paid))
     first, second = root.findall(".//p:CdtTrfTxInf", NS)
-    assert first.findtext("p:Cdtr/p:Nm", namespaces=NS) == mixed.expert.name
+    assert first.findtext("p:Cdtr/p:Nm", namespaces=NS) == "Sirkka Hamalainen"  # basic Latin
     assert first.find("p:Cdtr/p:PstlAdr", NS) is None  # the expert has no address on file
     assert first.findtext("p:CdtrAcct/p:Id/p:IBAN", namespaces=NS) == GOOD_IBANS[0]
     assert first.findtext("p:CdtrAgt/p:FinInstnId/p:BICFI", namespaces=NS) == "NDEAFIHH"
     assert second.find("p:CdtrAgt", NS) is None  # no BIC known: left out
     remittance = first.findtext("p:RmtInf/p:Ustrd", namespaces=NS)
-    assert remittance == f"Fees 11/2026, statement {mixed.pk}"
+    # In the expert's own language, whatever the coordinator reads.
+    assert remittance == f"Arvoden 11/2026, arvodesspecifikation {mixed.pk}"
     assert remittance == remittance_text(mixed)
     assert len(remittance) <= 140
     assert "Kokemuksen" not in credit_transfer_xml(batch, paid)  # no gig details
