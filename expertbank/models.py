@@ -206,6 +206,12 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
+def actor(user):
+    """Who did it, as history and audit fields record it: the signed-in user, or nobody for
+    the system's own runs (beat tasks, commands) and anonymous requests."""
+    return user if user is not None and user.is_authenticated else None
+
+
 class History(models.Model):
     """One entry of an object's history: who changed what, when, from what, to what, and why.
 
@@ -247,3 +253,8 @@ class History(models.Model):
     @property
     def is_status_change(self) -> bool:
         return self.kind == self.STATUS
+
+    @classmethod
+    def write(cls, *, by, changes: dict | None = None, **fields):
+        """Add one entry, by ``by`` (``actor``: nobody for the system's own runs)."""
+        return cls.objects.create(by=actor(by), changes=dict(changes or {}), **fields)

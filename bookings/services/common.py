@@ -105,14 +105,14 @@ def record(
         links = {"assignment": obj}
     elif isinstance(obj, Gig):
         links = {"gig": obj, "assignment_id": obj.assignment_id}
-    return BookingChange.objects.create(
+    return BookingChange.write(
         booking=booking,
-        by=by if by is not None and by.is_authenticated else None,
+        by=by,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
         note=note,
-        changes=changes or {},
+        changes=changes,
         **links,
     )
 

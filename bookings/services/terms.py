@@ -316,13 +316,13 @@ def terms_change_record(
     changes: Mapping[str, list[str]] | None = None,
 ) -> TermsChange:
     """One history row of a price list or a funding source (the same convention as bookings)."""
-    return TermsChange.objects.create(
+    return TermsChange.write(
         price_list=price_list,
         funding_source=funding_source,
-        by=by if by is not None and by.is_authenticated else None,
+        by=by,
         kind=kind,
         note=note,
-        changes=dict(changes or {}),
+        changes=changes,
     )
 
 

@@ -52,14 +52,14 @@ def record(
     changes: dict | None = None,
 ) -> InvoiceChange:
     """One history row of ``invoice`` (the ``expertbank.models.History`` convention)."""
-    return InvoiceChange.objects.create(
+    return InvoiceChange.write(
         invoice=invoice,
-        by=by if by is not None and by.is_authenticated else None,
+        by=by,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
         note=note,
-        changes=changes or {},
+        changes=changes,
     )
 
 

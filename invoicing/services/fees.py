@@ -34,7 +34,7 @@ from expertbank.finnish import (
 )
 from expertbank.formatting import euros
 from expertbank.locks import run_lock
-from expertbank.models import User
+from expertbank.models import User, actor
 from experts.models import Expert
 from invoicing import fees
 from invoicing.models import (
@@ -67,15 +67,15 @@ def record(
     note: str = "",
     changes: dict | None = None,
 ) -> FeeChange:
-    return FeeChange.objects.create(
+    return FeeChange.write(
         statement=statement,
         batch=batch,
-        by=by if by is not None and by.is_authenticated else None,
+        by=by,
         kind=kind,
         from_status=from_status,
         to_status=to_status,
         note=note,
-        changes=changes or {},
+        changes=changes,
     )
 
 
@@ -411,7 +411,7 @@ def pay_statements(*, period: Period, payment_date: date, by: User | None) -> Pa
     batch = PaymentBatch.objects.create(
         payment_date=payment_date,
         message_id=f"EB{payment_date:%Y%m%d}{get_random_string(8, MESSAGE_ID_CHARS)}",
-        created_by=by if by is not None and by.is_authenticated else None,
+        created_by=actor(by),
     )
     taken = FeeStatement.objects.filter(
         pk__in=[s.pk for s in paying], batch__isnull=True, status=Status.APPROVED
@@ -508,7 +508,7 @@ def confirm_batch(
         )
     batch.status = PaymentBatch.Status.PAID
     batch.confirmed_at = timezone.now()
-    batch.confirmed_by = by if by is not None and by.is_authenticated else None
+    batch.confirmed_by = actor(by)
     batch.save(update_fields=["status", "confirmed_at", "confirmed_by"])
     record(by=by, batch=batch, from_status="created", to_status="paid")
     return batch

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from expertbank.finnish import is_valid_reference
 from expertbank.formatting import euros
-from expertbank.models import User
+from expertbank.models import User, actor
 from invoicing import money
 from invoicing.bankfiles import camt054
 from invoicing.models import IncomingPayment, Invoice, PaymentFile
@@ -56,7 +56,7 @@ def apply_payment(payment: IncomingPayment, invoice: Invoice, *, by: User | None
     """Allocate ``payment`` to ``invoice``: its history and status follow (paid, partly paid;
     an excess stays listed on the invoice)."""
     payment.invoice = invoice
-    payment.allocated_by = by if by is not None and by.is_authenticated else None
+    payment.allocated_by = actor(by)
     payment.allocated_at = timezone.now()
     payment.save(update_fields=["invoice", "allocated_by", "allocated_at", "note"])
     left = money.balance(invoice)
@@ -112,7 +112,7 @@ def import_file(*, data: bytes, name: str, by: User | None) -> ImportResult:
         entries=len(entries),
         new_entries=len(fresh),
         skipped=skipped,
-        imported_by=by if by is not None and by.is_authenticated else None,
+        imported_by=actor(by),
     )
     result = ImportResult(file=bank_file, already=len(entries) - len(fresh), skipped=skipped)
     for entry in fresh:

@@ -31,6 +31,7 @@ from invoicing.documents.finvoice import (
 )
 from invoicing.documents.pdf import invoice_barcode_svg, invoice_pdf
 from invoicing.models import Invoice, InvoiceLine
+from invoicing.services.credits import credit
 from invoicing.services.issuing import issue
 from tests.bookings.factories import PriceRowFactory, member, request_booking
 from tests.factories import UnitFactory
@@ -136,43 +137,9 @@ def issued(unit, booking, **kwargs) -> Invoice:
     return invoice
 
 
-def credit_note_for(original: Invoice, booking) -> Invoice:
-    """A credit note of the whole ``original``, as the credit service makes it (negative lines
-    that refer back)."""
-    note = draft(
-        original.unit,
-        booking,
-        language=original.language,
-        lines=[],
-        kind=Invoice.Kind.CREDIT_NOTE,
-        credit_for=original,
-        issue_date=date(2026, 2, 20),
-        due_date=date(2026, 2, 20),
-        payment_terms_days=0,
-        penalty_interest=None,
-        notes="Väärä yksikkö",
-    )
-    for line in original.lines.order_by("position"):
-        InvoiceLine.objects.create(
-            invoice=note,
-            position=line.position,
-            kind=line.kind,
-            booking_id=line.booking_id,
-            date=line.date,
-            description=line.description,
-            expert_name=line.expert_name,
-            quantity=-line.quantity,
-            quantity_unit=line.quantity_unit,
-            unit_price=line.unit_price,
-            net=-line.net,
-            vat_rate=line.vat_rate,
-            vat=-line.vat,
-            gross=-line.gross,
-            vat_exemption_text=line.vat_exemption_text,
-            billing=False,
-            credits=line,
-        )
-    issue(note, by=None)
+def credit_note_for(original: Invoice) -> Invoice:
+    """A credit note of the whole ``original``, made by the credit service."""
+    note = credit(invoice=original, by=None, reason="Väärä yksikkö", today=date(2026, 2, 20))
     note.refresh_from_db()
     return note
 
@@ -201,7 +168,7 @@ def test_the_virtual_barcode_carries_the_iban_amount_reference_and_due_date(unit
 
 def test_a_credit_note_and_a_draft_have_no_barcode(unit, booking):
     invoice = issued(unit, booking)
-    assert invoice_virtual_barcode(credit_note_for(invoice, booking)) == ""
+    assert invoice_virtual_barcode(credit_note_for(invoice)) == ""
     assert invoice_barcode_svg(draft(unit, booking)) == ""
 
 
@@ -278,7 +245,7 @@ def test_the_pdf_is_in_english_for_an_english_unit(unit, booking, english):
 
 def test_a_credit_note_pdf_names_the_invoice_it_credits_and_says_do_not_pay(unit, booking, english):
     original = issued(unit, booking, language="en")
-    note = credit_note_for(original, booking)
+    note = credit_note_for(original)
     text = flat(pdf_text(invoice_pdf(note)))
     assert "Credit note" in text
     assert note.number in text and original.number in text
@@ -321,7 +288,7 @@ def test_the_finvoice_of_an_invoice_with_two_vat_rates_is_valid(unit, booking):
 @pytest.mark.schemas
 def test_the_finvoice_of_a_credit_note_is_valid_and_names_the_original(unit, booking):
     original = issued(unit, booking)
-    note = credit_note_for(original, booking)
+    note = credit_note_for(original)
     root = _parse(finvoice_xml(note))
     schema = _schema()
     assert schema.validate(root), schema.error_log
@@ -478,7 +445,7 @@ def test_the_export_writes_every_document_of_the_month(unit, booking, tmp_path):
         buyer_einvoice_operator="",
         language="en",
     )
-    note = credit_note_for(invoice, booking)
+    note = credit_note_for(invoice)
     issued(unit, booking, issue_date=date(2026, 3, 2), due_date=date(2026, 3, 16))  # March
     out = io.StringIO()
     call_command("invoices_export", month="2026-02", out=str(tmp_path / "feb"), stdout=out)
