@@ -32,6 +32,19 @@ def _browser_missing() -> bool:
     return not browser_available()
 
 
+def _check_transactional(item) -> None:
+    """A transactional test ends by emptying the database; the next one must begin from the
+    migrated state (groups, kinds of work, rates) whichever ran before it, so every one of
+    them restores it: ``serialized_rollback=True``."""
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    if not marker.kwargs.get("serialized_rollback"):
+        raise pytest.UsageError(
+            f"{item.nodeid}: mark it django_db(transaction=True, serialized_rollback=True)"
+        )
+
+
 def pytest_collection_modifyitems(config, items):
     global _deselected_postgres, _deselected_browser, _deselected_schemas
     postgres_missing = not _on_postgres()
@@ -39,6 +52,7 @@ def pytest_collection_modifyitems(config, items):
     schemas_missing = schemas_dir() is None
     keep, no_postgres, no_browser, no_schemas = [], [], [], []
     for item in items:
+        _check_transactional(item)
         if postgres_missing and item.get_closest_marker("postgres"):
             no_postgres.append(item)
         elif browser_missing and "tests/e2e/" in item.nodeid:

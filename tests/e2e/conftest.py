@@ -27,16 +27,27 @@ def browser_available() -> bool:
     return bool(shutil.which(CHROMIUM) or os.path.exists(CHROMIUM))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     # Playwright's sync API runs an event loop in this thread; Django's ORM use in the test
-    # itself is still synchronous and safe. Only for the browser tests, then put back.
+    # itself is still synchronous and safe. Only for the browser tests, then put back: the
+    # browser stops with its module: while the loop runs, Django hands this thread other
+    # database connections, which are told the serialized database too.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # The migrated database as the test setup serialized it, for serialized_rollback.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     try:
         with sync_playwright() as playwright:
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             yield browser
             browser.close()

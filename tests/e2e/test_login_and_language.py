@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import PASSWORD, CoordinatorFactory, ExpertFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _log_in(page, live_server, email: str) -> None:

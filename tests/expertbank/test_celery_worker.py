@@ -33,7 +33,7 @@ def _test_database_url() -> str:
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_reads_the_database_and_returns_the_result(tmp_path):
     user = UserFactory(email="worker-check@example.com")
     queue = f"test-{uuid.uuid4().hex}"

@@ -135,7 +135,7 @@ def test_it_needs_an_address():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_sends_with_one_key_send_once():
     import threading
 
