@@ -206,6 +206,63 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
+class ReadEntry(models.Model):
+    """Who opened whose sensitive data, and when: one row per viewer, data subject, object and
+    kind of data in each ten-minute window (``window_key``), so paging around adds nothing.
+
+    The write audit (``AuditEntry``) says what changed; this says who looked. The data subject
+    is the person the data is about (an expert's user), so an expert can be shown every read of
+    their data without knowing the objects; a file about several experts (a bank file) gets one
+    row per expert in it. Reads by the data subject themselves are not recorded.
+    """
+
+    class Kind(models.TextChoices):
+        PROFILE = "profile", pgettext_lazy("data read", "profile")
+        WELLBEING = "wellbeing", pgettext_lazy("data read", "wellbeing check-in")
+        TAX_CARD = "tax_card", pgettext_lazy("data read", "tax card")
+        FEE_STATEMENT = "fee_statement", pgettext_lazy("data read", "fee statement")
+        BANK_FILE = "bank_file", pgettext_lazy("data read", "bank file")
+        EXPORT = "export", pgettext_lazy("data read", "all data (export)")
+
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by"),
+    )
+    viewer_role = models.CharField(_("as"), max_length=20, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("whose data"),
+    )
+    kind = models.CharField(_("data"), max_length=20, choices=Kind.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("object"), max_length=200)
+    path = models.CharField(_("page"), max_length=500, blank=True)
+    # viewer, subject, kind, object and the ten-minute window: unique, so a repeat is ignored
+    window_key = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("read entry")
+        verbose_name_plural = _("read log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["subject", "-at"]),
+            models.Index(fields=["content_type", "object_id", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.object_repr}"
+
+
 def actor(user):
     """Who did it, as history and audit fields record it: the signed-in user, or nobody for
     the system's own runs (beat tasks, commands) and anonymous requests."""
