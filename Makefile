@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test lint format messages compilemessages run clean
+.PHONY: demo test audit lint format messages compilemessages run clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,14 @@ test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit --quiet -c pyproject.toml -r .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# Known vulnerabilities in the pinned dependencies (needs the OSV or PyPI vulnerability service).
+audit: $(VENV)/.installed-dev
+	$(VENV)/bin/pip-audit --strict --progress-spinner off
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .

@@ -8,7 +8,8 @@ from expertbank.models import User
 from expertbank.roles import Role, role_grant
 from expertbank.services.users import user_create
 
-DEMO_PASSWORD = "demo-pass-2026"
+# The documented demo logins (README): not a secret.
+DEMO_PASSWORD = "demo-pass-2026"  # nosec B105
 DEMO_DOMAIN = "kokemuspankki.example"
 
 

@@ -35,7 +35,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 DEBUG = _env_bool("DEBUG", default=True)
 
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-expertbank-key-do-not-use"
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-expertbank-key-do-not-use"  # nosec B105
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "expertbank.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "expertbank.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -193,6 +194,27 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+
+
+def _env_count(name: str, default: int) -> int:
+    raw = env.str(name, default="").strip()
+    if raw == "":
+        return default
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {raw!r}.")
+    return int(raw)
+
+
+# Proxies of our own in front of the web server, each appending to X-Forwarded-For: the login and
+# application rate limits key on the address the outermost one saw (expertbank.client_ip).
+# 0: no proxy, REMOTE_ADDR is the client. allauth's ALLAUTH_TRUSTED_PROXY_COUNT is left unset:
+# the account adapter asks the same helper.
+TRUSTED_PROXY_COUNT = _env_count("TRUSTED_PROXY_COUNT", 0)
+# Coordinators, trainers and staff are logged out after this many minutes without a request
+# (expertbank.middleware.StaffIdleTimeoutMiddleware); others keep SESSION_COOKIE_AGE.
+COORDINATOR_IDLE_TIMEOUT_MINUTES = _env_count("COORDINATOR_IDLE_TIMEOUT_MINUTES", 30)
+if COORDINATOR_IDLE_TIMEOUT_MINUTES < 1:
+    raise ImproperlyConfigured("COORDINATOR_IDLE_TIMEOUT_MINUTES must be at least 1.")
 
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 # An active expert without work supervision for longer than this is flagged to coordinators.
