@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "expertbank.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "expertbank.middleware.StaffIdleTimeoutMiddleware",
+    "expertbank.idle_timeout.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -211,7 +211,7 @@ def _env_count(name: str, default: int) -> int:
 # the account adapter asks the same helper.
 TRUSTED_PROXY_COUNT = _env_count("TRUSTED_PROXY_COUNT", 0)
 # Coordinators, trainers and staff are logged out after this many minutes without a request
-# (expertbank.middleware.StaffIdleTimeoutMiddleware); others keep SESSION_COOKIE_AGE.
+# (expertbank.idle_timeout); others keep SESSION_COOKIE_AGE.
 COORDINATOR_IDLE_TIMEOUT_MINUTES = _env_count("COORDINATOR_IDLE_TIMEOUT_MINUTES", 30)
 if COORDINATOR_IDLE_TIMEOUT_MINUTES < 1:
     raise ImproperlyConfigured("COORDINATOR_IDLE_TIMEOUT_MINUTES must be at least 1.")
