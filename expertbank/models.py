@@ -262,6 +262,34 @@ class ReadEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.object_repr}"
 
+    @property
+    def viewer_label(self) -> str:
+        """The reader by role and name, as the data subject is told: "Coordinator Maija K."."""
+        from expertbank.roles import Role
+
+        name = self.viewer.get_full_name() if self.viewer else str(_("a removed user"))
+        if self.viewer_role in Role.values:
+            return f"{str(Role(self.viewer_role).label).capitalize()} {name}"
+        return name
+
+    @property
+    def what_for_subject(self) -> str:
+        """What was read, in the data subject's words: "your profile", "bank file …"."""
+        words = {
+            self.Kind.PROFILE: _("your profile"),
+            self.Kind.WELLBEING: _("your wellbeing check-in"),
+            self.Kind.TAX_CARD: _("your tax card"),
+            self.Kind.FEE_STATEMENT: _("your fee statement"),
+            self.Kind.BANK_FILE: _("bank file"),
+            self.Kind.EXPORT: _("all your data (a download)"),
+        }
+        what = str(words.get(self.kind, self.kind))
+        if self.kind == self.Kind.BANK_FILE:
+            return f"{what} {self.object_repr}"
+        if self.kind == self.Kind.FEE_STATEMENT:
+            return f"{what} ({self.object_repr.rsplit(' ', 1)[-1]})"
+        return what
+
 
 def actor(user):
     """Who did it, as history and audit fields record it: the signed-in user, or nobody for

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from experts.views import portal
+from experts.views import exports, portal
 
 app_name = "experts"
 urlpatterns = [
     path("", portal.portal_home, name="portal_home"),
     path("profile/", portal.profile, name="profile"),
+    path("profile/my-data.json", exports.my_data_download, name="data_export"),
     path("availability/", portal.availability, name="availability"),
     path("availability/times/", portal.slot_create, name="slot_create"),
     path("availability/times/<int:pk>/remove/", portal.slot_delete, name="slot_delete"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from experts.views import coordinator, imports
+from experts.views import coordinator, exports, imports
 
 app_name = "experts_coordinator"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", coordinator.expert_new, name="new"),
     path("<int:pk>/", coordinator.expert_detail, name="detail"),
     path("<int:pk>/edit/", coordinator.expert_edit, name="edit"),
+    path("<int:pk>/data.json", exports.expert_data_download, name="data_export"),
     path("<int:pk>/documents/new/", coordinator.document_new, name="document_new"),
     path("<int:pk>/tax-cards/new/", coordinator.tax_card_new, name="tax_card_new"),
     path("<int:pk>/consent/paper/", coordinator.consent_on_paper, name="consent_paper"),

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import CSV, XLSX
 
+from expertbank.models import ReadEntry
 from expertbank.roles import Role, role_required
+from expertbank.services.audit import read_logged, reads_about
 from experts import selectors
 from experts.filters import ExpertFilter
 from experts.forms import DocumentForm, ExpertForm, TaxCardForm
@@ -41,6 +43,7 @@ from experts.services import (
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
+READS_PAGE_SIZE = 20
 SORT_KEYS = ["name", "municipality", "status", "certified", "created"]
 
 
@@ -144,6 +147,14 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expert = _get_expert(pk)
     today = timezone.localdate()
     tax_cards = list(expert.tax_cards.all())
+    tax_card_now = next((c for c in tax_cards if c.valid_from <= today <= c.valid_until), None)
+    read_logged(
+        request,
+        kind=ReadEntry.Kind.PROFILE,
+        obj=expert,
+        subject_ids=[expert.user_id],
+        items=[(tax_card_now, expert.user_id)] if tax_card_now else [],
+    )
     return render(
         request,
         "experts/coordinator/detail.html",
@@ -154,14 +165,15 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "consent": current_consent(expert),
             "documents": list(expert.documents.all()),
             "tax_cards": tax_cards,
-            "tax_card_now": next(
-                (c for c in tax_cards if c.valid_from <= today <= c.valid_until), None
-            ),
+            "tax_card_now": tax_card_now,
             "grid": disclosure_grid(expert),
             "blackouts": [b for b in expert.blackouts.all() if b.end >= today],
             "history": expert_history(expert),
             "can_invite": not expert.user.has_usable_password(),
             "bookable": expert_is_bookable(expert),
+            "reads": Paginator(reads_about(expert.user), READS_PAGE_SIZE).get_page(
+                request.GET.get("reads")
+            ),
         },
     )
 
@@ -169,6 +181,8 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
     expert = get_object_or_404(Expert.objects.select_related("user"), pk=pk)
+    # The form shows the identity code, the IBAN and the lived-experience notes in clear.
+    read_logged(request, kind=ReadEntry.Kind.PROFILE, obj=expert, subject_ids=[expert.user_id])
     form = ExpertForm(request.POST or None, instance=expert)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from expertbank.paging import page_of
 from expertbank.roles import Role, role_required, user_roles
+from expertbank.services.audit import reads_about
 from experts.forms import BlackoutForm, DisclosureForm, LimitsForm, ProfileForm, SlotForm
 from experts.models import AvailabilitySlot, Blackout, Expert, PrivacyNotice
 from experts.portal import portal_panels
@@ -71,7 +73,11 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("experts:portal_home")
-    return render(request, "experts/portal/profile.html", {"expert": expert, "form": form})
+    return render(
+        request,
+        "experts/portal/profile.html",
+        {"expert": expert, "form": form, "reads": page_of(request, reads_about(request.user))},
+    )
 
 
 def _availability_page(request, expert, **forms) -> HttpResponse:
