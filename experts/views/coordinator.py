@@ -148,13 +148,11 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     tax_cards = list(expert.tax_cards.all())
     tax_card_now = next((c for c in tax_cards if c.valid_from <= today <= c.valid_until), None)
-    read_logged(
-        request,
-        kind=ReadEntry.Kind.PROFILE,
-        obj=expert,
-        subject_ids=[expert.user_id],
-        items=[(tax_card_now, expert.user_id)] if tax_card_now else [],
-    )
+    read_logged(request, kind=ReadEntry.Kind.PROFILE, obj=expert, subject_ids=[expert.user_id])
+    if tax_card_now is not None:
+        read_logged(
+            request, kind=ReadEntry.Kind.TAX_CARD, obj=tax_card_now, subject_ids=[expert.user_id]
+        )
     return render(
         request,
         "experts/coordinator/detail.html",
