@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+
+# An IPv6 client holds a whole /64: counting single addresses would let it rotate out of a limit.
+IPV6_PREFIX = 64
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -18,11 +22,30 @@ def client_ip(request: HttpRequest) -> str:
         return "unknown"
 
 
+def _client_key(request: HttpRequest, scope: str) -> str:
+    """The cache key of this client's counter; the address is hashed so the cache holds no IP
+    addresses."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        pass
+    else:
+        if parsed.version == 6:
+            address = str(ipaddress.ip_network(f"{parsed}/{IPV6_PREFIX}", strict=False))
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"expertbank:ratelimit:{scope}:{digest}"
+
+
+def rate_limit_reached(request: HttpRequest, *, scope: str, limit: int) -> bool:
+    """True if this client already made ``limit`` attempts in the window (counts nothing)."""
+    return (cache.get(_client_key(request, scope)) or 0) >= limit
+
+
 def rate_limit_exceeded(request: HttpRequest, *, scope: str, limit: int, window: int) -> bool:
     """Count one attempt from this client; True once more than ``limit`` came in ``window``
-    seconds. The address is hashed so the cache holds no IP addresses."""
-    digest = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
-    key = f"expertbank:ratelimit:{scope}:{digest}"
+    seconds."""
+    key = _client_key(request, scope)
     if cache.add(key, 1, timeout=window):
         count = 1
     else:

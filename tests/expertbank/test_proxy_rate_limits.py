@@ -61,15 +61,23 @@ def test_a_client_cannot_escape_its_login_limit_by_forging_forwarded_addresses(
         client = _via_proxy(forged)
         client.post(LOGIN, {"login": user.email, "password": PASSWORD})
         assert not _logged_in(client), forged
+    # Only the address the proxy appended counts: 198.51.100.7 itself may log in.
+    honest = _via_proxy("198.51.100.7")
+    honest.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    assert _logged_in(honest)
 
 
 def test_without_trusted_proxies_the_forwarded_header_is_ignored(settings):
-    settings.TRUSTED_PROXY_COUNT = 0
     user = UserFactory()
     _fail_ten_logins(Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.1"))
+    settings.TRUSTED_PROXY_COUNT = 0
     client = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.2")
     client.post(LOGIN, {"login": user.email, "password": PASSWORD})
     assert not _logged_in(client)
+    # The same requests behind one trusted proxy: 198.51.100.2 is someone else.
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    assert _logged_in(client)
 
 
 @pytest.mark.parametrize(
@@ -98,13 +106,18 @@ def test_the_client_address_is_read_from_the_trusted_end_of_the_header(
     assert client_ip(request) == expected
 
 
-def test_a_malformed_forwarded_header_never_breaks_the_login(settings):
-    settings.TRUSTED_PROXY_COUNT = 3
+def test_a_malformed_forwarded_header_counts_against_the_proxys_own_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
     user = UserFactory()
-    client = _via_proxy("garbage, ,")
-    response = client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    malformed = _via_proxy("garbage, ,")
+    _fail_ten_logins(malformed)  # no server error on the way
+    malformed.post(LOGIN, {"login": user.email, "password": PASSWORD})
+    assert not _logged_in(malformed)
+    # A well-formed header through both proxies is another client, not the proxy.
+    honest = _via_proxy("198.51.100.7, 10.0.0.9")
+    response = honest.post(LOGIN, {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert _logged_in(client)
+    assert _logged_in(honest)
 
 
 def test_the_compose_web_service_trusts_its_one_proxy():

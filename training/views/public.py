@@ -11,17 +11,23 @@ from django.views.decorators.http import require_http_methods
 from experts.models import PrivacyNotice
 from training.forms import ApplicationForm
 from training.models import Cohort
-from training.ratelimit import rate_limit_exceeded
+from training.ratelimit import rate_limit_exceeded, rate_limit_reached
 from training.services import TrainingError, application_submit
 
 # Submissions per client address per hour; a family or a library computer fits well within it.
+# Only valid submissions count: a form sent back with errors costs nothing.
 APPLY_LIMIT = 5
+APPLY_SCOPE = "training-apply"
 APPLY_WINDOW_SECONDS = 60 * 60
 
 
 def _language() -> str:
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _limited(request: HttpRequest, context: dict) -> HttpResponse:
+    return render(request, "training/apply.html", {**context, "limited": True}, status=429)
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,14 +44,16 @@ def apply(request: HttpRequest) -> HttpResponse:
     if not cohort_list or notice is None:
         return render(request, "training/apply.html", context)
     if request.method == "POST":
-        if rate_limit_exceeded(
-            request, scope="training-apply", limit=APPLY_LIMIT, window=APPLY_WINDOW_SECONDS
-        ):
-            return render(request, "training/apply.html", {**context, "limited": True}, status=429)
+        if rate_limit_reached(request, scope=APPLY_SCOPE, limit=APPLY_LIMIT):
+            return _limited(request, context)
         form = ApplicationForm(request.POST, cohorts=cohorts, notice=notice)
         if form.is_robot:
             return redirect("training_public:thanks")  # tell a robot nothing; save nothing
         if form.is_valid():
+            if rate_limit_exceeded(
+                request, scope=APPLY_SCOPE, limit=APPLY_LIMIT, window=APPLY_WINDOW_SECONDS
+            ):
+                return _limited(request, context)
             data = form.cleaned_data
             try:
                 application_submit(
