@@ -20,8 +20,10 @@ from django.views.decorators.http import require_POST
 from bookings.models import Gig
 from bookings.selectors.earnings import Period, cap_checks, expert_earnings
 from bookings.services import payable_gigs
+from expertbank.models import ReadEntry
 from expertbank.paging import page_of
 from expertbank.roles import Role, role_required
+from expertbank.services.audit import read_logged
 from experts.models import Expert
 from invoicing.documents.statements import gross_by_type, statement_pdf, yearly_summary_pdf
 from invoicing.forms_fees import YearForm
@@ -112,9 +114,21 @@ def payments_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _read(request: HttpRequest, statement: FeeStatement) -> None:
+    # Only the expert's own statements reach here, and one's own reads are not logged; the
+    # call keeps the rule in this view should the pages ever be opened to others.
+    read_logged(
+        request,
+        kind=ReadEntry.Kind.FEE_STATEMENT,
+        obj=statement,
+        subject_ids=[statement.expert.user_id],
+    )
+
+
 @login_required
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(_own(request).select_related("batch"), pk=pk)
+    _read(request, statement)
     lines = list(statement.lines.select_related("gig").order_by("date", "pk"))
     # The button goes on each gig's fee line (a gig has one; kilometres and expenses follow it).
     for line in lines:
@@ -144,6 +158,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def statement_download(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(_own(request), pk=pk)
+    _read(request, statement)
     return _pdf(statement_pdf(statement), f"fee-statement-{statement.period_start:%Y-%m}.pdf")
 
 

@@ -25,9 +25,10 @@ from django.views.decorators.http import require_POST
 
 from bookings.services import BookingError, payable_gigs
 from expertbank.amounts import ZERO
+from expertbank.models import ReadEntry
 from expertbank.paging import page_of, query_without_page
 from expertbank.roles import Role, role_required
-from expertbank.services.audit import audit_record
+from expertbank.services.audit import audit_record, read_logged
 from experts.models import Expert
 from invoicing.documents.statements import gross_by_type
 from invoicing.fees import WAGE_TYPES, WORK_TYPES
@@ -174,6 +175,12 @@ def _render_statement(
 ) -> HttpResponse:
     report = IncomesRegisterReport.objects.filter(statement=statement).first()
     lines = list(statement.lines.select_related("gig").order_by("date", "pk"))
+    subject = statement.expert.user_id
+    read_logged(request, kind=ReadEntry.Kind.FEE_STATEMENT, obj=statement, subject_ids=[subject])
+    if statement.tax_card is not None:
+        read_logged(
+            request, kind=ReadEntry.Kind.TAX_CARD, obj=statement.tax_card, subject_ids=[subject]
+        )
     return render(
         request,
         "invoicing/fees/detail.html",
@@ -394,8 +401,14 @@ def _download(
     batch: PaymentBatch,
     statement: FeeStatement | None = None,
 ) -> HttpResponse:
-    """The file, with its download in the history and in the audit log."""
+    """The file, with its download in the history and in the audit log, and in the read log
+    of every expert whose payment is in it."""
+    if statement is not None:
+        subjects = [statement.expert.user_id]
+    else:
+        subjects = list(batch.statements.values_list("expert__user_id", flat=True).distinct())
     with transaction.atomic():
+        read_logged(request, kind=ReadEntry.Kind.BANK_FILE, obj=obj, subject_ids=subjects)
         services.record(
             by=request.user,
             statement=statement,
@@ -426,7 +439,7 @@ def batch_sepa(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def report_xml(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
-        IncomesRegisterReport.objects.select_related("batch", "statement"), pk=pk
+        IncomesRegisterReport.objects.select_related("batch", "statement__expert"), pk=pk
     )
     return _download(
         request,

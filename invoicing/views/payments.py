@@ -7,8 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from expertbank.models import ReadEntry
 from expertbank.paging import page_of
 from expertbank.roles import Role, role_required
+from expertbank.services.audit import read_logged
 from invoicing import selectors, services
 from invoicing.forms import AllocateForm, BankFileForm
 from invoicing.models import IncomingPayment, PaymentFile
@@ -20,6 +22,9 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     recent = IncomingPayment.objects.select_related("invoice", "file").order_by(
         "-booking_date", "-pk"
     )
+    files = list(PaymentFile.objects.select_related("imported_by")[:10])
+    # The bank's statements of incoming payments (camt.054): about the units, not experts.
+    read_logged(request, kind=ReadEntry.Kind.BANK_FILE, items=[(file, None) for file in files])
     return render(
         request,
         "invoicing/payments.html",
@@ -27,7 +32,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             "unallocated": selectors.unallocated_payments()[:200],
             "overpaid": selectors.overpaid()[:50],
             "page": page_of(request, recent),
-            "files": PaymentFile.objects.select_related("imported_by")[:10],
+            "files": files,
         },
     )
 
