@@ -29,8 +29,10 @@ from bookings.selectors import after as selectors_after
 from bookings.selectors.after import ReportView
 from bookings.selectors.feedback import released_feedback_for_gig
 from bookings.services import BookingError
+from expertbank.models import ReadEntry
 from expertbank.paging import page_of, query_without_page
 from expertbank.roles import Role, has_role, role_required
+from expertbank.services.audit import read_logged
 
 INLINE_TYPES = {"image/jpeg", "image/png"}
 
@@ -203,6 +205,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     booking = gig.booking
     report = GigReport.objects.filter(gig=gig).select_related("reviewed_by").first()
     terms = booking.terms
+    checkin = CheckIn.objects.filter(gig=gig).select_related("handled_by").first()
+    if checkin is not None:
+        checkin.gig = gig
+        _checkins_read(request, [checkin])
     amounts = None
     if gig.status == Gig.Status.CANCELLED and gig.late_cancelled:
         amounts = money.cancellation_amounts(booking).get(gig.pk)
@@ -216,7 +222,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": booking,
             "report": report,
             "expenses": list(report.expenses.all()) if report else [],
-            "checkin": CheckIn.objects.filter(gig=gig).select_related("handled_by").first(),
+            "checkin": checkin,
             "row": terms,
             "amounts": amounts,
             "scheduled_hours": money.hours_between(gig.start, gig.end),
@@ -280,6 +286,16 @@ def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _checkins_read(request: HttpRequest, checkins) -> None:
+    """A check-in tells how the expert feels after a gig: health data, so each one shown is in
+    the expert's read log."""
+    read_logged(
+        request,
+        kind=ReadEntry.Kind.WELLBEING,
+        items=[(checkin, checkin.gig.expert.user_id) for checkin in checkins],
+    )
+
+
 @role_required(Role.COORDINATOR)
 def checkin_list(request: HttpRequest) -> HttpResponse:
     """Check-ins, those asking for a debrief first. Only coordinators ever see these."""
@@ -292,6 +308,7 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
     if data.get("state") != "waiting":
         checkins = checkins.order_by("-created_at", "-pk")
     page = page_of(request, checkins)
+    _checkins_read(request, page)
     return render(
         request,
         "bookings/reports/coordinator_checkins.html",
@@ -304,6 +321,7 @@ def checkin_arrange_view(request: HttpRequest, pk: int) -> HttpResponse:
     checkin = get_object_or_404(
         CheckIn.objects.select_related("gig__expert__user", "gig__booking"), pk=pk
     )
+    _checkins_read(request, [checkin])
     form = ArrangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
