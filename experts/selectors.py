@@ -143,6 +143,7 @@ ACTION_LABELS = {
     "tax card recorded": _("tax card recorded"),
     "tax card ended": _("tax card ended"),
     "tax card deleted": _("tax card deleted"),
+    "data exported": _("all data downloaded (export)"),
 }
 EXTRA_FIELD_LABELS = {
     "consent": _("consent"),

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expertbank.models import ReadEntry
+from expertbank.services.audit import read_logged
 from experts.admin.rows import (
     BlackoutInline,
     ConsentInline,
@@ -148,6 +150,16 @@ class ExpertAdmin(admin.ModelAdmin):
             return "–"
         url = reverse("experts_coordinator:detail", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Open the expert's page"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The admin shows the profile, areas and tax cards too: a read like the expert's page."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        expert = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and expert is not None:
+            read_logged(
+                request, kind=ReadEntry.Kind.PROFILE, obj=expert, subject_ids=[expert.user_id]
+            )
+        return response
 
     def has_add_permission(self, request) -> bool:
         # A new expert needs an account and an invitation: the coordinator's "Add expert" page.

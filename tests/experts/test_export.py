@@ -171,3 +171,10 @@ def test_the_buttons_are_on_the_coordinators_page_and_the_experts_profile(client
     assert f"/coordinator/experts/{expert.pk}/data.json" in page
     client.force_login(expert.user)
     assert "/expert/profile/my-data.json" in client.get("/expert/profile/").content.decode()
+
+
+def test_the_download_is_in_the_experts_change_history(client, coordinator_en):
+    expert = ExpertFactory()
+    download(client, coordinator_en, f"/coordinator/experts/{expert.pk}/data.json")
+    page = client.get(f"/coordinator/experts/{expert.pk}/").content.decode()
+    assert "All data downloaded (export)" in page

@@ -168,3 +168,14 @@ def test_the_experts_list_of_reads_takes_as_many_queries_for_fifty_as_for_one(cl
         response = client.get("/expert/profile/")
     assert len(response.context["reads"]) == 50
     assert len(many) == len(one)
+
+
+def test_the_experts_page_in_the_admin_is_a_read_too(desk, coordinator_en):
+    expert = ExpertFactory()
+    assert desk.get(f"/admin/experts/expert/{expert.pk}/change/").status_code == 200
+    entry = ReadEntry.objects.get()
+    assert (entry.viewer, entry.subject, entry.kind) == (
+        coordinator_en,
+        expert.user,
+        ReadEntry.Kind.PROFILE,
+    )
