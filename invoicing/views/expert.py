@@ -9,7 +9,6 @@ included (they have their own pages).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,7 +38,8 @@ def _expert(request: HttpRequest) -> Expert:
 
 
 def _own(request: HttpRequest):
-    """The logged-in user's own statements (none for anyone who is not an expert)."""
+    """The logged-in expert's own statements: another expert's answer 404 (the views let only
+    experts in; other roles get the 403 of a wrong role)."""
     return FeeStatement.objects.filter(expert__user=request.user).select_related("expert__user")
 
 
@@ -125,7 +125,7 @@ def _read(request: HttpRequest, statement: FeeStatement) -> None:
     )
 
 
-@login_required
+@role_required(Role.EXPERT)
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(_own(request).select_related("batch"), pk=pk)
     _read(request, statement)
@@ -155,7 +155,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@role_required(Role.EXPERT)
 def statement_download(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(_own(request), pk=pk)
     _read(request, statement)
@@ -173,7 +173,7 @@ def yearly_summary(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@role_required(Role.EXPERT)
 def fee_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Pay this gig's fee with next month's statement (earnings count by payment date)."""
     gig = get_object_or_404(Gig.objects.filter(expert__user=request.user), pk=pk)

@@ -375,12 +375,18 @@ def test_a_fee_in_payment_cannot_be_moved_and_says_why(client, statement, gig, c
 
 
 def test_nobody_else_sees_an_experts_statement(client, statement, gig, coordinator):
+    """Another expert's statement is 404 (object-level scoping); a user who is no expert gets
+    the 403 of a wrong role, as every other expert page answers them."""
     urls = [f"/payments/{statement.pk}/", f"/payments/{statement.pk}/pdf/"]
-    for user in (ExpertFactory().user, MembershipFactory().user, coordinator):
+    for user, refused in (
+        (ExpertFactory().user, 404),
+        (MembershipFactory().user, 403),
+        (coordinator, 403),
+    ):
         client.force_login(user)
         for url in urls:
-            assert client.get(url).status_code == 404, (user, url)
-        assert client.post(f"/payments/gigs/{gig.pk}/later/").status_code == 404
+            assert client.get(url).status_code == refused, (user, url)
+        assert client.post(f"/payments/gigs/{gig.pk}/later/").status_code == refused
     assert not Gig.objects.filter(pay_not_before__isnull=False).exists()
     client.force_login(ExpertFactory().user)
     assert statement.expert.name not in page(client.get("/payments/"))
