@@ -25,3 +25,9 @@ class BookingsConfig(AppConfig):
         from bookings.portal import expert_portal_panels
 
         return expert_portal_panels(request, expert)
+
+    def consent_withdrawn(self, *, expert, by, at):
+        """``experts.services.consent_withdraw`` asks this in its transaction."""
+        from bookings.services.consent import consent_withdrawn_impl
+
+        return consent_withdrawn_impl(expert=expert, by=by, at=at)

@@ -10,6 +10,10 @@ the monthly gig limit, or the earnings cap. The rest are *ranked* by fit (areas,
 language, place), then fair rotation (fewer gigs and hours in the last 90 days), cap headroom and
 released feedback; ties go to fewer recent hours, then the name, then the id.
 
+``refusals(booking, experts=…)`` asks the same rules for the named experts only: it is the one
+eligibility check of offering and of accepting (an offer is checked again when it is answered, as
+consent, limits and calendars change in between).
+
 The facts come from a constant number of bulk queries (``facts``: one per kind of fact, whatever
 the size of the pool); the rules are plain Python (``rules``). ``docs/matching.md`` explains the
 rules for people and ``docs/PERFORMANCE.md`` gives the timings.
@@ -22,7 +26,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from bookings.matching import rules
-from bookings.matching.facts import build_context, load_facts, pool
+from bookings.matching.facts import Context, Facts, build_context, load_facts, pool, these
 from bookings.matching.results import (
     BASIC_REASONS,
     Candidate,
@@ -31,7 +35,8 @@ from bookings.matching.results import (
     MatchResult,
     Reason,
 )
-from bookings.models import Booking, Occurrence
+from bookings.models import Assignment, Booking, Occurrence
+from bookings.selectors.earnings import CapCheck
 from experts.models import Expert
 
 __all__ = [
@@ -42,8 +47,22 @@ __all__ = [
     "MatchResult",
     "Reason",
     "rank_candidates",
+    "refusals",
     "rules_broken",
 ]
+
+
+def _exclusions(expert: Expert, facts: Facts, ctx: Context) -> tuple[list[Reason], list[CapCheck]]:
+    """Every rule of who may take a booking, for one expert: who they are first; their calendar,
+    limits and caps only for an expert who fits at all (the facts for those are loaded only for
+    such experts). Ranking, offering and accepting all ask this."""
+    reasons = rules.basic_reasons(expert, facts, ctx)
+    checks: list[CapCheck] = []
+    if not reasons:
+        reasons = rules.calendar_reasons(expert, facts, ctx)
+        checks = rules.caps(expert, facts, ctx)
+        reasons += rules.cap_reasons(checks)
+    return reasons, checks
 
 
 def rank_candidates(
@@ -62,12 +81,7 @@ def rank_candidates(
     ranked: list[Candidate] = []
     excluded: list[Exclusion] = []
     for expert in experts:
-        reasons = rules.basic_reasons(expert, facts, ctx)
-        checks = []
-        if not reasons:
-            reasons = rules.calendar_reasons(expert, facts, ctx)
-            checks = rules.caps(expert, facts, ctx)
-            reasons += rules.cap_reasons(checks)
+        reasons, checks = _exclusions(expert, facts, ctx)
         if reasons:
             excluded.append(Exclusion(expert, reasons))
         else:
@@ -111,3 +125,36 @@ def rules_broken(
         if found:
             broken[expert.pk] = found
     return broken
+
+
+def refusals(
+    booking: Booking,
+    *,
+    experts: list[Expert],
+    occurrences: list[Occurrence] | None = None,
+    answering: Assignment | None = None,
+    now: datetime | None = None,
+) -> dict[int, list[Reason]]:
+    """Why each of ``experts`` may not take ``booking`` now: the one eligibility check that
+    offering (``booking_offer``, ``assignment_replace``) and accepting (``assignment_accept``, with
+    ``answering`` = the offer being answered, which then does not count as being on the booking
+    already) ask, with the very rules of the ranking. The experts are read afresh (a retired one
+    is refused as not active). Only experts with a reason are in the answer, every reason found,
+    the main one first."""
+    now = now or timezone.now()
+    if occurrences is None:
+        occurrences = [o for o in booking.occurrences.order_by("start", "pk") if o.start > now]
+    ctx = build_context(booking, occurrences, now)
+    fresh = these([expert.pk for expert in experts])
+    facts = load_facts(
+        ctx,
+        fresh,
+        only_these=True,
+        ignore_assignment=answering.pk if answering is not None else None,
+    )
+    found: dict[int, list[Reason]] = {}
+    for expert in fresh:
+        reasons, _checks = _exclusions(expert, facts, ctx)
+        if reasons:
+            found[expert.pk] = reasons
+    return found

@@ -173,17 +173,37 @@ def pool() -> list[Expert]:
     )
 
 
-def load_facts(ctx: Context, experts: list[Expert]) -> Facts:
-    """The facts about the pool: one query each, the same number whatever the pool's size."""
+def these(expert_ids: list[int]) -> list[Expert]:
+    """The named experts as the rules read them, fresh from the database (retired ones too)."""
+    return list(
+        Expert.objects.filter(pk__in=expert_ids)
+        .select_related("user")
+        .only(*POOL_FIELDS)
+        .order_by("pk")
+    )
+
+
+def load_facts(
+    ctx: Context,
+    experts: list[Expert],
+    *,
+    only_these: bool = False,
+    ignore_assignment: int | None = None,
+) -> Facts:
+    """The facts about the pool: one query each, the same number whatever the pool's size.
+
+    ``only_these`` reads the facts of ``experts`` alone (an offer or an answer, not a ranking);
+    ``ignore_assignment`` leaves that offer out of who is already on the booking (the expert
+    answering it)."""
     facts = Facts()
     booking = ctx.booking
     notice = PrivacyNotice.current()
+    ids_given = [expert.pk for expert in experts]
     if notice is not None:
-        facts.consenting = set(
-            ConsentRecord.objects.filter(notice=notice, withdrawn_at__isnull=True).values_list(
-                "expert_id", flat=True
-            )
-        )
+        consents = ConsentRecord.objects.filter(notice=notice, withdrawn_at__isnull=True)
+        if only_these:
+            consents = consents.filter(expert_id__in=ids_given)
+        facts.consenting = set(consents.values_list("expert_id", flat=True))
     languages = Expert.languages.through.objects
     area_links = Expert.areas.through.objects
     if booking.language_id:
@@ -199,14 +219,19 @@ def load_facts(ctx: Context, experts: list[Expert]) -> Facts:
             area_id__in=ctx.areas, booker_kind=ctx.booker_kind
         ).values_list("expert_id", "area_id"):
             facts.disclosed[expert_id].add(area_id)
-    for expert_id, status in (
-        Assignment.objects.filter(booking=booking).order_by("pk").values_list("expert_id", "status")
-    ):
+    on_booking = Assignment.objects.filter(booking=booking)
+    if ignore_assignment is not None:
+        on_booking = on_booking.exclude(pk=ignore_assignment)
+    if only_these:
+        on_booking = on_booking.filter(expert_id__in=ids_given)
+    for expert_id, status in on_booking.order_by("pk").values_list("expert_id", "status"):
         facts.on_booking[expert_id].append(status)
 
     # The rest matters only for experts who could still be candidates: certified, active, with
     # the wanted language and a wanted area. A subquery keeps thousands of ids out of the SQL.
     possible = Expert.objects.filter(status=Expert.Status.ACTIVE, certified_on__isnull=False)
+    if only_these:
+        possible = possible.filter(pk__in=ids_given)
     if booking.language_id:
         possible = possible.filter(
             Exists(languages.filter(expert_id=OuterRef("pk"), language_id=booking.language_id))

@@ -233,6 +233,41 @@ def released(assignment: Assignment, reason: str) -> None:
     )
 
 
+def consent_withdrawn(expert, result, *, at) -> None:
+    """An expert withdrew consent: which offers closed, which bookings they left, and which
+    confirmed gigs wait for the coordinator's decision (``services.consent``)."""
+
+    def rows(assignments: list[Assignment]) -> list[dict]:
+        return [
+            {
+                "booking": a.booking,
+                "url": _url("bookings_coordinator:detail", a.booking_id),
+                "gigs": list(
+                    a.gigs.filter(status=Gig.Status.PLANNED).order_by("start")
+                    if a.status == Assignment.Status.ACCEPTED
+                    else []
+                ),
+            }
+            for a in assignments
+        ]
+
+    context = {
+        "name": expert.name,
+        "closed": rows(result.closed),
+        "taken_off": rows(result.taken_off),
+        "flagged": rows(result.flagged),
+        "url": _url("experts_coordinator:detail", expert.pk),
+    }
+    stamp = at.strftime("%Y%m%d%H%M%S%f")
+    for user in coordinators_of(result.assignments):
+        message_send(
+            kind="booking_consent_withdrawn",
+            key=f"booking-consent-withdrawn:{expert.pk}:{stamp}:u{user.pk}",
+            to_user=user,
+            context=context,
+        )
+
+
 def member_added(membership: Membership) -> None:
     message_send(
         kind="booking_member_added",

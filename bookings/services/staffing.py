@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bookings.models import Assignment, Booking, Gig
+from bookings.matching import ExclusionReason as Why
+from bookings.matching import refusals
+from bookings.models import Assignment, Booking, Gig, Occurrence
 from bookings.selectors.requests import shown_names
 from bookings.selectors.schedule import next_start
 from bookings.services import notify
@@ -53,17 +55,12 @@ def _check_deadline(booking: Booking, answer_by: datetime) -> None:
 
 
 def _check_candidates(booking: Booking, experts: list[Expert]) -> None:
-    """Only ranked candidates may be offered: the matching rules (consent, calendar, caps,
-    monthly limits, rest days, extracts, disclosure) hold here, not only on the ranked page."""
-    from bookings.matching import rank_candidates
-
-    result = rank_candidates(booking)
-    allowed = {candidate.expert.pk for candidate in result.ranked}
-    why = {item.expert.pk: item.reasons[0].text for item in result.excluded}
+    """Only experts who may take the booking can be offered it: the matching rules (consent,
+    status, calendar, caps, monthly limits, rest days, extracts, disclosure) hold here, not only
+    on the ranked page (``bookings.matching.refusals``, which accepting asks too)."""
+    why = refusals(booking, experts=experts)
     refused = [
-        f"{expert.name} ({why[expert.pk]})" if expert.pk in why else expert.name
-        for expert in experts
-        if expert.pk not in allowed
+        f"{expert.name} ({why[expert.pk][0].text})" for expert in experts if expert.pk in why
     ]
     if refused:
         raise BookingError(
@@ -129,7 +126,7 @@ def booking_offer(
 
 
 def _require_open_offer(assignment: Assignment, booking: Booking) -> None:
-    refusals = {
+    answered = {
         Offer.ACCEPTED: _("You have already accepted this offer."),
         Offer.DECLINED: _(
             "You have declined this offer. If you changed your mind, contact the coordinator."
@@ -139,8 +136,8 @@ def _require_open_offer(assignment: Assignment, booking: Booking) -> None:
         ),
         Offer.WITHDRAWN: _("You are no longer on this booking."),
     }
-    if assignment.status in refusals:
-        raise BookingError(refusals[assignment.status])
+    if assignment.status in answered:
+        raise BookingError(answered[assignment.status])
     if booking.status not in (Status.STAFFING, Status.CONFIRMED):
         raise BookingError(
             _("This booking is no longer looking for experts (it is %(status)s).")
@@ -156,13 +153,81 @@ def _require_open_offer(assignment: Assignment, booking: Booking) -> None:
         )
 
 
+# What the expert can do about each reason an offer cannot be accepted (the reason itself, from
+# the matching rules, says what is wrong).
+def _advice() -> dict[str, str]:
+    return {
+        Why.NO_CONSENT: _(
+            "You have not consented to the current privacy notice. Give your consent on your "
+            "Privacy page, then accept the offer again."
+        ),
+        Why.NOT_ACTIVE: _("Only an active expert can take gigs. Contact the coordinator."),
+        Why.NOT_CERTIFIED: _("Only a certified expert can take gigs. Contact the coordinator."),
+        Why.CRIMINAL_RECORD: _(
+            "The audience is under 18, so the coordinator needs a valid criminal-record extract "
+            "from you first."
+        ),
+        Why.BLACKOUT: _(
+            "You have marked these days as unavailable. If you can come after all, change your "
+            "unavailable days on your page and accept again."
+        ),
+        Why.NO_SLOT: _(
+            "Your weekly available times do not cover this time. If you can come, change them on "
+            "your page and accept again."
+        ),
+        Why.MONTHLY_LIMIT: _(
+            "This gig would go over the number of gigs a month you have set. Contact the "
+            "coordinator if you want to change it."
+        ),
+        Why.EARNINGS_CAP: _(
+            "This gig would go over your earnings cap. Contact the coordinator if you want to "
+            "change it."
+        ),
+        Why.REST_DAYS: _(
+            "You need rest days around a heavy gig. Contact the coordinator if you want to "
+            "change them."
+        ),
+    }
+
+
+def assignment_check_can_accept(
+    assignment: Assignment,
+    *,
+    booking: Booking,
+    occurrences: list[Occurrence],
+    now: datetime,
+) -> None:
+    """Refuse the answer when the expert may no longer take the booking: every rule that
+    offering checked (``bookings.matching.refusals``) is asked again at the moment of
+    accepting, for the times that have not begun."""
+    found = refusals(
+        booking,
+        experts=[assignment.expert],
+        occurrences=occurrences,
+        answering=assignment,
+        now=now,
+    ).get(assignment.expert_id)
+    if not found:
+        return
+    reason = found[0]
+    advice = _advice().get(reason.code, _("Contact the coordinator if you think this is wrong."))
+    raise BookingError(
+        _("You cannot accept this offer now: %(reason)s. %(advice)s")
+        % {"reason": reason.text, "advice": advice}
+    )
+
+
 def assignment_accept(*, assignment: Assignment, by: User | None) -> Assignment:
     """The expert takes an open offer: planned gigs at every time that has not begun.
 
-    Refused when the offer is not open, the seats are already filled, or a gig would clash with
-    one the expert already holds (with the travel buffer). The database's exclusion constraint
-    decides between answers that arrive at the same moment; the loser gets the same clear
-    message.
+    Refused when the offer is not open, the seats are already filled, a gig would clash with one
+    the expert already holds (with the travel buffer), or the expert may no longer take the
+    booking by any rule of offering (``assignment_check_can_accept``: consent, status, extracts,
+    days off, weekly times, rest days, monthly limit, earnings caps, disclosure, language, areas).
+    A refused answer changes nothing: the offer stays open until its deadline, so an expert who
+    can fix the reason (consent again, days off) may still accept. The database's exclusion
+    constraint decides between answers that arrive at the same moment; the loser gets the same
+    clear message.
     """
     try:
         return _assignment_accept(assignment_id=assignment.pk, by=by)
@@ -188,6 +253,7 @@ def _assignment_accept(*, assignment_id: int, by: User | None) -> Assignment:
     if not occurrences:
         raise BookingError(_("This booking has no times left, so the offer cannot be accepted."))
     ensure_free(expert=assignment.expert, times=[(o.start, o.end) for o in occurrences], own=True)
+    assignment_check_can_accept(assignment, booking=booking, occurrences=occurrences, now=now)
     assignment.answered_at = now
     assignment.booking = booking
     change_status(assignment, Offer.ACCEPTED, booking=booking, by=by, fields=["answered_at"])
@@ -306,6 +372,17 @@ def assignment_withdraw(*, assignment: Assignment, by: User, reason: str = "") -
         _("Nobody can withdraw from a %(status)s booking."),
     )
     reason = reason.strip()
+    take_off(assignment, booking=booking, by=by, reason=reason)
+    if by == assignment.expert.user:
+        notify.withdrawn(assignment, reason)
+    else:
+        notify.released(assignment, reason)
+    return assignment
+
+
+def take_off(assignment: Assignment, *, booking: Booking, by: User | None, reason: str) -> None:
+    """An accepted expert leaves the (locked) booking: their planned gigs that have not begun are
+    cancelled without a fee and the assignment is withdrawn, each with its history row."""
     gigs = lock_gigs(assignment.gigs.filter(status=Gig.Status.PLANNED, start__gt=timezone.now()))
     for gig in gigs:
         gig.fee_amount = 0
@@ -313,11 +390,6 @@ def assignment_withdraw(*, assignment: Assignment, by: User, reason: str = "") -
             gig, Gig.Status.CANCELLED, booking=booking, by=by, note=reason, fields=["fee_amount"]
         )
     change_status(assignment, Offer.WITHDRAWN, booking=booking, by=by, note=reason)
-    if by == assignment.expert.user:
-        notify.withdrawn(assignment, reason)
-    else:
-        notify.released(assignment, reason)
-    return assignment
 
 
 def assignment_can_replace(assignment: Assignment, *, booking: Booking, accepted: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
@@ -58,15 +59,26 @@ def consent_give(*, expert: Expert, by: User | None, on_paper: bool = False) -> 
 
 @transaction.atomic(durable=True)
 def consent_withdraw(*, expert: Expert, by: User | None) -> int:
-    """Withdraw every open consent: the expert is no longer bookable."""
-    Expert.objects.select_for_update().filter(pk=expert.pk).first()
-    withdrawn = expert.consents.filter(withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now()
-    )
+    """Withdraw every open consent: the expert is no longer bookable.
+
+    In the same transaction every app that holds work for the expert is told, through its
+    AppConfig's ``consent_withdrawn(*, expert, by, at)`` (bookings withdraws the open offers and
+    flags the confirmed gigs to the coordinators): this app cannot import them.
+    """
+    # No key update: a booking service that plans a gig for the expert meanwhile holds the
+    # booking and takes a key share of this row (the foreign key); a full update lock here, with
+    # the bookings locked next, would deadlock with it.
+    Expert.objects.select_for_update(no_key=True).filter(pk=expert.pk).first()
+    now = timezone.now()
+    withdrawn = expert.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
     if withdrawn:
         audit_record(
             obj=expert, actor=by, action="consent withdrawn", changes={"consent": ["", ""]}
         )
+        for config in apps.get_app_configs():
+            hook = getattr(config, "consent_withdrawn", None)
+            if hook is not None:
+                hook(expert=expert, by=by, at=now)
     return withdrawn
 
 
