@@ -71,6 +71,17 @@ def has_role(user, role: Role) -> bool:
     return role in user_roles(user)
 
 
+# Roles that see other people's sensitive data (and the admin): their accounts need more guarding.
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.TRAINER})
+
+
+def has_staff_role(user) -> bool:
+    """A coordinator, a trainer, or a Django staff user or superuser (who reach /admin/)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_superuser or bool(user_roles(user) & STAFF_ROLES)
+
+
 def forget_roles(user) -> None:
     """Drop the cached roles after a change to the user's groups or relations."""
     if hasattr(user, "_expertbank_roles"):

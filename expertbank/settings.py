@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "django_filters",
     "import_export",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "expertbank.idle_timeout.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "expertbank.mfa.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "expertbank.urls"
@@ -194,6 +196,16 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+
+# Two-factor authentication (expertbank.mfa): an authenticator app (TOTP) with recovery codes, or
+# a security key / passkey (WebAuthn: HTTPS, or http://localhost in development). Coordinators,
+# trainers and staff must set one up before anything else when this is on; the default is on
+# whenever DEBUG is off, so the demo lets its logins in without.
+MFA_REQUIRED_FOR_STAFF = _env_bool("MFA_REQUIRED_FOR_STAFF", default=not DEBUG)
+MFA_ADAPTER = "expertbank.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# One 30-second step either side: a phone's clock a little off still works.
+MFA_TOTP_TOLERANCE = 1
 
 
 def _env_count(name: str, default: int) -> int:

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from expertbank.crypto import keyed_hash, reset_keys, rotate_encrypted_fields
+from expertbank.mfa import mfa_secrets_rotate
 from experts.models import Expert
 
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         reset_keys()
         try:
             counts = rotate_encrypted_fields(batch_size=batch_size)
+            # Two-factor secrets too: dropping their old key would lock their owners out.
+            counts.append(mfa_secrets_rotate(batch_size=batch_size))
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         for count in counts:
