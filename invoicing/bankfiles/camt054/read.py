@@ -470,11 +470,17 @@ class _Reader:
         day, moment = self.text(choice, "Dt"), self.text(choice, "DtTm")
         try:
             if day:
-                return date.fromisoformat(day[:10])
-            if moment:
-                return datetime.fromisoformat(moment).date()
+                found = date.fromisoformat(day[:10])
+            elif moment:
+                found = datetime.fromisoformat(moment).date()
+            else:
+                found = None
         except ValueError:
-            pass
+            found = None
+        # A year a bank could have booked in: the year 9999 or 1 is a broken file, and would
+        # overflow every date sum (due dates, penalty interest) that the payment meets later.
+        if found is not None and BANK_DATES[0] <= found <= BANK_DATES[1]:
+            return found
         raise _error(
             _(
                 "A payment has an invalid date (%(value)s in %(entry)s). Ask the bank for a new "
@@ -483,6 +489,9 @@ class _Reader:
             value=day or moment or "-",
             entry=label,
         )
+
+
+BANK_DATES = (date(2000, 1, 1), date(2100, 12, 31))
 
 
 def _datetime(text: str) -> datetime | None:
