@@ -6,6 +6,12 @@ class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = _("Bookings")
 
+    def ready(self) -> None:
+        from bookings.erasure import BOOKINGS_ERASER
+        from experts.erasure import register
+
+        register(BOOKINGS_ERASER)
+
     def nav_items(self, roles):
         from expertbank.roles import NavItem, Role
 

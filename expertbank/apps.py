@@ -9,6 +9,9 @@ class ExpertbankConfig(AppConfig):
 
     def ready(self) -> None:
         from expertbank.permissions import coordinator_permissions_sync
+        from expertbank.retention import register_core_rules
+
+        register_core_rules()
 
         # Every app, not only this one: permissions of later apps exist only after their turn.
         post_migrate.connect(coordinator_permissions_sync, dispatch_uid="coordinator_permissions")

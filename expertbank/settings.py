@@ -338,11 +338,38 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7, day_of_month=1),
     },
     "invoicing-reminders": {"task": "invoicing.tasks.invoice_reminders_task", "schedule": 6 * 3600},
+    # Daily at 3.30: remove what has outlived its retention period (expertbank.retention).
+    "retention-run": {
+        "task": "expertbank.tasks.retention_run_task",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 # --- Bookings --------------------------------------------------------------------------------
 # Minutes an expert needs between two gigs; no two of their gigs come closer than this.
 GIG_TRAVEL_BUFFER_MINUTES = env.int("GIG_TRAVEL_BUFFER_MINUTES", default=30)
+
+# --- Retention: how long personal data is kept (expertbank.retention reads these) -----------
+# The page /coordinator/retention/ shows them as a table; `manage.py retention_run` and the daily
+# beat task remove what has passed them. Accounting periods are the law's minimums (Kirjanpitolaki
+# 2:10): vouchers 6 years, books 10 years after the end of the financial year (the calendar year).
+RETENTION_APPLICATION_MONTHS = _env_count("RETENTION_APPLICATION_MONTHS", 12)
+RETENTION_MESSAGE_MONTHS = _env_count("RETENTION_MESSAGE_MONTHS", 24)
+RETENTION_DOCUMENT_GRACE_DAYS = _env_count("RETENTION_DOCUMENT_GRACE_DAYS", 90)
+RETENTION_IMPORT_DAYS = _env_count("RETENTION_IMPORT_DAYS", 30)
+ACCOUNTING_VOUCHER_YEARS = _env_count("ACCOUNTING_VOUCHER_YEARS", 6)
+ACCOUNTING_BOOKS_YEARS = _env_count("ACCOUNTING_BOOKS_YEARS", 10)
+for _name, _least in [
+    ("RETENTION_APPLICATION_MONTHS", 1),
+    ("RETENTION_MESSAGE_MONTHS", 1),
+    ("RETENTION_IMPORT_DAYS", 1),
+    ("ACCOUNTING_VOUCHER_YEARS", 6),
+    ("ACCOUNTING_BOOKS_YEARS", 10),
+]:
+    if globals()[_name] < _least:
+        raise ImproperlyConfigured(
+            f"{_name} must be at least {_least} (the law or the site needs it)."
+        )
 
 # --- The bank as a seller and a payer ---------------------------------------------------------
 # Copied onto every invoice (seller) and used as the debtor of fee payments. With DEBUG on the

@@ -26,3 +26,11 @@ def messages_retry_stale() -> int:
 def user_email_lookup(user_id: int) -> str:
     """Reads one row and answers with it: the health check of a worker that sees the database."""
     return User.objects.values_list("email", flat=True).get(pk=user_id)
+
+
+@shared_task(acks_late=True)
+def retention_run_task() -> dict[str, int]:
+    """Remove what has outlived its retention period (every app's rules; idempotent)."""
+    from expertbank.retention import retention_run
+
+    return retention_run()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("coordinator/", views.coordinator_home, name="coordinator_home"),
     path("coordinator/invitations/", views.invitation_list, name="invitation_list"),
+    path("coordinator/retention/", views.retention_policy, name="retention_policy"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

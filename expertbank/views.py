@@ -96,3 +96,20 @@ def set_language(request: HttpRequest) -> HttpResponse:
         user.language = language
         user.save(update_fields=["language"])
     return response
+
+
+@role_required(Role.COORDINATOR)
+def retention_policy(request: HttpRequest) -> HttpResponse:
+    """What personal data is kept, how long, why and what happens, with what is due now."""
+    from expertbank.retention import retention_due, rules
+
+    due = retention_due()
+    rows = [
+        {
+            "rule": rule,
+            "period": rule.period(),
+            "due": due.get(rule.key),
+        }
+        for rule in rules()
+    ]
+    return render(request, "expertbank/retention.html", {"rows": rows})

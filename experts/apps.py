@@ -8,6 +8,12 @@ class ExpertsConfig(AppConfig):
     name = "experts"
     verbose_name = _("Experts")
 
+    def ready(self) -> None:
+        from experts import erasure, retention
+
+        erasure.register(erasure.EXPERTS_ERASER)
+        retention.register_rules()
+
     def nav_items(self, roles):
         from expertbank.roles import NavItem, Role
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from experts.views import coordinator, exports, imports
+from experts.views import coordinator, erasure, exports, imports
 
 app_name = "experts_coordinator"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/consent/paper/", coordinator.consent_on_paper, name="consent_paper"),
     path("<int:pk>/consent/withdraw/", coordinator.consent_withdrawn, name="consent_withdraw"),
     path("<int:pk>/invite/", coordinator.invite, name="invite"),
+    path("<int:pk>/erase/", erasure.expert_erase, name="erase"),
     path("import/", imports.import_upload, name="import"),
     path(
         "import/template.<str:file_format>",

@@ -6,6 +6,12 @@ class InvoicingConfig(AppConfig):
     name = "invoicing"
     verbose_name = _("Invoicing")
 
+    def ready(self) -> None:
+        from experts.erasure import register
+        from invoicing.erasure import INVOICING_ERASER
+
+        register(INVOICING_ERASER)
+
     def nav_items(self, roles):
         from expertbank.roles import NavItem, Role
 

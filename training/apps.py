@@ -14,6 +14,14 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
 
+    def ready(self) -> None:
+        from experts.erasure import register
+        from training import retention
+        from training.erasure import TRAINING_ERASER
+
+        register(TRAINING_ERASER)
+        retention.register_rules()
+
     def nav_items(self, roles):
         from expertbank.roles import NavItem, Role
 

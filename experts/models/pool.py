@@ -152,6 +152,9 @@ class Expert(models.Model):
     )
     notes = EncryptedTextField(_("lived-experience notes"), blank=True)
 
+    # Set once the expert's personal data is erased (experts.erasure): never cleared.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

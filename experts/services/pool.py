@@ -259,6 +259,8 @@ def expert_profile_update(*, expert: Expert, by: User, **values: Any) -> Expert:
 
 def expert_invite_impl(*, expert: Expert, by: User | None) -> None:
     """``expert_invite`` inside the caller's transaction (a new expert is invited at once)."""
+    if expert.erased_at is not None:
+        raise ExpertError(_("An erased expert cannot be invited."))
     user = expert.user
     try:
         invitation_create(
