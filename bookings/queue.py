@@ -93,6 +93,7 @@ def booking_queue_panels(request) -> list[QueuePanel]:
     short = selectors.short_of_experts()
     ready = selectors.ready_to_confirm()
     waiting = selectors.offers_waiting()
+    no_consent = selectors.gigs_without_consent()
     return [
         QueuePanel(
             title=gettext_lazy("New booking requests"),
@@ -121,6 +122,19 @@ def booking_queue_panels(request) -> list[QueuePanel]:
                 for b in short[:ROWS]
             ],
             more_url=_list(view="short"),
+        ),
+        QueuePanel(
+            title=gettext_lazy("Coming gigs of experts without consent"),
+            count=no_consent.count(),
+            rows=[
+                QueueRow(
+                    f"{gig.expert.name} · {gig.booking.title}",
+                    _detail(gig.booking),
+                    _short(gig.start),
+                )
+                for gig in no_consent[:ROWS]
+            ],
+            empty_text=gettext_lazy("Every expert with a coming gig has consented."),
         ),
         QueuePanel(
             title=gettext_lazy("Ready to confirm"),

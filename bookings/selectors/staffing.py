@@ -3,11 +3,13 @@ experts or ready to confirm, offers waiting, the coordinators to tell, and a boo
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
-from bookings.models import Assignment, Booking, BookingChange
+from bookings.models import Assignment, Booking, BookingChange, Gig
 from expertbank.models import User
 from expertbank.roles import GROUP_ROLES, Role
+from experts.models import ConsentRecord, PrivacyNotice
 
 
 def with_counts(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -45,6 +47,26 @@ def ready_to_confirm() -> QuerySet[Booking]:
         .filter(accepted_count__gte=F("experts_wanted"))
         .select_related("unit__organisation")
         .order_by(F("first_start").asc(nulls_last=True), "pk")
+    )
+
+
+def gigs_without_consent() -> QuerySet[Gig]:
+    """Coming planned gigs of confirmed bookings whose expert has no consent to the current
+    privacy notice (withdrawn, or not yet given to a new notice): the coordinator settles each
+    with the expert — consent again, or take them off (``services.consent``)."""
+    notice = PrivacyNotice.current()
+    consents = ConsentRecord.objects.filter(
+        expert=OuterRef("expert_id"), notice=notice, withdrawn_at__isnull=True
+    )
+    return (
+        Gig.objects.filter(
+            status=Gig.Status.PLANNED,
+            start__gt=timezone.now(),
+            booking__status=Booking.Status.CONFIRMED,
+        )
+        .exclude(Exists(consents))
+        .select_related("booking", "expert__user")
+        .order_by("start", "pk")
     )
 
 

@@ -13,7 +13,8 @@ The parts: ``requests`` (a unit's request, rejection, cancellation), ``staffing`
 answers, confirmation, withdrawal, replacement), ``schedule`` (moving a time, delivery,
 closing), ``terms`` (re-pricing, changing what a price depends on, funding), ``reports`` (the work
 after a gig: reports, approval, check-ins, the reminder), ``feedback``, ``payments`` (the one
-meaning of paid), ``members``, ``calendar`` and ``links``.
+meaning of paid), ``members``, ``calendar`` and ``links``; ``consent`` is what a withdrawn consent
+does to the expert's bookings (called by the expert pool, inside its transaction).
 """
 
 from bookings.services.calendar import calendar_token_get, calendar_token_reset

@@ -5,6 +5,8 @@ flagged to the coordinators, with the history rows and one message."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bookings import services
@@ -134,3 +136,39 @@ def test_other_experts_offers_are_untouched(anna, coordinator):
     consent_withdraw(expert=anna, by=anna.user)
     _refresh(mine, theirs)
     assert (mine.status, theirs.status) == (A.EXPIRED, A.OFFERED)
+
+
+def _panel(page: str) -> str:
+    """The work-queue panel of coming gigs without consent, up to the next panel."""
+    return page.split("Coming gigs of experts without consent", 1)[1].split("Ready to confirm")[0]
+
+
+def test_the_work_queue_lists_the_confirmed_gigs_left_without_consent(
+    client, anna, bookings_of, coordinator
+):
+    client.force_login(coordinator)
+    assert "Vahvistettu" not in _panel(client.get(reverse("coordinator_home")).content.decode())
+    consent_withdraw(expert=anna, by=anna.user)
+    panel = _panel(client.get(reverse("coordinator_home")).content.decode())
+    assert "Vahvistettu" in panel and anna.name in panel
+    assert "Etsii vielä" not in panel  # she left that booking: nothing to settle
+
+
+def test_the_panel_takes_the_same_queries_for_1_and_50_gigs(client, coordinator):
+    client.force_login(coordinator)
+    experts = [bookable_expert() for _ in range(50)]
+
+    def make(chosen, offset):
+        for index, expert in enumerate(chosen):
+            day = 10 + offset + index
+            confirmed(experts=[expert], coordinator=coordinator, times=[(at(day), at(day, 12))])
+            consent_withdraw(expert=expert, by=coordinator)
+
+    make(experts[:1], 0)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("coordinator_home"))
+    make(experts[1:], 1)
+    with CaptureQueriesContext(connection) as fifty:
+        page = client.get(reverse("coordinator_home")).content.decode()
+    assert len(fifty) == len(one)
+    assert _panel(page).count("/coordinator/bookings/") == 5  # the first five rows
