@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.utils import translation
 from django.utils.cache import cc_delim_re
 
@@ -27,19 +26,14 @@ class NoStoreMiddleware:
     a signed answer link or a calendar feed whose token is the key. Deciding page by page is how
     one gets forgotten, so every response that passes here says ``no-store, private`` (one the
     view already marked no-store keeps its own words). Static files keep their long caching:
-    WhiteNoise, above this middleware, answers them before they get here.
+    WhiteNoise, above this middleware in MIDDLEWARE, answers them before they get here.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.static_prefixes = tuple(
-            prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix
-        )
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path_info.startswith(self.static_prefixes):
-            return response
         directives = {
             part.split("=", 1)[0].strip().lower()
             for part in cc_delim_re.split(response.get("Cache-Control", ""))

@@ -235,7 +235,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(render_feed(found.expert), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gigs.ics"'
-    response["Cache-Control"] = "private, max-age=900"
+    response["Cache-Control"] = "private, no-store"  # places and contacts: never kept
     return response
 
 
