@@ -16,7 +16,7 @@ from bookings.models import Gig
 from expertbank.crypto import reset_keys
 from expertbank.models import AuditEntry, Message, User
 from expertbank.retention import retention_run
-from experts.erasure import ErasureRefused, erase_expert, expert_erasure_refusals
+from experts.erasure import ErasureRefused, erase_expert, erased_name, expert_erasure_refusals
 from experts.models import Expert
 from invoicing.models import FeeStatement, InvoiceLine
 from tests.bookings.conftest import coordinator, terms
@@ -99,20 +99,22 @@ def test_nothing_planted_survives_in_any_table_or_file_and_the_books_add_up(
     assert InvoiceLine.objects.count() == lines_before
     assert set(
         InvoiceLine.objects.filter(gig__expert=used.expert).values_list("expert_name", flat=True)
-    ) == {f"Erased expert #{used.expert.pk}"}
+    ) == {erased_name(used.expert)}
     used.statement.refresh_from_db()
     assert used.statement.status == FeeStatement.Status.PAID
 
 
 def test_the_login_is_gone_for_good(used, coordinator, client, run_on_commit):
     user = used.user
+    planted_name = user.full_name
     assert Session.objects.exists()
     with run_on_commit():
         erase_expert(expert=used.expert, by=coordinator)
     user.refresh_from_db()
     assert not user.is_active and not user.has_usable_password()
     assert user.email == f"erased-{user.pk}@erased.invalid"
-    assert user.full_name == f"Erased expert #{used.expert.pk}"
+    assert user.full_name == erased_name(used.expert)
+    assert str(used.expert.pk) in user.full_name and planted_name not in user.full_name
     assert not EmailAddress.objects.filter(user=user).exists()
     assert not Session.objects.exists()  # the only session was the expert's
     assert client.get("/expert/").status_code == 302  # the old session no longer logs in
@@ -125,7 +127,7 @@ def test_the_audit_log_says_who_erased_whom_but_not_what(used, coordinator, run_
     entry = AuditEntry.objects.get(action="erased")
     assert entry.actor == coordinator and entry.object_id == str(used.expert.pk)
     assert entry.changes == {}
-    assert entry.object_repr == f"Erased expert #{used.expert.pk}"
+    assert entry.object_repr == erased_name(used.expert)
 
 
 def test_every_text_field_of_the_experts_rows_is_planted_or_named_not_personal(used):
