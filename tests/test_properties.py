@@ -44,6 +44,8 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+# A page through the client costs a whole request each: fewer examples keep the file quick.
+PAGE_PROPERTY = settings(PROPERTY, max_examples=30)
 
 # --- What a hostile user types ------------------------------------------------------------------
 
@@ -103,7 +105,7 @@ def requesting(client, db):
     return client, booker.memberships.get().unit
 
 
-@PROPERTY
+@PAGE_PROPERTY
 @given(
     title=hostile_text,
     day=far_date,
@@ -167,7 +169,7 @@ def reporting(client, media, coordinator):
     return client, gig
 
 
-@PROPERTY
+@PAGE_PROPERTY
 @given(
     hours=hostile_number,
     preparation=hostile_number,
