@@ -1,8 +1,37 @@
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from expertbank.models import Invitation, Message, User
+from expertbank.permissions import may_manage_access
+
+
+def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """The admin has no login of its own: everyone logs in through the site's login, with its
+    rate limits and e-mail verification, and comes back to ``next``."""
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    if admin.site.has_permission(request):
+        return redirect(next_url)
+    if request.user.is_authenticated:
+        # Logged in without admin access: the site's login would only send them back here.
+        raise PermissionDenied
+    return redirect_to_login(next_url)
+
+
+def admin_password_change(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """One way to change one's password: the site's page, with its rate limit."""
+    return redirect("account_change_password")
 
 
 @admin.register(User)
@@ -23,6 +52,44 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
+    # What a coordinator may change: no e-mail (the login and the password reset go there), no
+    # password, no roles.
+    limited_fieldsets = [
+        (None, {"fields": ["email"]}),
+        (_("Personal info"), {"fields": ["full_name", "phone", "language"]}),
+        (_("Permissions"), {"fields": ["is_active"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or may_manage_access(request.user):
+            return super().get_fieldsets(request, obj)
+        return self.limited_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if may_manage_access(request.user):
+            return super().get_readonly_fields(request, obj)
+        return ["email", "last_login", "date_joined"]
+
+    def has_add_permission(self, request) -> bool:
+        # People come in by invitation (/coordinator/invitations/).
+        return may_manage_access(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is not None and (obj.is_staff or obj.is_superuser):
+            # An account with admin access is a role: only superusers touch it.
+            return may_manage_access(request.user)
+        return True
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return may_manage_access(request.user) and super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not may_manage_access(request.user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Invitation)
