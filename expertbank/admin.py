@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from expertbank import guarded_admin
 from expertbank.models import Invitation, Message, User
 from expertbank.permissions import may_manage_access
 
@@ -35,7 +36,7 @@ def admin_password_change(request: HttpRequest, extra_context=None) -> HttpRespo
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(guarded_admin.GuardedModelAdminMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "language", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_active", "language", "groups"]
@@ -93,7 +94,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(guarded_admin.ModelAdmin):
     list_display = ["email", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_select_related = ["invited_by"]
     search_fields = ["email"]
@@ -104,7 +105,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(guarded_admin.ModelAdmin):
     list_display = ["created_at", "kind", "channel", "to", "language", "status", "attempts"]
     list_filter = ["status", "channel", "kind", "language"]
     search_fields = ["to", "key"]

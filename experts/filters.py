@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from expertbank.filters import DateFilter, FilterSet, ModelChoiceFilter
 from experts.models import ExperienceArea, Expert, ExpertDocument, Language
 from experts.selectors import municipality_choices
 
@@ -30,19 +31,19 @@ class DocumentState:
     ]
 
 
-class ExpertFilter(django_filters.FilterSet):
+class ExpertFilter(FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
         widget=forms.TextInput(attrs={"placeholder": _("name, alias or e-mail"), "type": "search"}),
     )
-    area = django_filters.ModelChoiceFilter(
+    area = ModelChoiceFilter(
         label=_("Experience area"),
         field_name="areas",
         queryset=ExperienceArea.objects.filter(active=True),
         empty_label=_("all"),
     )
-    language = django_filters.ModelChoiceFilter(
+    language = ModelChoiceFilter(
         label=_("Language"),
         field_name="languages",
         queryset=Language.objects.filter(active=True),
@@ -66,7 +67,7 @@ class ExpertFilter(django_filters.FilterSet):
     bookable = django_filters.ChoiceFilter(
         label=_("Bookable"), choices=YES_NO, method="filter_bookable", empty_label=_("all")
     )
-    available_on = django_filters.DateFilter(
+    available_on = DateFilter(
         label=_("Available on"),
         method="filter_available_on",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expertbank import guarded_admin
 from invoicing.models import (
     IncomingPayment,
     Invoice,
@@ -32,7 +33,7 @@ class ReadOnly:
         return False
 
 
-class LineInline(ReadOnly, admin.TabularInline):
+class LineInline(ReadOnly, guarded_admin.TabularInline):
     model = InvoiceLine
     fk_name = "invoice"
     extra = 0
@@ -52,21 +53,21 @@ class LineInline(ReadOnly, admin.TabularInline):
     ]
 
 
-class ChangeInline(ReadOnly, admin.TabularInline):
+class ChangeInline(ReadOnly, guarded_admin.TabularInline):
     model = InvoiceChange
     extra = 0
     fields = ["at", "by", "kind", "from_status", "to_status", "note"]
     verbose_name_plural = _("history")
 
 
-class PaymentInline(ReadOnly, admin.TabularInline):
+class PaymentInline(ReadOnly, guarded_admin.TabularInline):
     model = IncomingPayment
     extra = 0
     fields = ["booking_date", "amount", "reference", "payer_name", "allocated_by"]
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnly, admin.ModelAdmin):
+class InvoiceAdmin(ReadOnly, guarded_admin.ModelAdmin):
     list_display = [
         "number",
         "kind",
@@ -90,7 +91,7 @@ class InvoiceAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(IncomingPayment)
-class IncomingPaymentAdmin(ReadOnly, admin.ModelAdmin):
+class IncomingPaymentAdmin(ReadOnly, guarded_admin.ModelAdmin):
     list_display = ["booking_date", "amount", "reference", "payer_name", "invoice"]
     list_select_related = ["invoice"]
     list_filter = [
@@ -101,18 +102,18 @@ class IncomingPaymentAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(PaymentFile)
-class PaymentFileAdmin(ReadOnly, admin.ModelAdmin):
+class PaymentFileAdmin(ReadOnly, guarded_admin.ModelAdmin):
     list_display = ["imported_at", "name", "version", "entries", "new_entries", "imported_by"]
     list_select_related = ["imported_by"]
 
 
 @admin.register(NumberSeries)
-class NumberSeriesAdmin(ReadOnly, admin.ModelAdmin):
+class NumberSeriesAdmin(ReadOnly, guarded_admin.ModelAdmin):
     list_display = ["year", "last"]
 
 
 @admin.register(PenaltyInterestRate)
-class PenaltyInterestRateAdmin(admin.ModelAdmin):
+class PenaltyInterestRateAdmin(guarded_admin.ModelAdmin):
     list_display = ["valid_from", "rate"]
 
     def has_delete_permission(self, request, obj=None) -> bool:

@@ -10,22 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Organisation, Unit
+from expertbank.filters import FilterSet, ModelChoiceFilter
 from invoicing.models import Invoice
 from invoicing.selectors import overdue_q
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class InvoiceFilter(django_filters.FilterSet):
+class InvoiceFilter(FilterSet):
     month = django_filters.CharFilter(label=_("Period (YYYY-MM)"), method="by_month", max_length=7)
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = ModelChoiceFilter(
         label=_("Organisation"),
         field_name="unit__organisation",
         queryset=Organisation.objects.all(),
     )
-    unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=Unit.objects.select_related("organisation")
-    )
+    unit = ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.select_related("organisation"))
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[c for c in Invoice.Status.choices if c[0] != Invoice.Status.DRAFT],

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.selectors.earnings import Period
+from expertbank.fields import HorizonDateField, IdMultipleChoiceField
 from invoicing.models import Invoice, InvoiceLine
 from invoicing.selectors import month, previous_month
 from invoicing.services.payments import MAX_FILE_BYTES
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(
+    month = HorizonDateField(
         label=_("Month"),
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -41,7 +42,7 @@ class MonthForm(forms.Form):
 
 
 class CreditForm(forms.Form):
-    lines = forms.ModelMultipleChoiceField(
+    lines = IdMultipleChoiceField(
         label=_("Lines to credit (none ticked: the whole invoice)"),
         queryset=InvoiceLine.objects.none(),
         widget=forms.CheckboxSelectMultiple,

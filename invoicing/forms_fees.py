@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.selectors.earnings import Period
+from expertbank.fields import DATE_HORIZON, HorizonDateField
 from invoicing.forms import MonthForm
 from invoicing.models import FeeStatement, IncomeType
 
@@ -80,7 +81,7 @@ class CorrectionForm(forms.Form):
 
 
 class BatchForm(MonthForm):
-    payment_date = forms.DateField(
+    payment_date = HorizonDateField(
         label=_("Payment date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The day the money is in the experts' accounts."),
@@ -94,7 +95,9 @@ class BatchForm(MonthForm):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=DATE_HORIZON[0].year, max_value=DATE_HORIZON[1].year
+    )
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expertbank import guarded_admin
 from training.models import (
     Application,
     Attendance,
@@ -30,7 +31,7 @@ from training.models import (
 from training.services import TrainingError, cohort_capacity_check
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(guarded_admin.ModelAdmin):
     """Shown, never added, changed or deleted here."""
 
     def has_add_permission(self, request) -> bool:
@@ -44,7 +45,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(guarded_admin.ModelAdmin):
     list_display = [
         "name_fi",
         "kind",
@@ -95,7 +96,7 @@ class SessionFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(guarded_admin.TabularInline):
     model = Session
     formset = SessionFormSet
     formfield_overrides = URL_FIELDS
@@ -115,7 +116,7 @@ class CohortAdminForm(forms.ModelForm):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(guarded_admin.ModelAdmin):
     form = CohortAdminForm
     list_display = [
         "name",
@@ -144,7 +145,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(guarded_admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["topic", "cohort", "starts_at", "ends_at", "place", "cancelled"]
     list_filter = ["cancelled", "cohort__programme"]
@@ -161,7 +162,7 @@ class SessionAdmin(admin.ModelAdmin):
         return obj is not None and _deletable(obj) and super().has_delete_permission(request, obj)
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(guarded_admin.TabularInline):
     model = EnrollmentStatusChange
     extra = 0
     can_delete = False

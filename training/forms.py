@@ -5,6 +5,12 @@ from django.core.validators import RegexValidator
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from expertbank.fields import (
+    HorizonDateTimeField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    guarded_formfield,
+)
 from experts.models import ExperienceArea, Expert, PrivacyNotice
 from training.models import Application, Attendance, Cohort, Enrollment, Session
 
@@ -15,7 +21,7 @@ validate_phone = RegexValidator(
 )
 
 
-class CohortChoiceField(forms.ModelChoiceField):
+class CohortChoiceField(IdChoiceField):
     def label_from_instance(self, cohort: Cohort) -> str:
         dates = formats.date_format(cohort.starts_on, "SHORT_DATE_FORMAT")
         if cohort.ends_on:
@@ -51,7 +57,7 @@ class ApplicationForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     municipality = forms.CharField(label=_("Municipality where you live"), max_length=100)
-    areas = forms.ModelMultipleChoiceField(
+    areas = IdMultipleChoiceField(
         label=_("Areas of your lived experience"),
         queryset=ExperienceArea.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -102,7 +108,7 @@ class ApplicationForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
-    interview_at = forms.DateTimeField(
+    interview_at = HorizonDateTimeField(
         label=_("Interview time"), required=False, widget=DATETIME_WIDGET
     )
     notes = forms.CharField(
@@ -138,7 +144,7 @@ class DecisionForm(forms.Form):
 class ApplicationFilterForm(forms.Form):
     WAITING = "waiting"
 
-    cohort = forms.ModelChoiceField(
+    cohort = IdChoiceField(
         label=_("Cohort"),
         queryset=Cohort.objects.exclude(programme__kind="supervision"),
         required=False,
@@ -160,6 +166,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
+        formfield_callback = guarded_formfield
         fields = ["topic", "starts_at", "ends_at", "place", "remote_link", "cancelled"]
         widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
 
@@ -198,7 +205,7 @@ class AttendanceForm(forms.Form):
         return marks
 
 
-class ExpertChoiceField(forms.ModelMultipleChoiceField):
+class ExpertChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, expert: Expert) -> str:
         place = f" ({expert.municipality})" if expert.municipality else ""
         return f"{expert.name}{place}"

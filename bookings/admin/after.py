@@ -14,13 +14,14 @@ from bookings.models import (
     Feedback,
     GigReport,
 )
+from expertbank import guarded_admin
 
 # --- After the gig -------------------------------------------------------------------------------
 # Read-only: approving, returning, arranging a debrief and releasing feedback go through the
 # coordinator's report pages, which keep the gig's history, fix the amounts and send the messages.
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(guarded_admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

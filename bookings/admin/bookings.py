@@ -19,9 +19,10 @@ from bookings.models import (
     Occurrence,
 )
 from bookings.services.common import Kind, record
+from expertbank import guarded_admin
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(guarded_admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -97,7 +98,7 @@ def record_details(booking: Booking, form, *, by) -> None:
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(guarded_admin.ModelAdmin):
     list_display = [
         "title",
         "unit",

@@ -25,10 +25,12 @@ from bookings.models import (
     Unit,
 )
 from bookings.services.terms import terms_change_record, values_diff
+from expertbank import guarded_admin
+from expertbank.fields import guarded_formfield
 from expertbank.formatting import euros
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(guarded_admin.TabularInline):
     model = Unit
     extra = 0
     fields = ["name", "cost_centre", "contact_name", "contact_email"]
@@ -36,21 +38,21 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(guarded_admin.ModelAdmin):
     list_display = ["name", "business_id", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "business_id"]
     inlines = [UnitInline]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(guarded_admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["user"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(guarded_admin.ModelAdmin):
     list_display = ["name", "organisation", "cost_centre", "contact_name", "invite_link"]
     list_select_related = ["organisation"]
     list_filter = ["organisation__kind"]
@@ -86,7 +88,7 @@ class UnitAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Invite a member"))
 
 
-class PriceRowInline(admin.StackedInline):
+class PriceRowInline(guarded_admin.StackedInline):
     """Rows of a price list. A row whose terms a booking took is shown read-only but for its
     end date, and cannot be deleted: end it and add a new row instead."""
 
@@ -147,7 +149,7 @@ def _row_values(row: PriceRow) -> dict[str, object]:
 
 
 @admin.register(PriceList)
-class PriceListAdmin(admin.ModelAdmin):
+class PriceListAdmin(guarded_admin.ModelAdmin):
     list_display = ["name", "organisation", "active"]
     list_select_related = ["organisation"]
     list_filter = ["active"]
@@ -206,7 +208,7 @@ class PriceListAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(guarded_admin.ModelAdmin):
     list_display = ["name", "code", "funder", "budget_shown", "used_shown", "remaining_shown"]
     list_filter = ["active"]
     search_fields = ["name", "code", "funder"]
@@ -241,7 +243,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(TermsChange)
-class TermsChangeAdmin(admin.ModelAdmin):
+class TermsChangeAdmin(guarded_admin.ModelAdmin):
     list_display = ["at", "kind", "price_list", "funding_source", "by", "note"]
     list_select_related = ["price_list", "funding_source", "by"]
     list_filter = ["kind"]
@@ -261,6 +263,7 @@ class TermsChangeAdmin(admin.ModelAdmin):
 class MileageRateForm(forms.ModelForm):
     class Meta:
         model = MileageRate
+        formfield_callback = guarded_formfield
         fields = ["valid_from", "per_km", "source"]
 
     def clean_valid_from(self):
@@ -281,7 +284,7 @@ class MileageRateForm(forms.ModelForm):
 
 
 @admin.register(MileageRate)
-class MileageRateAdmin(admin.ModelAdmin):
+class MileageRateAdmin(guarded_admin.ModelAdmin):
     """The tax-free kilometre allowance per kilometre, a row per day it takes effect. A rate
     that approved trips were priced at keeps its day and its euros; a new one follows."""
 

@@ -7,28 +7,23 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import CheckIn, Gig, Organisation
+from expertbank.filters import DateFilter, FilterSet, IdFilter, ModelChoiceFilter
 from experts.models import WorkKind
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Expert or booking"), method="search")
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = ModelChoiceFilter(
         label=_("Organisation"),
         field_name="booking__unit__organisation",
         queryset=Organisation.objects.all(),
     )
-    work_kind = django_filters.ModelChoiceFilter(
+    work_kind = ModelChoiceFilter(
         label=_("Kind of work"), field_name="booking__work_kind", queryset=WorkKind.objects.all()
     )
-    day_from = django_filters.DateFilter(
-        label=_("Gig on or after"), field_name="start__date", lookup_expr="gte"
-    )
-    day_until = django_filters.DateFilter(
-        label=_("Gig on or before"), field_name="start__date", lookup_expr="lte"
-    )
-    booking = django_filters.NumberFilter(
-        label=_("Booking number"), field_name="booking_id", min_value=1
-    )
+    day_from = DateFilter(label=_("Gig on or after"), field_name="start__date", lookup_expr="gte")
+    day_until = DateFilter(label=_("Gig on or before"), field_name="start__date", lookup_expr="lte")
+    booking = IdFilter(label=_("Booking number"), field_name="booking_id", min_value=1)
 
     class Meta:
         model = Gig
@@ -40,7 +35,7 @@ class ReportFilter(django_filters.FilterSet):
         )
 
 
-class CheckInFilter(django_filters.FilterSet):
+class CheckInFilter(FilterSet):
     STATES = [
         ("waiting", _("asking for a debrief")),
         ("arranged", _("debrief arranged")),

@@ -7,23 +7,22 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.forms.feedback import RATINGS
 from bookings.models import Feedback, Organisation
+from expertbank.filters import FilterSet, IdFilter, ModelChoiceFilter
 
 
-class FeedbackFilter(django_filters.FilterSet):
+class FeedbackFilter(FilterSet):
     STATES = [("waiting", _("not shown to the experts")), ("released", _("shown to the experts"))]
 
     state = django_filters.ChoiceFilter(
         label=_("Show"), choices=STATES, method="by_state", empty_label=_("all")
     )
     rating = django_filters.ChoiceFilter(label=_("Rating"), choices=RATINGS, empty_label=_("any"))
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = ModelChoiceFilter(
         label=_("Organisation"),
         field_name="booking__unit__organisation",
         queryset=Organisation.objects.all(),
     )
-    booking = django_filters.NumberFilter(
-        label=_("Booking number"), field_name="booking_id", min_value=1
-    )
+    booking = IdFilter(label=_("Booking number"), field_name="booking_id", min_value=1)
 
     class Meta:
         model = Feedback

@@ -7,10 +7,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, Organisation
+from expertbank.filters import DateFilter, FilterSet, ModelChoiceFilter
 from experts.models import ExperienceArea, WorkKind
 
 
-class BookingFilter(django_filters.FilterSet):
+class BookingFilter(FilterSet):
     VIEWS = [("short", _("short of experts")), ("ready", _("ready to confirm"))]
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
@@ -20,24 +21,22 @@ class BookingFilter(django_filters.FilterSet):
     view = django_filters.ChoiceFilter(
         label=_("Needs"), choices=VIEWS, method="needs", empty_label=_("anything")
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = ModelChoiceFilter(
         label=_("Organisation"),
         field_name="unit__organisation",
         queryset=Organisation.objects.all(),
     )
-    work_kind = django_filters.ModelChoiceFilter(
-        label=_("Kind of work"), queryset=WorkKind.objects.all()
-    )
-    area = django_filters.ModelChoiceFilter(
+    work_kind = ModelChoiceFilter(label=_("Kind of work"), queryset=WorkKind.objects.all())
+    area = ModelChoiceFilter(
         label=_("Experience area"), field_name="areas", queryset=ExperienceArea.objects.all()
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind of booking"), choices=Booking.Kind.choices, empty_label=_("all")
     )
-    starts_from = django_filters.DateFilter(
+    starts_from = DateFilter(
         label=_("Starts on or after"), field_name="first_start__date", lookup_expr="gte"
     )
-    starts_until = django_filters.DateFilter(
+    starts_until = DateFilter(
         label=_("Starts on or before"), field_name="first_start__date", lookup_expr="lte"
     )
     order = django_filters.OrderingFilter(

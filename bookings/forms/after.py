@@ -15,6 +15,7 @@ from bookings.models import CheckIn, Expense, GigReport
 from bookings.models.reports import MAX_EXPENSE, MAX_HOURS, MAX_KM, MAX_PREPARATION_HOURS
 from bookings.services.receipts import ReceiptError, receipt_check
 from bookings.services.reports import MAX_EXPENSES, CheckInInput, ExpenseInput
+from expertbank.fields import IdMultipleChoiceField
 
 DECIMAL_INPUT = {"inputmode": "decimal", "autocomplete": "off"}
 
@@ -88,7 +89,7 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    remove_expenses = forms.ModelMultipleChoiceField(
+    remove_expenses = IdMultipleChoiceField(
         label=_("Remove these expenses"),
         queryset=Expense.objects.none(),
         required=False,

@@ -14,6 +14,13 @@ from django.utils.translation import pgettext_lazy
 from bookings.models import Booking, Unit
 from bookings.models.bookings import MAX_EXPERTS
 from bookings.services.requests import MAX_OCCURRENCES
+from expertbank.fields import (
+    HorizonDateField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    PlainTextField,
+    validate_date_horizon,
+)
 from expertbank.models import User
 from experts.models import AvailabilitySlot, ExperienceArea, Language, WorkKind
 
@@ -35,10 +42,12 @@ def parse_dates(text: str) -> list[date]:
             continue
         for fmt in input_formats:
             try:
-                found.append(datetime.strptime(token, fmt).date())
-                break
+                day = datetime.strptime(token, fmt).date()
             except ValueError:
                 continue
+            validate_date_horizon(day)
+            found.append(day)
+            break
         else:
             raise forms.ValidationError(
                 _("%(value)s is not a date. Write dates like 24.11.2026, one per line."),
@@ -82,32 +91,30 @@ WorkingBlockFormSet = forms.formset_factory(WorkingBlockForm, extra=3, max_num=7
 class BookingRequestForm(forms.Form):
     """A unit's request for experts; the times follow from the kind of booking."""
 
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
         help_text=_("For example: Talk at the staff day on substance use services."),
     )
-    work_kind = forms.ModelChoiceField(
+    work_kind = IdChoiceField(
         label=_("Kind of work"), queryset=WorkKind.objects.filter(active=True)
     )
-    areas = forms.ModelMultipleChoiceField(
+    areas = IdMultipleChoiceField(
         label=_("Experience areas wanted"),
         queryset=ExperienceArea.objects.filter(active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Leave empty if any experience will do."),
     )
-    language = forms.ModelChoiceField(
-        label=_("Language"), queryset=Language.objects.filter(active=True)
-    )
+    language = IdChoiceField(label=_("Language"), queryset=Language.objects.filter(active=True))
     kind = forms.ChoiceField(
         label=_("Kind of booking"),
         choices=Booking.Kind.choices,
         widget=forms.RadioSelect,
         initial=Booking.Kind.ONE_OFF,
     )
-    day = forms.DateField(
+    day = HorizonDateField(
         label=_("Date"),
         widget=DATE_WIDGET,
         required=False,
@@ -128,8 +135,10 @@ class BookingRequestForm(forms.Form):
         required=False,
         help_text=_("Series: dates one per line, e.g. 24.11.2026. Used instead of the weeks."),
     )
-    period_start = forms.DateField(label=_("Engagement starts"), widget=DATE_WIDGET, required=False)
-    period_end = forms.DateField(label=_("Engagement ends"), widget=DATE_WIDGET, required=False)
+    period_start = HorizonDateField(
+        label=_("Engagement starts"), widget=DATE_WIDGET, required=False
+    )
+    period_end = HorizonDateField(label=_("Engagement ends"), widget=DATE_WIDGET, required=False)
     place = forms.CharField(
         label=_("Place"),
         max_length=300,
@@ -271,13 +280,13 @@ class BookingRequestForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainTextField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
 class OptionalReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = PlainTextField(
         label=_("Reason (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

@@ -20,11 +20,17 @@ from bookings.models import (
     Unit,
 )
 from bookings.models.bookings import MAX_EXPERTS
+from expertbank.fields import (
+    HorizonDateField,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    guarded_formfield,
+)
 from experts.models import Expert, WorkKind
 
 
 class AnswerByMixin(forms.Form):
-    answer_by_date = forms.DateField(label=_("Answer by (date)"), widget=DATE_WIDGET)
+    answer_by_date = HorizonDateField(label=_("Answer by (date)"), widget=DATE_WIDGET)
     answer_by_time = forms.TimeField(label=_("Answer by (time)"), widget=TIME_WIDGET)
     note = forms.CharField(
         label=_("Note to the experts (optional)"),
@@ -51,7 +57,7 @@ class AnswerByMixin(forms.Form):
 
 
 class OfferForm(AnswerByMixin):
-    experts = forms.ModelMultipleChoiceField(
+    experts = IdMultipleChoiceField(
         label=_("Experts to offer the booking to"),
         queryset=Expert.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -66,7 +72,7 @@ class OfferForm(AnswerByMixin):
 
 
 class ReplaceForm(AnswerByMixin):
-    expert = forms.ModelChoiceField(
+    expert = IdChoiceField(
         label=_("Replacement"),
         queryset=Expert.objects.none(),
         widget=forms.RadioSelect,
@@ -81,7 +87,7 @@ class ReplaceForm(AnswerByMixin):
 
 
 class RescheduleForm(forms.Form):
-    day = forms.DateField(label=_("New date"), widget=DATE_WIDGET)
+    day = HorizonDateField(label=_("New date"), widget=DATE_WIDGET)
     start_time = forms.TimeField(label=_("Starts at"), widget=TIME_WIDGET)
     end_time = forms.TimeField(label=_("Ends at"), widget=TIME_WIDGET)
     place = forms.CharField(label=_("Place, if not the booking's"), max_length=300, required=False)
@@ -104,7 +110,7 @@ class RescheduleForm(forms.Form):
 
 
 class FundingForm(forms.Form):
-    funding_source = forms.ModelChoiceField(
+    funding_source = IdChoiceField(
         label=_("Charged to"),
         queryset=FundingSource.objects.filter(active=True),
         required=False,
@@ -128,10 +134,8 @@ class MemberInviteForm(forms.Form):
 class BookingChangeForm(forms.Form):
     """What the price and staffing of a booking depend on (``services.booking_change``)."""
 
-    unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.select_related("organisation")
-    )
-    work_kind = forms.ModelChoiceField(
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.select_related("organisation"))
+    work_kind = IdChoiceField(
         label=_("Kind of work"), queryset=WorkKind.objects.filter(active=True)
     )
     audience = forms.ChoiceField(label=_("Audience"), choices=Booking.Audience.choices)
@@ -178,6 +182,7 @@ class RepriceForm(forms.ModelForm):
 
     class Meta:
         model = BookingTerms
+        formfield_callback = guarded_formfield
         fields = TERMS_FIELDS
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,7 @@ from bookings import services
 from bookings.forms import OfferForm, ReplaceForm
 from bookings.matching import rank_candidates
 from bookings.models import Assignment, Booking
+from expertbank.fields import parse_id
 from expertbank.roles import Role, role_required
 from experts.models import Expert
 
@@ -28,7 +29,7 @@ def _replacing(request: HttpRequest, booking: Booking) -> Assignment | None:
         return None
     return get_object_or_404(
         Assignment.objects.select_related("expert__user"),
-        pk=replace_id if str(replace_id).isdigit() else 0,
+        pk=parse_id(replace_id) or 0,
         booking=booking,
         status=Assignment.Status.WITHDRAWN,
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from expertbank import guarded_admin
 from expertbank.models import ReadEntry
 from expertbank.services.audit import read_logged
 from experts.admin.rows import (
@@ -53,7 +54,7 @@ COORDINATOR_PAGE_FIELDS = [
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(guarded_admin.ModelAdmin):
     form = ExpertAdminForm
     list_display = [
         "__str__",

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
+from expertbank import guarded_admin
 from experts.models import ExperienceArea, ExpertImport, Language, PrivacyNotice, WorkKind
 
 
@@ -27,7 +28,7 @@ def in_use(obj: models.Model) -> bool:
     return False
 
 
-class TranslatedNameAdmin(admin.ModelAdmin):
+class TranslatedNameAdmin(guarded_admin.ModelAdmin):
     """A list entry in use is retired by unticking "in use", never deleted: deleting would take
     it silently out of experts' profiles, disclosures and bookings."""
 
@@ -59,7 +60,7 @@ class LanguageAdmin(TranslatedNameAdmin):
 
 
 @admin.register(PrivacyNotice)
-class PrivacyNoticeAdmin(admin.ModelAdmin):
+class PrivacyNoticeAdmin(guarded_admin.ModelAdmin):
     """A notice is edited until it is published; after that it is what experts consented to,
     so a change is a new version."""
 
@@ -84,7 +85,7 @@ class PrivacyNoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpertImport)
-class ExpertImportAdmin(admin.ModelAdmin):
+class ExpertImportAdmin(guarded_admin.ModelAdmin):
     """A log of bulk imports; the file itself is never shown."""
 
     list_display = ["uploaded_at", "file_name", "uploaded_by", "status", "row_count"]

@@ -10,10 +10,10 @@ from itertools import pairwise
 from typing import Any
 
 from django import forms
-from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from expertbank import guarded_admin
 from experts.models import (
     AvailabilitySlot,
     Blackout,
@@ -118,7 +118,7 @@ class BlackoutsApartFormSet(NewRowsApartFormSet):
         return (data["start"], data["end"] + timedelta(days=1))
 
 
-class ServiceInline(admin.TabularInline):
+class ServiceInline(guarded_admin.TabularInline):
     """An inline whose rows are added, changed and removed by services (``ExpertAdmin`` calls
     ``add``, ``change`` and ``remove``)."""
 
@@ -244,7 +244,7 @@ class BlackoutInline(ServiceInline):
         blackout_remove_impl(blackout=row, by=by)
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(guarded_admin.TabularInline):
     """Read only: consent is given and withdrawn by the expert, or recorded on paper, through
     the pages that log it."""
 

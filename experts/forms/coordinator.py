@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from expertbank.fields import guarded_formfield
 from expertbank.finnish import (
     normalise_iban,
     normalise_personal_identity_code,
@@ -106,6 +107,7 @@ class ExpertForm(forms.ModelForm):
 
     class Meta:
         model = Expert
+        formfield_callback = guarded_formfield
         fields = [*PROFILE_FIELDS, *STATUS_FIELDS, *SENSITIVE_FIELDS]
         widgets = {
             "shown_as": forms.RadioSelect,
@@ -213,6 +215,7 @@ class ExpertForm(forms.ModelForm):
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = ExpertDocument
+        formfield_callback = guarded_formfield
         fields = ["kind", "dated", "valid_until", "note"]
         widgets = {"dated": DATE, "valid_until": DATE}
         help_texts = {
@@ -234,6 +237,7 @@ class DocumentForm(forms.ModelForm):
 class TaxCardForm(forms.ModelForm):
     class Meta:
         model = TaxCard
+        formfield_callback = guarded_formfield
         fields = [
             "kind",
             "valid_from",

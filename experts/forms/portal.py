@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from expertbank.fields import HorizonDateField, guarded_formfield
 from experts.models import AvailabilitySlot, BookerKind, ExperienceArea, Expert, Language, WorkKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -23,6 +24,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Expert
+        formfield_callback = guarded_formfield
         fields = [
             "public_alias",
             "shown_as",
@@ -98,8 +100,8 @@ class SlotForm(forms.Form):
 
 
 class BlackoutForm(forms.Form):
-    start = forms.DateField(label=_("First day"), widget=DATE)
-    end = forms.DateField(label=_("Last day"), widget=DATE)
+    start = HorizonDateField(label=_("First day"), widget=DATE)
+    end = HorizonDateField(label=_("Last day"), widget=DATE)
     note = forms.CharField(
         label=_("Note (not required)"),
         max_length=200,
@@ -117,6 +119,7 @@ class BlackoutForm(forms.Form):
 class LimitsForm(forms.ModelForm):
     class Meta:
         model = Expert
+        formfield_callback = guarded_formfield
         fields = ["max_gigs_per_month", "rest_days_after_heavy"]
         labels = {
             "max_gigs_per_month": _("At most this many gigs a month"),

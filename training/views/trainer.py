@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from expertbank.redirects import redirect_next
 from expertbank.roles import Role, role_required, user_roles
 from training import selectors
 from training.forms import AttendanceForm, EnrollmentStatusForm, SessionForm
@@ -30,13 +30,6 @@ from training.services import (
 )
 
 STAFF = (Role.TRAINER, Role.COORDINATOR)
-
-
-def _next_or(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
 
 
 def _enrollment(request: HttpRequest, pk: int) -> Enrollment:
@@ -165,7 +158,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         "total": len(board.rows),
                     },
                 )
-        return redirect(_next_or(request, reverse("training:session_detail", args=[session.pk])))
+        return redirect_next(request, reverse("training:session_detail", args=[session.pk]))
     return render(
         request,
         "training/session_detail.html",

@@ -1,0 +1,69 @@
+"""The base of every list filter (django-filter): ids and dates through the guarded fields of
+``expertbank.fields``, so a tampered query string is ignored instead of reaching the database.
+
+A filter whose value does not validate is left out (django-filter filters only with the values
+that did), and the form shows why.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django_filters import fields as filter_fields
+
+from expertbank.fields import (
+    HorizonDateField,
+    HorizonDateTimeField,
+    IdChoiceMixin,
+    IdField,
+    IdMultipleChoiceMixin,
+)
+
+
+class IdFilterChoiceField(IdChoiceMixin, filter_fields.ModelChoiceField):
+    pass
+
+
+class IdFilterMultipleChoiceField(IdMultipleChoiceMixin, filter_fields.ModelMultipleChoiceField):
+    pass
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdFilterChoiceField
+
+
+class ModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = IdFilterMultipleChoiceField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's number (``?booking=12``): a whole number an id column can hold."""
+
+    field_class = IdField
+
+
+class DateFilter(django_filters.DateFilter):
+    field_class = HorizonDateField
+
+
+class DateTimeFilter(django_filters.DateTimeFilter):
+    field_class = HorizonDateTimeField
+
+
+GUARDED = {
+    django_filters.ModelChoiceFilter: ModelChoiceFilter,
+    django_filters.ModelMultipleChoiceFilter: ModelMultipleChoiceFilter,
+    django_filters.DateFilter: DateFilter,
+    django_filters.DateTimeFilter: DateTimeFilter,
+}
+
+
+class FilterSet(django_filters.FilterSet):
+    """Filters made from the model (``Meta.fields``) get the guarded classes too."""
+
+    FILTER_DEFAULTS = {
+        db_field: {
+            **options,
+            "filter_class": GUARDED.get(options["filter_class"], options["filter_class"]),
+        }
+        for db_field, options in django_filters.FilterSet.FILTER_DEFAULTS.items()
+    }
