@@ -65,8 +65,15 @@ def receipt_check(upload: UploadedFile) -> str:
     return content_type
 
 
+def download_name(*, number: int, content_type: str) -> str:
+    """The name a receipt is downloaded under: its number and the suffix of the type sniffed
+    when it was uploaded, never the uploader's name (``kuitti.pdf.html`` must not come back as
+    a web page)."""
+    return f"receipt-{number}.{RECEIPT_TYPES.get(content_type, 'bin')}"
+
+
 def shown_name(upload: UploadedFile) -> str:
-    """The uploader's file name, made safe to show and to offer as a download name."""
+    """The uploader's file name, made safe to show (the download is named by ``download_name``)."""
     try:
         name = get_valid_filename(upload.name or "")
     except Exception:  # SuspiciousFileOperation for names like ".."

@@ -25,10 +25,12 @@ from bookings.forms import (
     WriteOffForm,
 )
 from bookings.models import CheckIn, Expense, Gig, GigReport
+from bookings.models.reports import RECEIPT_TYPES
 from bookings.selectors import after as selectors_after
 from bookings.selectors.after import ReportView
 from bookings.selectors.feedback import released_feedback_for_gig
 from bookings.services import BookingError
+from bookings.services.receipts import download_name
 from expertbank.models import ReadEntry
 from expertbank.paging import page_of, query_without_page
 from expertbank.roles import Role, has_role, role_required
@@ -132,11 +134,13 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
         handle = expense.receipt.open("rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
+    # The type sniffed at upload names the download; anything unknown is a download of bytes.
+    content_type = expense.receipt_type if expense.receipt_type in RECEIPT_TYPES else ""
     response = FileResponse(
         handle,
-        as_attachment=expense.receipt_type not in INLINE_TYPES,
-        filename=expense.receipt_name or "receipt",
-        content_type=expense.receipt_type or "application/octet-stream",
+        as_attachment=content_type not in INLINE_TYPES,
+        filename=download_name(number=expense.pk, content_type=content_type),
+        content_type=content_type or "application/octet-stream",
     )
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -119,10 +119,14 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 services.assignment_accept(assignment=assignment, by=assignment.expert.user)
                 done = _("Thank you! You accepted the gig.")
             elif action == "decline":
+                # The same form as the portal's decline: the reason is validated and cleaned.
+                form = OptionalReasonForm(request.POST)
+                if not form.is_valid():
+                    raise services.BookingError(" ".join(form.errors["reason"]))
                 services.assignment_decline(
                     assignment=assignment,
                     by=assignment.expert.user,
-                    reason=request.POST.get("reason", "")[:2000],
+                    reason=form.cleaned_data["reason"],
                 )
                 done = _("You declined the offer. Thank you for answering.")
             else:
@@ -137,6 +141,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                     "occurrences": assignment.booking.occurrences.all(),
                     "error": exc,
                     "token": token,
+                    "decline_form": OptionalReasonForm(request.POST),
                 },
                 status=400,
             )
@@ -154,6 +159,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             "occurrences": assignment.booking.occurrences.all(),
             "chosen": chosen,
             "token": token,
+            "decline_form": OptionalReasonForm(),
         },
     )
 
