@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from expertbank.idle_timeout import LAST_SEEN_KEY
+from tests.expertbank.test_settings import _run as run_manage
 from tests.factories import (
     CoordinatorFactory,
     ExpertFactory,
@@ -76,3 +77,10 @@ def test_after_the_same_idle_time_experts_and_unit_members_stay_logged_in():
         _last_seen_minutes_ago(client, 6 * 60)
         answers[role] = client.get(reverse(page)).status_code
     assert answers == {"expert": 200, "unit member": 200, "coordinator": 302}
+
+
+@pytest.mark.parametrize("value", ["0", "half an hour"])
+def test_a_bad_idle_timeout_stops_start_up_and_names_it(value):
+    result = run_manage(["manage.py", "check"], COORDINATOR_IDLE_TIMEOUT_MINUTES=value)
+    assert result.returncode != 0
+    assert "COORDINATOR_IDLE_TIMEOUT_MINUTES must be" in result.stderr

@@ -8,6 +8,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from expertbank.client_ip import client_ip
+from tests.expertbank.test_settings import _run as run_manage
 from tests.factories import PASSWORD, UserFactory
 from tests.test_docker_compose import COMPOSE_FILE, environment
 
@@ -123,3 +124,10 @@ def test_a_malformed_forwarded_header_counts_against_the_proxys_own_address(sett
 def test_the_compose_web_service_trusts_its_one_proxy():
     web = yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))["services"]["web"]
     assert environment(web)["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
+
+
+@pytest.mark.parametrize("value", ["one", "-1", "1.5"])
+def test_a_bad_proxy_count_stops_start_up_and_names_it(value):
+    result = run_manage(["manage.py", "check"], TRUSTED_PROXY_COUNT=value)
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be a whole number" in result.stderr
