@@ -3,27 +3,23 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from expertbank import guarded_admin
 from expertbank.models import Invitation, Message, User
 from expertbank.permissions import may_manage_access
+from expertbank.redirects import safe_next
 
 
 def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
     """The admin has no login of its own: everyone logs in through the site's login, with its
     rate limits and e-mail verification, and comes back to ``next``."""
-    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("admin:index")
+    next_url = safe_next(request, reverse("admin:index"), field=REDIRECT_FIELD_NAME)
     if admin.site.has_permission(request):
-        return redirect(next_url)
+        return HttpResponseRedirect(next_url)
     if request.user.is_authenticated:
         # Logged in without admin access: the site's login would only send them back here.
         raise PermissionDenied

@@ -352,6 +352,13 @@ CASES = [
         expect=NOT_A_CHOICE,
     ),
     Case(
+        "training application page asked for a cohort that only looks like digits",
+        "anonymous",
+        lambda w: (w.open_cohorts, w.notice) and reverse("training_public:apply") + "?cohort=²",
+        method="get",
+        status=frozenset({200}),
+    ),
+    Case(
         "application list filtered by cohort",
         "coordinator",
         lambda w: reverse("training_coordinator:application_list") + f"?cohort={BIG}",
@@ -579,6 +586,22 @@ def test_next_after_marking_attendance_is_followed_only_to_a_local_path(
     response = client.post(url, {"next": given})
     assert response.status_code == 302
     assert response.url == (goes_to or url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("given", "goes_to"),
+    [
+        ("kotisivu", "/admin/"),
+        ("https://evil.example/", "/admin/"),
+        ("/admin/auth/", "/admin/auth/"),
+    ],
+)
+def test_the_admin_login_sends_a_logged_in_admin_only_to_a_local_next(client, given, goes_to):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get("/admin/login/", {"next": given})
+    assert response.status_code == 302
+    assert response.url == goes_to
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
+from expertbank.fields import parse_id
 from experts.models import PrivacyNotice
 from training.forms import ApplicationForm
 from training.models import Cohort
@@ -78,8 +79,8 @@ def apply(request: HttpRequest) -> HttpResponse:
         initial = {}
         if len(cohort_list) == 1:
             initial["cohort"] = cohort_list[0].pk
-        elif chosen and chosen.isdigit():
-            initial["cohort"] = int(chosen)
+        elif parse_id(chosen or "") is not None:
+            initial["cohort"] = parse_id(chosen)
         form = ApplicationForm(cohorts=cohorts, notice=notice, initial=initial)
     return render(request, "training/apply.html", {**context, "form": form})
 
