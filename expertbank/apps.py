@@ -8,6 +8,7 @@ class ExpertbankConfig(AppConfig):
     verbose_name = _("Expert bank")
 
     def ready(self) -> None:
+        from expertbank import idle_timeout  # noqa: F401 (connects the login signal)
         from expertbank.permissions import coordinator_permissions_sync
         from expertbank.retention import register_core_rules
 

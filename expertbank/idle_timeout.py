@@ -7,21 +7,24 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.utils.translation import ngettext
 
-from expertbank.roles import Role, user_roles
+from expertbank.roles import has_staff_role
 
 # When the user's last request came, in seconds since the epoch (kept in the session).
 LAST_SEEN_KEY = "expertbank_last_seen"
+# The time is written at most this often (and at login), so that pages do not save the session
+# each time; someone may thus be logged out up to this much before the full idle time.
+LAST_SEEN_RESOLUTION = 60
 
 
-def idle_timeout_applies(user) -> bool:
-    """Coordinators, trainers and staff are logged out after ``COORDINATOR_IDLE_TIMEOUT_MINUTES``
-    without a request; experts and unit members keep the normal session age."""
-    if user.is_staff or user.is_superuser:
-        return True
-    return bool(user_roles(user) & {Role.COORDINATOR, Role.TRAINER})
+@receiver(user_logged_in)
+def _seen_at_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session") and has_staff_role(user):
+        request.session[LAST_SEEN_KEY] = int(time.time())
 
 
 class StaffIdleTimeoutMiddleware:
@@ -34,7 +37,7 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not idle_timeout_applies(user):
+        if not has_staff_role(user):
             return self.get_response(request)
         minutes = settings.COORDINATOR_IDLE_TIMEOUT_MINUTES
         now = int(time.time())
@@ -53,5 +56,6 @@ class StaffIdleTimeoutMiddleware:
                 % {"minutes": minutes},
             )
             return redirect_to_login(request.get_full_path())
-        request.session[LAST_SEEN_KEY] = now
+        if not isinstance(last_seen, int) or now - last_seen >= LAST_SEEN_RESOLUTION:
+            request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
