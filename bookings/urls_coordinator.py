@@ -23,7 +23,7 @@ urlpatterns = [
     path("reports/<int:pk>/approve/", after.report_approve_view, name="report_approve"),
     path("reports/<int:pk>/return/", after.report_return_view, name="report_return"),
     path("reports/<int:pk>/write-off/", after.gig_write_off_view, name="write_off"),
-    path("receipts/<int:pk>/", after.receipt, name="receipt"),
+    path("receipts/<int:pk>/", after.coordinator_receipt, name="receipt"),
     path("checkins/", after.checkin_list, name="checkins"),
     path(
         "checkins/<int:pk>/arrange/",

@@ -5,7 +5,6 @@ off, and check-ins asking for a debrief. Views are thin: forms, one service, a r
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +32,7 @@ from bookings.services import BookingError
 from bookings.services.receipts import download_name
 from expertbank.models import ReadEntry
 from expertbank.paging import page_of, query_without_page
-from expertbank.roles import Role, has_role, role_required
+from expertbank.roles import Role, role_required
 from expertbank.services.audit import read_logged
 
 INLINE_TYPES = {"image/jpeg", "image/png"}
@@ -123,13 +122,8 @@ def gig_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    """A receipt, for the expert who sent it and for coordinators; anyone else gets 404."""
-    expenses = Expense.objects.exclude(receipt="").select_related("report__gig")
-    if not has_role(request.user, Role.COORDINATOR):
-        expenses = expenses.filter(report__gig__expert__user=request.user)
-    expense = get_object_or_404(expenses, pk=pk)
+def _receipt_response(expenses, pk: int) -> HttpResponse:
+    expense = get_object_or_404(expenses.exclude(receipt=""), pk=pk)
     try:
         handle = expense.receipt.open("rb")
     except (FileNotFoundError, ValueError) as exc:
@@ -146,6 +140,18 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@role_required(Role.EXPERT)
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """A receipt the expert sent; another expert's answers 404."""
+    return _receipt_response(Expense.objects.filter(report__gig__expert__user=request.user), pk)
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any expert's receipt, for the coordinators approving the report."""
+    return _receipt_response(Expense.objects.all(), pk)
 
 
 REPORT_TABS = [

@@ -130,16 +130,23 @@ def test_actions_refuse_get(client, world, name):
     assert client.get(_url(world, name, argument)).status_code == 405
 
 
-@pytest.mark.parametrize("name", ["bookings_expert:receipt", "bookings_coordinator:receipt"])
 @pytest.mark.parametrize(
-    ("role", "expected"),
+    ("name", "role", "expected"),
     [
-        ("expert", 200),
-        ("coordinator", 200),
-        ("other_expert", 404),
-        ("member", 404),
-        ("other_member", 404),
-        ("trainer", 404),
+        # The expert's address: their own receipt; another expert's is not there (404), and
+        # other roles are at the wrong address (403, as on every expert page).
+        ("bookings_expert:receipt", "expert", 200),
+        ("bookings_expert:receipt", "other_expert", 404),
+        ("bookings_expert:receipt", "coordinator", 403),
+        ("bookings_expert:receipt", "member", 403),
+        ("bookings_expert:receipt", "other_member", 403),
+        ("bookings_expert:receipt", "trainer", 403),
+        # The coordinators' address: any receipt, for coordinators only.
+        ("bookings_coordinator:receipt", "coordinator", 200),
+        ("bookings_coordinator:receipt", "expert", 403),
+        ("bookings_coordinator:receipt", "other_expert", 403),
+        ("bookings_coordinator:receipt", "member", 403),
+        ("bookings_coordinator:receipt", "trainer", 403),
     ],
 )
 def test_a_receipt_is_served_only_to_its_expert_and_coordinators(
