@@ -1,4 +1,4 @@
-"""Form fields for what a visitor types or tampers with: ids, dates and plain text.
+"""Form fields for what a visitor types or tampers with: ids, dates, amounts and plain text.
 
 Every id and every date that reaches a form or a filter goes through the fields here, so no
 value the database or the date arithmetic cannot hold gets past validation: a 20-digit id is
@@ -167,6 +167,21 @@ class PlainTextField(forms.CharField):
         return value
 
 
+# --- Amounts ---------------------------------------------------------------------------------
+
+
+class FiniteDecimalField(forms.DecimalField):
+    """A decimal number that is a number: "NaN", "sNaN" and "Infinity" are invalid as soon as
+    they are read (Django's own refuses them only in ``validate``, after a formset or the admin
+    has compared them with the initial value, where a signalling NaN raises)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
 # --- Fields made from a model ----------------------------------------------------------------
 
 
@@ -180,6 +195,8 @@ def guarded_form_class(db_field: models.Field) -> type[forms.Field] | None:
         return HorizonDateTimeField
     if isinstance(db_field, models.DateField):
         return HorizonDateField
+    if isinstance(db_field, models.DecimalField):
+        return FiniteDecimalField
     return None
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.selectors.earnings import Period
-from expertbank.fields import DATE_HORIZON, HorizonDateField
+from expertbank.fields import DATE_HORIZON, FiniteDecimalField, HorizonDateField
 from invoicing.forms import MonthForm
 from invoicing.models import FeeStatement, IncomeType
 
@@ -65,7 +65,7 @@ class CorrectionForm(forms.Form):
     description = forms.CharField(
         label=_("What the correction is (the expert sees this)"), max_length=300
     )
-    amount = forms.DecimalField(
+    amount = FiniteDecimalField(
         label=_("Amount (€, minus to take off)"),
         max_digits=12,
         decimal_places=2,

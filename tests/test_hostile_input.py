@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from expertbank.fields import (
+    FiniteDecimalField,
     IdChoiceMixin,
     IdMultipleChoiceMixin,
     parse_id,
@@ -85,6 +86,8 @@ def _unguarded_field(name: str, one: forms.Field) -> str | None:
         ok = isinstance(one, IdChoiceMixin)
     elif isinstance(one, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
         ok = validate_date_horizon in one.validators
+    elif isinstance(one, forms.DecimalField):
+        ok = isinstance(one, FiniteDecimalField)
     else:
         return None
     return None if ok else f"{name} ({type(one).__name__})"
@@ -623,3 +626,26 @@ def test_a_20_digit_id_in_a_multiple_choice_field_is_a_form_error_on_postgresql(
     response = client.post(reverse("experts:profile"), {"languages": [BIG], "areas": [BIG]})
     assert response.status_code == 200
     assert NOT_A_CHOICE in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["sNaN", "NaN", "Infinity", "-Infinity"])
+def test_an_amount_that_is_no_number_is_the_forms_error_in_an_admin_inline(client, amount):
+    """A signalling NaN in a price row raised while the inline compared it with its initial
+    value (a 500); every amount field is a FiniteDecimalField."""
+    from bookings.models import PriceList, PriceRow
+    from experts.models import WorkKind
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    kind = WorkKind.objects.order_by("pk").first()
+    row = {"work_kind": kind.pk, "valid_from": "2027-01-01", "client_unit": "gig"}
+    row |= {"fee_unit": "gig", "notice_days": "7", "vat_rate": "25.5"}
+    row |= {"expert_fee": "200", "client_cancellation_fee": "0", "expert_cancellation_fee": "0"}
+    row["client_price"] = amount
+    data = {"name": "Hinnasto", "active": "on", "rows-TOTAL_FORMS": "1"}
+    data |= {"rows-INITIAL_FORMS": "0", "rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "9"}
+    data |= {f"rows-0-{field}": value for field, value in row.items()}
+    response = client.post(reverse("admin:bookings_pricelist_add"), data)
+    assert response.status_code == 200
+    assert response.context["errors"]
+    assert not PriceList.objects.exists() and not PriceRow.objects.exists()

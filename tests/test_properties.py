@@ -18,7 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bookings.models import Booking, Expense, GigReport
+from bookings.models import Booking, Expense, GigReport, PriceList, PriceRow
 from expertbank.crypto import reset_keys
 from experts.models import ExperienceArea, Expert, ExpertImport, Language, WorkKind
 from experts.services.importing import (
@@ -386,6 +386,94 @@ def test_a_correction_of_any_input_is_refused_cleanly_or_added(
     statement.refresh_from_db()
     assert line.amount == form.cleaned_data["amount"] != 0
     assert statement.payout >= 0
+
+
+# --- A price list row in the admin ---------------------------------------------------------------
+
+
+@PAGE_PROPERTY
+@given(
+    name=hostile_text,
+    work_kind=st.one_of(st.just("KIND"), hostile_number),
+    valid_from=far_date,
+    valid_until=far_date,
+    client_price=hostile_number,
+    client_unit=st.sampled_from(["gig", "hour", "", "week", NUL]),
+    minimum_hours=hostile_number,
+    vat_rate=hostile_number,
+    exemption=hostile_text,
+    expert_fee=hostile_number,
+    fee_unit=st.sampled_from(["gig", "hour", "", "day"]),
+    preparation_hours=hostile_number,
+    notice_days=hostile_number,
+    client_cancellation_fee=hostile_number,
+    expert_cancellation_fee=hostile_number,
+)
+def test_a_price_row_of_any_input_is_refused_cleanly_or_added(
+    client,
+    coordinator,
+    name,
+    work_kind,
+    valid_from,
+    valid_until,
+    client_price,
+    client_unit,
+    minimum_hours,
+    vat_rate,
+    exemption,
+    expert_fee,
+    fee_unit,
+    preparation_hours,
+    notice_days,
+    client_cancellation_fee,
+    expert_cancellation_fee,
+):
+    kind = WorkKind.objects.order_by("pk").first()
+    client.force_login(coordinator)
+    row = {
+        "work_kind": kind.pk if work_kind == "KIND" else work_kind,
+        "valid_from": valid_from,
+        "valid_until": valid_until,
+        "client_price": client_price,
+        "client_unit": client_unit,
+        "minimum_hours": minimum_hours,
+        "vat_rate": vat_rate,
+        "vat_exemption_text": exemption,
+        "expert_fee": expert_fee,
+        "fee_unit": fee_unit,
+        "preparation_hours": preparation_hours,
+        "notice_days": notice_days,
+        "client_cancellation_fee": client_cancellation_fee,
+        "expert_cancellation_fee": expert_cancellation_fee,
+    }
+    data = {
+        "name": name,
+        "active": "on",
+        "rows-TOTAL_FORMS": "1",
+        "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+        **{f"rows-0-{field}": value for field, value in row.items()},
+    }
+    before = (PriceList.objects.count(), PriceRow.objects.count())
+    response = client.post(reverse("admin:bookings_pricelist_add"), data)
+    _never_500(response)
+    if response.status_code != 302:
+        assert response.status_code == 200
+        assert response.context["errors"], "a refused price list says why"
+        assert (PriceList.objects.count(), PriceRow.objects.count()) == before
+        return
+    added = PriceRow.objects.get(price_list=PriceList.objects.latest("pk"))
+    for amount in (
+        added.client_price,
+        added.expert_fee,
+        added.client_cancellation_fee,
+        added.expert_cancellation_fee,
+    ):
+        assert isinstance(amount, Decimal) and amount >= 0
+    assert 0 <= added.vat_rate <= 100
+    assert added.valid_until is None or added.valid_until >= added.valid_from
+    assert date(2000, 1, 1) <= added.valid_from <= date(2100, 12, 31)
 
 
 # Keep the strategies honest: each reaches the values it promises.

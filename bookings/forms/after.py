@@ -15,13 +15,13 @@ from bookings.models import CheckIn, Expense, GigReport
 from bookings.models.reports import MAX_EXPENSE, MAX_HOURS, MAX_KM, MAX_PREPARATION_HOURS
 from bookings.services.receipts import ReceiptError, receipt_check
 from bookings.services.reports import MAX_EXPENSES, CheckInInput, ExpenseInput
-from expertbank.fields import IdMultipleChoiceField
+from expertbank.fields import FiniteDecimalField, IdMultipleChoiceField
 
 DECIMAL_INPUT = {"inputmode": "decimal", "autocomplete": "off"}
 
 
 def _hours_field(*, label, maximum: Decimal, too_many, required=True, help_text=""):
-    return forms.DecimalField(
+    return FiniteDecimalField(
         label=label,
         min_value=Decimal("0"),
         max_value=maximum,
@@ -125,7 +125,7 @@ class ExpenseForm(forms.Form):
         help_text=_("For example: bus ticket, parking."),
         error_messages={"required": _("Say what the expense was for.")},
     )
-    amount = forms.DecimalField(
+    amount = FiniteDecimalField(
         label=_("Amount (€)"),
         min_value=Decimal("0.01"),
         max_value=MAX_EXPENSE,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from expertbank.fields import guarded_formfield
+from expertbank.fields import FiniteDecimalField, guarded_formfield
 from expertbank.finnish import (
     normalise_iban,
     normalise_personal_identity_code,
@@ -53,7 +53,7 @@ SENSITIVE_FIELDS = [
 ]
 
 
-class DecimalCommaField(forms.DecimalField):
+class DecimalCommaField(FiniteDecimalField):
     """Takes 976,59 as well as 976.59 or 1 200,50 €, whatever the page's language."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal"})
