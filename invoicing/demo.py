@@ -13,7 +13,7 @@ Idempotent: nothing is done once the demo's bank file has been imported."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -21,10 +21,12 @@ from django.utils import timezone
 from bookings.models import Gig
 from bookings.selectors.earnings import Period
 from expertbank.demo import DEMO_DOMAIN
-from expertbank.models import User
+from expertbank.models import ReadEntry, User
+from expertbank.services.audit import read_record
+from experts.models import Expert
 from invoicing import money
 from invoicing.bankfiles import camt054
-from invoicing.models import Invoice, PaymentFile
+from invoicing.models import FeeStatement, Invoice, PaymentFile
 from invoicing.services.credits import credit
 from invoicing.services.fees import confirm_batch, pay_statements, run_statements
 from invoicing.services.issuing import issue_run
@@ -58,6 +60,7 @@ def seed(*, log: Callable[[str], None]) -> None:
     coordinator = User.objects.filter(email=f"koordinaattori@{DEMO_DOMAIN}").first()
     _fees(today, coordinator, log)
     _invoices(today, coordinator, log)
+    _reads(coordinator, log)
 
 
 def _fees(today: date, coordinator: User | None, log: Callable[[str], None]) -> None:
@@ -136,3 +139,53 @@ def _invoices(today: date, coordinator: User | None, log: Callable[[str], None])
     log(f"imported {len(result.new)} demo payments")
     for pk in reminders_due(today):
         remind(pk, today=today)
+
+
+def _reads(coordinator: User | None, log: Callable[[str], None]) -> None:
+    """The read log as the coordinator's work leaves it: the demo experts' profiles opened
+    before their gigs, their statements and the payment batch when fees were paid, so each
+    expert's "Who has looked at your data" has entries."""
+    if coordinator is None:
+        return
+    now = timezone.localtime()
+    recorded = 0
+    for number, email in enumerate(("asiantuntija", "mikko.makinen", "johanna.lindholm"), start=1):
+        expert = Expert.objects.filter(user__email=f"{email}@{DEMO_DOMAIN}").first()
+        if expert is None:
+            continue
+        for days, hour in ((12 + number, 9), (3 + number, 14)):
+            at = (now - timedelta(days=days)).replace(
+                hour=hour, minute=10 * number, second=0, microsecond=0
+            )
+            recorded += read_record(
+                viewer=coordinator,
+                kind=ReadEntry.Kind.PROFILE,
+                items=[(expert, expert.user_id)],
+                path=f"/coordinator/experts/{expert.pk}/",
+                at=at,
+            )
+        statement = (
+            FeeStatement.objects.filter(expert=expert, batch__isnull=False)
+            .select_related("batch")
+            .order_by("-period_start")
+            .first()
+        )
+        if statement is not None:
+            at = timezone.make_aware(
+                datetime.combine(statement.batch.payment_date - timedelta(days=1), time(11))
+            )
+            recorded += read_record(
+                viewer=coordinator,
+                kind=ReadEntry.Kind.FEE_STATEMENT,
+                items=[(statement, expert.user_id)],
+                path=f"/coordinator/invoicing/fees/{statement.pk}/",
+                at=at,
+            )
+            recorded += read_record(
+                viewer=coordinator,
+                kind=ReadEntry.Kind.BANK_FILE,
+                items=[(statement.batch, expert.user_id)],
+                path=f"/coordinator/invoicing/fees/batches/{statement.batch.pk}/sepa/",
+                at=at + timedelta(minutes=20),
+            )
+    log(f"{recorded} reads of experts' data by the coordinator")

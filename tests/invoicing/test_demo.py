@@ -4,8 +4,11 @@ run changes nothing."""
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
+from expertbank.demo import DEMO_DOMAIN
+from expertbank.models import ReadEntry, User
 from invoicing import money, selectors
 from invoicing.models import (
     FeeStatement,
@@ -56,3 +59,16 @@ def test_the_demo_has_invoices_in_every_state_and_runs_twice_without_change():
     first = _counts()
     call_command("seed_demo", verbosity=0)
     assert _counts() == first
+
+
+def test_the_demo_experts_see_who_has_looked_at_their_data(client):
+    call_command("seed_demo", verbosity=0)
+    expert = User.objects.get(email=f"asiantuntija@{DEMO_DOMAIN}")
+    kinds = set(ReadEntry.objects.filter(subject=expert).values_list("kind", flat=True))
+    assert {"profile", "fee_statement", "bank_file"} <= kinds
+    reads = ReadEntry.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert ReadEntry.objects.count() == reads
+    client.force_login(expert)
+    page = client.get(reverse("experts:profile"), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
+    assert "Sanna Virtanen" in page
