@@ -150,7 +150,11 @@ def build_world() -> World:
         coordinator=coordinator, expert=expert_a, by=unit_a, ended_ago=timedelta(minutes=30), day=24
     )
     # A's report waiting for approval, with a check-in asking for a debrief.
-    reported = ended_gig(expert=expert_a, coordinator=coordinator, by=unit_a, day=25)
+    # (Four hours ago: clear of the gig above and its buffer, which PostgreSQL's exclusion
+    # constraint holds to.)
+    reported = ended_gig(
+        expert=expert_a, coordinator=coordinator, by=unit_a, day=25, ended_ago=timedelta(hours=4)
+    )
     booking_services.report_submit(
         gig=reported,
         by=expert_a.user,
