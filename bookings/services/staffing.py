@@ -210,6 +210,13 @@ def assignment_check_can_accept(
     if not found:
         return
     reason = found[0]
+    if reason.code == Why.BUSY:
+        # A clash is the calendar's rule, said as everywhere else (which gig, the travel buffer):
+        # here when the other gig was committed after this accept's own check ran.
+        ensure_free(
+            expert=assignment.expert, times=[(o.start, o.end) for o in occurrences], own=True
+        )
+        raise overlap_error(own=True)
     advice = _advice().get(reason.code, _("Contact the coordinator if you think this is wrong."))
     raise BookingError(
         _("You cannot accept this offer now: %(reason)s. %(advice)s")
