@@ -5,27 +5,20 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 
-from allauth.account.adapter import get_adapter
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+
+from expertbank.client_ip import client_ip
 
 # An IPv6 client holds a whole /64: counting single addresses would let it rotate out of a limit.
 IPV6_PREFIX = 64
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as the login rate limits see it (trusted proxies included)."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return "unknown"
-
-
 def _client_key(request: HttpRequest, scope: str) -> str:
     """The cache key of this client's counter; the address is hashed so the cache holds no IP
     addresses."""
-    address = client_ip(request)
+    # The address the login limits see too (trusted proxies included).
+    address = client_ip(request) or "unknown"
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
