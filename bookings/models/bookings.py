@@ -92,6 +92,25 @@ class Booking(models.Model):
     contact_name = models.CharField(_("contact person on the day"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=4000)
+    # The brief: what the experts read before they accept an offer.
+    purpose = models.TextField(_("purpose"), blank=True, max_length=2000)
+    share_topics = models.TextField(
+        _("what the experts are asked to share"), blank=True, max_length=2000
+    )
+    co_presenter = models.CharField(
+        _("professional co-presenting"),
+        max_length=200,
+        blank=True,
+        help_text=_("Empty: no professional presents with the experts."),
+    )
+    preparation_minutes = models.PositiveSmallIntegerField(
+        _("preparation (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(6000)],
+    )
+    expenses_paid = models.TextField(_("expenses paid besides travel"), blank=True, max_length=1000)
+    what_to_bring = models.TextField(_("what to bring"), blank=True, max_length=1000)
     funding_source = models.ForeignKey(
         FundingSource,
         on_delete=models.PROTECT,
