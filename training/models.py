@@ -22,6 +22,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from expertbank.crypto import EncryptedTextField
+from expertbank.translated import in_reader_language
 from experts.models import ExperienceArea, Expert, PrivacyNotice, TranslatedName
 
 
@@ -97,15 +98,21 @@ class Cohort(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
     )
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    name = models.CharField(_("name"), max_length=150, unique=True, help_text=_("In Finnish."))
+    name_sv = models.CharField(_("name in Swedish"), max_length=150, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
     starts_on = models.DateField(_("starts"))
     ends_on = models.DateField(
         _("ends"), null=True, blank=True, help_text=_("Leave empty for an ongoing group.")
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     description = models.TextField(
-        _("description"), blank=True, help_text=_("Shown on the public application page.")
+        _("description"),
+        blank=True,
+        help_text=_("In Finnish. Shown on the public application page."),
     )
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     trainers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -141,6 +148,15 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the reader's language (the Finnish one when not translated)."""
+        return in_reader_language(self, "name", finnish="name")
+
+    @property
+    def local_description(self) -> str:
+        return in_reader_language(self, "description", finnish="description")
 
     def accepts_applications(self, today: date | None = None) -> bool:
         return Cohort.objects.open_for_applications(today).filter(pk=self.pk).exists()

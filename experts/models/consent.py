@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from expertbank.translated import in_reader_language
 from experts.models.reference import BookerKind, ExperienceArea
 
 
@@ -17,7 +18,9 @@ class PrivacyNotice(models.Model):
 
     version = models.CharField(_("version"), max_length=20, unique=True)
     published_on = models.DateField(_("published"))
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("In Finnish."))
+    summary_sv = models.TextField(_("summary in Swedish"), blank=True)
+    summary_en = models.TextField(_("summary in English"), blank=True)
 
     class Meta:
         verbose_name = _("privacy notice")
@@ -27,6 +30,11 @@ class PrivacyNotice(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    @property
+    def local_summary(self) -> str:
+        """The summary in the reader's language (the Finnish one when not translated)."""
+        return in_reader_language(self, "summary", finnish="summary")
 
     @classmethod
     def current(cls) -> PrivacyNotice | None:
