@@ -43,6 +43,13 @@ class Organisation(models.Model):
         help_text=_("Y-tunnus, for example 0737546-2."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CITY)
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_(
+            "A deactivated organisation's units cannot request new bookings; its history stays."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -51,6 +58,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UnitQuerySet(models.QuerySet):
+    def can_request(self) -> UnitQuerySet:
+        """Units that may request new bookings: active, of an active organisation (the pickers)."""
+        return self.filter(active=True, organisation__active=True)
 
 
 class Unit(models.Model):
@@ -93,6 +106,13 @@ class Unit(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("A deactivated unit cannot request new bookings; its history stays."),
+    )
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")
@@ -104,6 +124,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} / {self.name}"
+
+    @property
+    def can_request(self) -> bool:
+        """A unit requests new bookings while it and its organisation are active."""
+        return self.active and self.organisation.active
 
     def clean(self) -> None:
         if self.e_invoice_address:
