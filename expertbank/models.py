@@ -143,6 +143,7 @@ class Message(models.Model):
         SENDING = "sending", pgettext_lazy("message status", "sending")
         SENT = "sent", pgettext_lazy("message status", "sent")
         FAILED = "failed", pgettext_lazy("message status", "failed")
+        SKIPPED = "skipped", pgettext_lazy("message status", "skipped")
 
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=80)
@@ -159,6 +160,7 @@ class Message(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=250, blank=True)
     body = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML text"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -166,16 +168,51 @@ class Message(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "claimed_at"])]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["kind", "-created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"
+
+
+class NotificationPreference(models.Model):
+    """The channels one person chose for one category of messages (``message_kinds``); no row
+    means the category's default."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SMS = "sms", _("text message")
+        BOTH = "both", _("e-mail and text message")
+        NONE = "none", _("none")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("person"),
+    )
+    category = models.CharField(_("category"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="one_preference_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.category} = {self.channel}"
 
 
 class AuditEntry(models.Model):

@@ -274,9 +274,27 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SMS_BACKEND = env.str("SMS_BACKEND", default="expertbank.sms.ConsoleSMSBackend")
-# A message claimed for sending but never marked sent is taken again after this many minutes.
-MESSAGE_CLAIM_EXPIRY_MINUTES = env.int("MESSAGE_CLAIM_EXPIRY_MINUTES", default=10)
-MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=5)
+# The sending path (expertbank/services/notifications.py; docs/OPERATIONS.md, "Messages"):
+# a message claimed for sending but never marked sent is taken again after this many seconds;
+# it must be longer than the sending task's hard time limit, so a live send is never retaken.
+MESSAGE_CLAIM_EXPIRY_SECONDS = env.int("MESSAGE_CLAIM_EXPIRY_SECONDS", default=3 * 60)
+MESSAGE_TASK_TIME_LIMIT = env.int("MESSAGE_TASK_TIME_LIMIT", default=2 * 60)
+MESSAGE_TASK_SOFT_TIME_LIMIT = env.int("MESSAGE_TASK_SOFT_TIME_LIMIT", default=90)
+# A message that fails for a passing reason is retried with growing delays (the first after a
+# minute, doubling up to MESSAGE_RETRY_MAX_DELAY_MINUTES) until this many hours after it was
+# created; then it is failed for good, with the reason, on the coordinators' work queue.
+MESSAGE_RETRY_BUDGET_HOURS = env.float("MESSAGE_RETRY_BUDGET_HOURS", default=24)
+MESSAGE_RETRY_MAX_DELAY_MINUTES = env.int("MESSAGE_RETRY_MAX_DELAY_MINUTES", default=120)
+# The retry sweep (every minute) queues at most this many messages a run, oldest first.
+MESSAGE_SWEEP_BATCH = env.int("MESSAGE_SWEEP_BATCH", default=200)
+# No SMTP conversation may hang a sending task: seconds per socket operation.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# The sender's name in each language ("Name" <address of DEFAULT_FROM_EMAIL>).
+BANK_SENDER_NAMES = {
+    "fi": env.str("BANK_SENDER_NAME_FI", default="Kokemusasiantuntijapankki"),
+    "sv": env.str("BANK_SENDER_NAME_SV", default="Erfarenhetsexpertbanken"),
+    "en": env.str("BANK_SENDER_NAME_EN", default="Experience Expert Bank"),
+}
 
 # --- Celery ----------------------------------------------------------------------------------
 CELERY_FS_DIR = VAR_DIR / "celery"
@@ -301,6 +319,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
+# Queueing is best effort (the retry sweep sends what was not queued): a broker that is down
+# must not hold the user's request, so publishing neither waits long nor retries.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
+CELERY_TASK_PUBLISH_RETRY = False
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": 5,
+        "max_retries": 0,
+    }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -311,7 +339,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "messages-retry-stale": {
         "task": "expertbank.tasks.messages_retry_stale",
-        "schedule": 5 * 60,
+        "schedule": 60,
     },
     "experts-imports-purge": {"task": "experts.tasks.expert_imports_purge_task", "schedule": 3600},
     "experts-consent-requests": {
@@ -394,6 +422,13 @@ BANK_EINVOICE_OPERATOR = env.str(
 )
 BANK_EMAIL = env.str("BANK_EMAIL", default="laskutus@kokemuspankki.example" if _DEMO_BANK else "")
 BANK_PHONE = env.str("BANK_PHONE", default="+358 40 555 0100" if _DEMO_BANK else "")
+# Where people reach the bank (every e-mail's footer, the site footer): BANK_EMAIL by default.
+BANK_CONTACT_EMAIL = env.str(
+    "BANK_CONTACT_EMAIL", default="toimisto@kokemuspankki.example" if _DEMO_BANK else BANK_EMAIL
+)
+BANK_OPENING_HOURS = env.str("BANK_OPENING_HOURS", default="") or (
+    _("Mon–Fri 9–15") if _DEMO_BANK else ""
+)
 # Invoices fall due this many days after issue unless the unit has its own terms.
 INVOICE_PAYMENT_DAYS = env.int("INVOICE_PAYMENT_DAYS", default=14)
 

@@ -1,23 +1,30 @@
 """Core tasks. Each takes ids, loads, and calls a service."""
 
 from celery import shared_task
+from django.conf import settings
 
 from expertbank.models import User
 from expertbank.services import notifications
 
 
+# Sending tasks keep no results and stop well before a claim expires (settings, "Messages"):
+# a failure is recorded on the row and retried by the sweep, not by Celery.
 @shared_task(
     acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=30,
-    retry_backoff_max=30 * 60,
-    max_retries=5,
+    ignore_result=True,
+    time_limit=settings.MESSAGE_TASK_TIME_LIMIT,
+    soft_time_limit=settings.MESSAGE_TASK_SOFT_TIME_LIMIT,
 )
 def message_deliver_task(message_id: int) -> bool:
     return notifications.message_deliver(message_id=message_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    time_limit=settings.MESSAGE_TASK_TIME_LIMIT,
+    soft_time_limit=settings.MESSAGE_TASK_SOFT_TIME_LIMIT,
+)
 def messages_retry_stale() -> int:
     return notifications.messages_retry_stale()
 
