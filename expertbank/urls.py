@@ -3,13 +3,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from expertbank import views
-from expertbank.admin import admin_login, admin_password_change
+from expertbank.admin import admin_i18n_javascript, admin_login, admin_password_change
 
 admin.site.site_header = _("Experience expert bank")
 admin.site.site_title = _("Experience expert bank")
 # The admin logs in (and changes passwords) through the site's pages and their rate limits.
 admin.site.login = admin_login
 admin.site.password_change = admin_password_change
+# The admin's widgets speak the user's language (Django's Finnish catalogue has gaps).
+admin.site.i18n_javascript = admin_i18n_javascript
 
 urlpatterns = [
     path("", views.home, name="home"),
