@@ -18,6 +18,7 @@ class BookingsConfig(AppConfig):
         return [
             NavItem(_("Bookings"), "bookings_coordinator:list", Role.COORDINATOR),
             NavItem(_("Reports"), "bookings_coordinator:reports", Role.COORDINATOR),
+            NavItem(_("Organisations"), "bookings_coordinator:organisations", Role.COORDINATOR),
             NavItem(_("Our bookings"), "bookings:unit_home", Role.UNIT_MEMBER),
             NavItem(_("My gigs"), "bookings_expert:home", Role.EXPERT),
         ]
@@ -26,6 +27,12 @@ class BookingsConfig(AppConfig):
         from bookings.queue import booking_queue_panels
 
         return booking_queue_panels(request)
+
+    def digest_changes(self, *, since, until):
+        """What changed on the booking side for the coordinator's daily digest."""
+        from bookings.digest import booking_digest_changes
+
+        return booking_digest_changes(since=since, until=until)
 
     def expert_portal_panels(self, request, expert):
         from bookings.portal import expert_portal_panels

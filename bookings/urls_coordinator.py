@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import after, feedback, matching, staffing
+from bookings.views import after, feedback, matching, register, staffing
 
 app_name = "bookings_coordinator"
 urlpatterns = [
@@ -18,6 +18,24 @@ urlpatterns = [
     path("assignments/<int:pk>/withdraw/", staffing.assignment_withdraw, name="withdraw"),
     path("units/", staffing.unit_list, name="units"),
     path("units/<int:pk>/invite/", staffing.member_invite, name="invite"),
+    path("units/<int:pk>/edit/", register.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/active/", register.unit_active, name="unit_active"),
+    path("organisations/", register.organisation_list, name="organisations"),
+    path("organisations/new/", register.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/", register.organisation_detail, name="organisation"),
+    path(
+        "organisations/<int:pk>/active/", register.organisation_active, name="organisation_active"
+    ),
+    path("organisations/<int:pk>/units/new/", register.unit_create, name="unit_create"),
+    path("price-lists/", register.price_list_list, name="price_lists"),
+    path("price-lists/new/", register.price_list_create, name="price_list_create"),
+    path("price-lists/<int:pk>/", register.price_list_detail, name="price_list"),
+    path("price-lists/<int:pk>/versions/new/", register.price_version_add, name="price_version"),
+    path("price-lists/<int:pk>/active/", register.price_list_active, name="price_list_active"),
+    path("funding/", register.funding_list, name="funding_sources"),
+    path("funding/new/", register.funding_create, name="funding_create"),
+    path("funding/<int:pk>/", register.funding_edit, name="funding_edit"),
+    path("funding/<int:pk>/active/", register.funding_active, name="funding_active"),
     path("reports/", after.report_list, name="reports"),
     path("reports/<int:pk>/", after.report_detail, name="report"),
     path("reports/<int:pk>/approve/", after.report_approve_view, name="report_approve"),

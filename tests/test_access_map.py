@@ -135,6 +135,31 @@ def gig_reports(w: World):
     return sorted(GigReport.objects.values_list("pk", "status"))
 
 
+def register_active(w: World):
+    from bookings.models import FundingSource, Organisation, PriceList, Unit
+
+    return [
+        sorted(model.objects.values_list("pk", "active"))
+        for model in (Organisation, Unit, PriceList, FundingSource)
+    ]
+
+
+def organisation(w: World) -> Mapping[str, Any]:
+    return {"pk": w["unit"].organisation_id}
+
+
+def price_list(w: World) -> Mapping[str, Any]:
+    from bookings.models import PriceList
+
+    return {"pk": PriceList.objects.order_by("pk").first().pk}
+
+
+def funding_source(w: World) -> Mapping[str, Any]:
+    from bookings.models import FundingSource
+
+    return {"pk": FundingSource.objects.order_by("pk").first().pk}
+
+
 def tomorrow() -> str:
     return f"{timezone.localdate() + timedelta(days=1):%Y-%m-%d}"
 
@@ -265,6 +290,31 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_coordinator:withdraw": Entry(lambda w: {"pk": w["gig"].assignment_id}, COORDINATOR),
     "bookings_coordinator:units": Entry(None, COORDINATOR),
     "bookings_coordinator:invite": Entry(pk("unit"), COORDINATOR),
+    # The register: organisations, units, price lists, funding sources (deactivated, not deleted).
+    "bookings_coordinator:organisations": Entry(None, COORDINATOR),
+    "bookings_coordinator:organisation_create": Entry(None, COORDINATOR_FORM),
+    "bookings_coordinator:organisation": Entry(organisation, COORDINATOR),
+    "bookings_coordinator:organisation_active": Entry(
+        organisation, POST_ONLY, Post(register_active, lambda w: {"active": "0"})
+    ),
+    "bookings_coordinator:unit_create": Entry(organisation, COORDINATOR_FORM),
+    "bookings_coordinator:unit_edit": Entry(pk("unit"), COORDINATOR_FORM),
+    "bookings_coordinator:unit_active": Entry(
+        pk("unit"), POST_ONLY, Post(register_active, lambda w: {"active": "0"})
+    ),
+    "bookings_coordinator:price_lists": Entry(None, COORDINATOR),
+    "bookings_coordinator:price_list_create": Entry(None, COORDINATOR_FORM),
+    "bookings_coordinator:price_list": Entry(price_list, COORDINATOR),
+    "bookings_coordinator:price_version": Entry(price_list, COORDINATOR_FORM),
+    "bookings_coordinator:price_list_active": Entry(
+        price_list, POST_ONLY, Post(register_active, lambda w: {"active": "0"})
+    ),
+    "bookings_coordinator:funding_sources": Entry(None, COORDINATOR),
+    "bookings_coordinator:funding_create": Entry(None, COORDINATOR_FORM),
+    "bookings_coordinator:funding_edit": Entry(funding_source, COORDINATOR_FORM),
+    "bookings_coordinator:funding_active": Entry(
+        funding_source, POST_ONLY, Post(register_active, lambda w: {"active": "0"})
+    ),
     "bookings_coordinator:reports": Entry(None, COORDINATOR),
     "bookings_coordinator:report": Entry(pk("reported_gig"), COORDINATOR),
     "bookings_coordinator:report_approve": Entry(pk("reported_gig"), POST_ONLY, Post(gig_reports)),

@@ -181,7 +181,9 @@ class BookingRequestForm(forms.Form):
     def __init__(self, *args, user: User, blocks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.blocks = blocks
-        units = Unit.objects.filter(memberships__user=user).select_related("organisation")
+        units = (
+            Unit.objects.can_request().filter(memberships__user=user).select_related("organisation")
+        )
         self.fields["unit"].queryset = units.distinct()
         units = list(self.fields["unit"].queryset)
         if len(units) == 1:

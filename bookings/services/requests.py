@@ -92,6 +92,10 @@ def booking_request(
     row in force on its first date is frozen on it as its terms."""
     if not may_book_for(by, unit):
         raise BookingError(_("You can request experts only for your own unit."))
+    if not unit.can_request:
+        raise BookingError(
+            _("This unit is no longer in use: it cannot request new bookings. Ask the coordinator.")
+        )
     if not title.strip():
         raise BookingError(_("Give the booking a title."))
     if not (place.strip() or remote_link.strip()):
