@@ -39,14 +39,21 @@ class BookingFilter(FilterSet):
     starts_until = DateFilter(
         label=_("Starts on or before"), field_name="first_start__date", lookup_expr="lte"
     )
+    # Every choice has its own label: django-filter's "%s (descending)" is formatted once, at
+    # import, so it showed in English in every language. The empty choice is the default order,
+    # the most urgent first (``selectors.most_urgent_first``).
     order = django_filters.OrderingFilter(
         label=_("Sort"),
         fields=(("first_start", "first_start"), ("created_at", "created_at"), ("title", "title")),
         field_labels={
-            "first_start": _("first time"),
-            "created_at": _("received"),
-            "title": _("title"),
+            "first_start": _("first time, soonest first"),
+            "-first_start": _("first time, latest first"),
+            "created_at": _("received, oldest first"),
+            "-created_at": _("received, newest first"),
+            "title": _("title, A to Z"),
+            "-title": _("title, Z to A"),
         },
+        empty_label=_("most urgent first"),
     )
 
     class Meta:

@@ -3,7 +3,18 @@ experts or ready to confirm, offers waiting, the coordinators to tell, and a boo
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from bookings.models import Assignment, Booking, BookingChange, Gig
@@ -26,6 +37,20 @@ def with_counts(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
 def coordinator_booking_list() -> QuerySet[Booking]:
     return with_counts(
         Booking.objects.select_related("unit__organisation", "work_kind", "funding_source")
+    )
+
+
+def most_urgent_first(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """The request queue's order: bookings still to be staffed or held (requested, finding
+    experts, confirmed) by their first time, soonest first; then the rest, latest first."""
+    still_open = Q(status__in=Booking.OPEN)
+    return bookings.annotate(
+        settled=Case(When(still_open, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by(
+        "settled",
+        Case(When(still_open, then=F("first_start"))).asc(nulls_last=True),
+        F("first_start").desc(nulls_last=True),
+        "-pk",
     )
 
 

@@ -30,8 +30,8 @@ from expertbank.roles import Role, role_required
 
 @role_required(Role.COORDINATOR)
 def booking_list(request: HttpRequest) -> HttpResponse:
-    """Every booking, filtered; new requests first by default."""
-    queryset = selectors.coordinator_booking_list().order_by("-created_at", "-pk")
+    """Every booking, filtered; the most urgent first by default (``most_urgent_first``)."""
+    queryset = selectors.most_urgent_first(selectors.coordinator_booking_list())
     filters = BookingFilter(request.GET or None, queryset=queryset)
     bookings = filters.qs if filters.is_bound else queryset
     page = page_of(request, bookings)
