@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from expertbank.phones import phone_normalise, validate_phone
 
 
 class UserManager(BaseUserManager):
@@ -51,7 +56,7 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -75,6 +80,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
+
+    def clean(self) -> None:
+        super().clean()
+        with contextlib.suppress(ValidationError):  # clean_fields() has reported it
+            self.phone = phone_normalise(self.phone)
 
     def save(self, *args, **kwargs) -> None:
         self.email = (self.email or "").strip().lower()

@@ -274,6 +274,8 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SMS_BACKEND = env.str("SMS_BACKEND", default="expertbank.sms.ConsoleSMSBackend")
+# Phone numbers without a country code are read as numbers of this country (expertbank/phones.py).
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="FI")
 # The sending path (expertbank/services/notifications.py; docs/OPERATIONS.md, "Messages"):
 # a message claimed for sending but never marked sent is taken again after this many seconds;
 # it must be longer than the sending task's hard time limit, so a live send is never retaken.

@@ -24,6 +24,7 @@ from expertbank.finnish import (
     validate_personal_identity_code,
 )
 from expertbank.models import User
+from expertbank.phones import PhoneField
 from experts.models import ExperienceArea, Expert, ExpertDocument, Language, TaxCard, WorkKind
 from experts.services.pool import identity_code_duplicate
 
@@ -74,7 +75,7 @@ class ExpertForm(forms.ModelForm):
 
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(label=_("Name"), max_length=200)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
     language = forms.ChoiceField(
         label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
     )

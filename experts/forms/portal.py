@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from expertbank.fields import HorizonDateField, guarded_formfield
+from expertbank.phones import PhoneField
 from experts.models import AvailabilitySlot, BookerKind, ExperienceArea, Expert, Language, WorkKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,9 +16,8 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class ProfileForm(forms.ModelForm):
     """What the expert keeps up to date themselves; nothing sensitive."""
 
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Phone number"),
-        max_length=40,
         required=False,
         help_text=_("The coordinator may call or text you about gigs."),
     )

@@ -25,6 +25,7 @@ from expertbank.finnish import (
     validate_personal_identity_code,
 )
 from expertbank.models import User
+from expertbank.phones import phone_normalise
 from experts.models import ExperienceArea, Expert, Language, WorkKind
 from experts.resources.widgets import (
     SITE_LANGUAGES,
@@ -232,6 +233,11 @@ class ExpertImportResource(resources.Resource):
                 instance.iban = normalise_iban(instance.iban)
                 if not instance.bic:
                     instance.bic = _bic_for(instance.iban)
+        if instance.phone and "phone" not in errors:
+            try:
+                instance.phone = phone_normalise(instance.phone)
+            except ValidationError as exc:
+                add("phone", exc.messages[0])
         if instance.bic and "bic" not in errors:
             instance.bic = instance.bic.replace(" ", "").upper()
             try:

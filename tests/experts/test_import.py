@@ -248,7 +248,7 @@ def test_an_xlsx_file_with_real_dates_and_numbers_imports(logged_in):
     logged_in.post(reverse("experts_coordinator:import_confirm", args=[upload.pk]))
     expert = Expert.objects.select_related("user").get(user__email="xlsx@example.com")
     assert expert.travel_radius_km == 40 and expert.remote_ok is False
-    assert expert.user.phone == "040 555 1234"
+    assert expert.user.phone == "+358405551234"
     assert expert.certified_on == timezone.localdate() - timedelta(days=30)
 
 
