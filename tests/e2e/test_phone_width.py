@@ -1,0 +1,138 @@
+"""Every page of every role fits a 390 px phone: no page scrolls sideways, in Finnish (the
+longest words of the three languages).
+
+The pages are the access map's (tests/test_access_map.py): every route that answers a role
+with a page (200), asked with the objects of the access world (tests/access_world.py), as the
+anonymous visitor, an expert, a unit member, a trainer and a coordinator. The Django admin's
+own pages are left out (Django's layout, not ours), and so are downloads (PDF, XML, CSV, the
+calendar feed). A page fails when ``document.documentElement.scrollWidth`` is wider than the
+window; the message names the elements that stick out past the right edge.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from expertbank.models import User
+from tests.access_world import build_world
+from tests.test_access_map import ACCESS_MAP
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+WIDTH = 390
+ROLES = ("anonymous", "expert_a", "unit_a", "trainer", "coordinator")
+
+# Routes that answer with a file, not a page.
+DOWNLOADS = {
+    "experts:data_export",
+    "experts_coordinator:export",
+    "experts_coordinator:data_export",
+    "experts_coordinator:import_template",
+    "bookings_expert:receipt",
+    "bookings_expert:calendar",
+    "bookings_coordinator:receipt",
+    "invoicing_unit:pdf",
+    "invoicing_coordinator:pdf",
+    "invoicing_coordinator:fee_batch_sepa",
+    "invoicing_coordinator:fee_report_xml",
+    "invoicing_expert:pdf",
+    "invoicing_expert:summary",
+    "training:certificate_download",
+}
+
+# The elements whose right edge is past the window's, widest first: what pushes the page.
+OVERFLOW = """
+() => {
+  const width = window.innerWidth;
+  const root = document.documentElement;
+  if (root.scrollWidth <= width) return null;
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 0.5 && box.width > 0) {
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (el.className && typeof el.className === "string"
+           ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+      wide.push([Math.round(box.right), name, (el.textContent || "").trim().slice(0, 40)]);
+    }
+  }
+  wide.sort((a, b) => b[0] - a[0]);
+  return [root.scrollWidth, wide.slice(0, 4)];
+}
+"""
+
+
+def role_paths(world, role: str) -> list[str]:
+    """Every page the access map gives ``role`` (a 200), as a path with the world's objects."""
+    paths = []
+    for name, entry in ACCESS_MAP.items():
+        if name.startswith("admin:") or name in DOWNLOADS:
+            continue
+        if entry.expected.get(role) != 200:
+            continue
+        kwargs = entry.kwargs(world) if entry.kwargs else None
+        paths.append(reverse(name, kwargs=kwargs) + entry.query)
+    return paths
+
+
+def _log_in(context, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def _too_wide(page, live_server, path: str) -> str | None:
+    response = page.goto(live_server.url + path)
+    if response is None or response.status != 200:
+        return f"{path}: answered {response.status if response else 'nothing'}"
+    if page.locator("html").get_attribute("lang") != "fi":
+        return f"{path}: not in Finnish"
+    found = page.evaluate(OVERFLOW)
+    if found is None:
+        return None
+    scroll_width, elements = found
+    return f"{path}: {scroll_width} px wide; sticking out: {elements}"
+
+
+def test_no_page_of_any_role_scrolls_sideways_on_a_phone(browser, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    world = build_world()
+    User.objects.update(language="fi")
+    wrong = []
+    visited = 0
+    for role in ROLES:
+        context = browser.new_context(viewport={"width": WIDTH, "height": 844}, locale="fi-FI")
+        try:
+            if world.users[role] is not None:
+                _log_in(context, live_server, world.users[role])
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            paths = role_paths(world, role)
+            if role == "anonymous":
+                paths = ["/", *paths]
+            for path in paths:
+                visited += 1
+                problem = _too_wide(page, live_server, path)
+                if problem:
+                    wrong.append(f"{role} {problem}")
+        finally:
+            context.close()
+    assert visited > 80  # the map's pages, not a few
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_check_sees_a_page_that_is_too_wide(page, live_server):
+    """The measurement itself: a page made wider than the phone is caught, and named."""
+    page.goto(live_server.url + "/")
+    assert page.evaluate(OVERFLOW) is None
+    page.evaluate(
+        "() => { const d = document.createElement('div'); d.id = 'wide';"
+        " d.style.width = '600px'; d.textContent = 'x'; document.body.append(d); }"
+    )
+    scroll_width, elements = page.evaluate(OVERFLOW)
+    assert scroll_width >= 600
+    assert any(name == "div#wide" for _, name, _ in elements)
