@@ -1,3 +1,4 @@
+from expertbank.contact import bank_contact
 from expertbank.roles import user_roles, visible_sections
 
 
@@ -7,3 +8,9 @@ def navigation(request) -> dict:
         "nav_items": visible_sections(user),
         "user_roles": sorted(user_roles(user)),
     }
+
+
+def contact(request) -> dict:
+    """The bank's name, phone, e-mail and opening hours in the active language, for the site's
+    footer and the login page."""
+    return {"bank_contact": bank_contact()}

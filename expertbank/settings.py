@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "expertbank.context_processors.navigation",
+                "expertbank.context_processors.contact",
             ],
         },
     },
