@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from bookings import services
+from bookings.services.reminders import booking_reminders_send
 from bookings.services.reports import report_reminders_send
 
 
@@ -22,3 +23,10 @@ def bookings_deliver_due_task() -> int:
 def report_reminders_task() -> int:
     """Experts are reminded, once per gig, to report a gig that ended yesterday or before."""
     return report_reminders_send()
+
+
+@shared_task(acks_late=True)
+def booking_reminders_task() -> dict[str, int]:
+    """The reminders that are due: offers about to expire, 48 h and 2 h before each gig, the
+    unit's 48 h reminder and the feedback request (``services.reminders``), once each."""
+    return booking_reminders_send()

@@ -41,3 +41,11 @@ def retention_run_task() -> dict[str, int]:
     from expertbank.retention import retention_run
 
     return retention_run()
+
+
+@shared_task(acks_late=True)
+def coordinator_digests_task() -> dict[str, int]:
+    """Today's digest to each coordinator who has not had it, from 7.30 (once per day)."""
+    from expertbank.digest import digests_send
+
+    return digests_send().as_dict()

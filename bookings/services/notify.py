@@ -6,11 +6,12 @@ all) and delivery is queued on commit.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings.models import Assignment, Booking, Gig, Membership
 from bookings.selectors.staffing import coordinators
@@ -21,10 +22,6 @@ from expertbank.services.notifications import message_send
 
 def _url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
-
-
-def _digest(ids: Iterable[int]) -> str:
-    return hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()[:16]
 
 
 def unit_recipients(booking: Booking) -> list[User]:
@@ -153,17 +150,8 @@ def cancelled_unit(booking: Booking, reason: str) -> None:
 
 
 def cancelled_by_unit(booking: Booking, assignments: list[Assignment], reason: str) -> None:
-    for user in coordinators_of(assignments):
-        message_send(
-            kind="booking_cancelled_coordinator",
-            key=f"booking-cancelled-coordinator:{booking.pk}:u{user.pk}",
-            to_user=user,
-            context={
-                "booking": booking,
-                "reason": reason,
-                "url": _url("bookings_coordinator:detail", booking.pk),
-            },
-        )
+    """A unit cancelled: the experts and the unit are told at once; the coordinators read it in
+    their daily digest (``bookings.digest``), so nothing is sent to them here."""
 
 
 def rescheduled_expert(gig: Gig, old_time: str) -> None:
@@ -191,33 +179,38 @@ def rescheduled_unit(booking: Booking, old_time: str, new_time: str, change_id: 
 
 
 def offers_expired(booking: Booking, assignments: list[Assignment]) -> None:
-    digest = _digest(a.pk for a in assignments)
-    names = [a.expert.name for a in assignments]
-    for user in coordinators_of(assignments):
-        message_send(
-            kind="booking_offers_expired",
-            key=f"booking-offers-expired:{booking.pk}:{digest}:u{user.pk}",
-            to_user=user,
-            context={
-                "booking": booking,
-                "names": names,
-                "url": _url("bookings_coordinator:detail", booking.pk),
-            },
-        )
+    """Offers expired without an answer: the coordinators read it in their daily digest
+    (``bookings.digest``) and the work queue's "short of experts"; nothing is sent here."""
+
+
+# An expert who withdraws from a gig starting within this long is news that can't wait for the
+# coordinator's daily digest.
+URGENT_WITHIN = timedelta(hours=36)
 
 
 def withdrawn(assignment: Assignment, reason: str) -> None:
-    """The expert withdrew: the coordinators look for a replacement."""
+    """The expert withdrew: when a gig they left starts within 36 hours the coordinators are
+    told at once (``coordinator_urgent``); otherwise they read it in the daily digest."""
+    now = timezone.now()
+    soon = list(
+        assignment.gigs.filter(
+            status=Gig.Status.CANCELLED, start__gt=now, start__lte=now + URGENT_WITHIN
+        ).order_by("start")
+    )
+    if not soon:
+        return
     booking = assignment.booking
     for user in coordinators_of([assignment]):
         message_send(
-            kind="booking_withdrawn",
-            key=f"booking-withdrawn:{assignment.pk}:u{user.pk}",
+            kind="coordinator_urgent",
+            key=f"urgent:withdrawn:{assignment.pk}:u{user.pk}",
             to_user=user,
             context={
                 "booking": booking,
                 "name": assignment.expert.name,
                 "reason": reason,
+                "gigs": soon,
+                "start": soon[0].start,
                 "url": _url("bookings_coordinator:detail", booking.pk),
             },
         )
