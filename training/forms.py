@@ -13,6 +13,7 @@ from expertbank.fields import (
 )
 from experts.models import ExperienceArea, Expert, PrivacyNotice
 from training.models import Application, Attendance, Cohort, Enrollment, Session
+from training.services import TrainingError, cohort_capacity_check
 
 DATETIME_WIDGET = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
@@ -159,6 +160,77 @@ class ApplicationFilterForm(forms.Form):
             *Application.Status.choices,
         ],
     )
+
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class CohortForm(forms.ModelForm):
+    """A cohort's programme, names, dates, trainers and applications (the coordinator's page).
+
+    Once people take part, the programme stays (its completion rule is theirs) and the capacity
+    never drops below them."""
+
+    class Meta:
+        model = Cohort
+        formfield_callback = guarded_formfield
+        fields = [
+            "programme",
+            "name",
+            "name_sv",
+            "name_en",
+            "starts_on",
+            "ends_on",
+            "place",
+            "description",
+            "description_sv",
+            "description_en",
+            "trainers",
+            "capacity",
+            "open_for_applications",
+            "application_deadline",
+        ]
+        widgets = {
+            "starts_on": DATE_WIDGET,
+            "ends_on": DATE_WIDGET,
+            "application_deadline": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_sv": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+            "trainers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainers"].queryset = self.fields["trainers"].queryset.order_by(
+            "full_name", "pk"
+        )
+        if self.instance.pk and self.instance.enrollments.exists():
+            self.fields["programme"].disabled = True
+            self.fields["programme"].help_text = _(
+                "People take part in this cohort: its programme and completion rule stay."
+            )
+
+    def clean_capacity(self) -> int:
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk:
+            try:
+                cohort_capacity_check(cohort=self.instance, capacity=capacity)
+            except TrainingError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return capacity
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        deadline = data.get("application_deadline")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The cohort cannot end before it starts."))
+        if starts and deadline and deadline > starts:
+            self.add_error(
+                "application_deadline", _("The application deadline must be before the start.")
+            )
+        return data
 
 
 class SessionForm(forms.ModelForm):

@@ -12,6 +12,8 @@ urlpatterns = [
         coordinator.application_decide,
         name="application_decide",
     ),
+    path("cohorts/new/", coordinator.cohort_create, name="cohort_create"),
+    path("cohorts/<int:pk>/edit/", coordinator.cohort_edit, name="cohort_edit"),
     path("cohorts/<int:pk>/enroll/", coordinator.cohort_enroll_view, name="cohort_enroll"),
     path("enrollments/<int:pk>/status/", coordinator.enrollment_status, name="enrollment_status"),
     path(

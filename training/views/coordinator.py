@@ -19,6 +19,7 @@ from expertbank.services.audit import audit_history
 from training import selectors
 from training.forms import (
     ApplicationFilterForm,
+    CohortForm,
     DecisionForm,
     EnrollExpertsForm,
     EnrollmentStatusForm,
@@ -218,6 +219,30 @@ def certificate_remake_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The certificate is being made; reload the page soon."))
     return redirect(reverse("training:cohort_detail", args=[enrollment.cohort_id]) + "#people")
+
+
+@role_required(Role.COORDINATOR)
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    """A new cohort (or work-supervision group); its sessions are added from its page next."""
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cohort = form.save()
+        messages.success(request, _("The cohort is saved. Add its sessions next."))
+        return redirect("training:cohort_detail", pk=cohort.pk)
+    return render(request, "training/coordinator/cohort_form.html", {"form": form})
+
+
+@role_required(Role.COORDINATOR)
+def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = get_object_or_404(Cohort, pk=pk)
+    form = CohortForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The cohort is saved."))
+        return redirect("training:cohort_detail", pk=cohort.pk)
+    return render(
+        request, "training/coordinator/cohort_form.html", {"form": form, "cohort": cohort}
+    )
 
 
 @role_required(Role.COORDINATOR)
