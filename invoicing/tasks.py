@@ -28,3 +28,11 @@ def fees_run_task() -> int:
 
     result = fees_run(period=previous_month(timezone.localdate()), by=None)
     return len(result.statements)
+
+
+@shared_task(acks_late=True)
+def money_notices_task() -> dict[str, int]:
+    """Fee statements ready, fees paid and invoices issued: each told once."""
+    from invoicing.services.notices import money_notices_send
+
+    return money_notices_send()

@@ -23,3 +23,11 @@ def certificate_issue_task(enrollment_id: int) -> int:
 @shared_task(acks_late=True)
 def enrollments_start_due_task() -> int:
     return enrollments_start_due()
+
+
+@shared_task(acks_late=True)
+def training_reminders_task() -> dict[str, int]:
+    """Tomorrow's sessions: participants, supervision groups and trainers, once each."""
+    from training.services.reminders import training_reminders_send
+
+    return training_reminders_send()
