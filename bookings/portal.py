@@ -2,7 +2,10 @@
 
 The next gig (when, where, who to meet, what to know), offers waiting with their two big
 buttons, reports to fill in, and this year's and this month's earnings against the expert's
-caps. Plain, short words; no booking titles or experience areas, because the page may be read
+caps. Plain, short words. An offer shows its title, organisation, times, place, fee and the
+brief (purpose, audience, what the expert is asked to share, who meets them, a co-presenting
+professional, the length with preparation and the expenses paid), because the expert answers
+from this page; the next gig shows no title or experience areas, because the page may be read
 over the expert's shoulder. Everything is the logged-in expert's own; a constant number of
 queries.
 """

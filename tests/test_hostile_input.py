@@ -266,6 +266,8 @@ def _request_data(w: World, **changes) -> dict[str, Any]:
         "audience_size": "80",
         "experts_wanted": "1",
         "contact_name": "Maria",
+        "purpose": "Henkilöstö oppii asiakkaan näkökulman.",
+        "share_topics": "Oma polku palveluissa.",
         "blocks-TOTAL_FORMS": "0",
         "blocks-INITIAL_FORMS": "0",
         "blocks-MIN_NUM_FORMS": "0",

@@ -141,6 +141,8 @@ def test_a_booking_request_of_any_input_is_refused_cleanly_or_made(
         "audience_size": audience_size,
         "experts_wanted": experts,
         "contact_name": "Maria",
+        "purpose": "Henkilöstö oppii asiakkaan näkökulman.",
+        "share_topics": "Oma polku palveluissa.",
         "blocks-TOTAL_FORMS": "3",
         "blocks-INITIAL_FORMS": "0",
         "blocks-MIN_NUM_FORMS": "0",

@@ -171,6 +171,58 @@ class BookingRequestForm(forms.Form):
         label=_("Contact person on the day"), max_length=200, required=False
     )
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    # The brief the experts read before they accept.
+    purpose = PlainTextField(
+        label=_("Why you are inviting experts"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "What is the occasion, and what should the audience take home? "
+            "For example: the staff learn how clients experience our services."
+        ),
+    )
+    share_topics = PlainTextField(
+        label=_("What the experts are asked to share"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "For example: their own path to the services and what helped. "
+            "The experts always decide themselves how much of their own life they tell."
+        ),
+    )
+    co_presenter = PlainTextField(
+        label=_("A professional presenting with the experts"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Name and role, for example Anna Virtanen, social worker. "
+            "Leave empty if the experts present on their own."
+        ),
+    )
+    preparation_minutes = forms.IntegerField(
+        label=_("Preparation asked of the experts (minutes)"),
+        min_value=0,
+        max_value=6000,
+        required=False,
+        help_text=_("For example a planning call of 30 minutes. Leave empty if none."),
+    )
+    expenses_paid = PlainTextField(
+        label=_("Expenses you pay besides travel"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+        help_text=_(
+            "The bank always pays the experts' travel. Tell here if you also offer "
+            "for example lunch or parking."
+        ),
+    )
+    what_to_bring = PlainTextField(
+        label=_("What the experts should bring"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+        help_text=_("For example slides on a memory stick. Leave empty if nothing."),
+    )
     notes = forms.CharField(
         label=_("Anything else the experts should know"),
         widget=forms.Textarea(attrs={"rows": 4}),

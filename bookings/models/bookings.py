@@ -44,6 +44,15 @@ class Booking(models.Model):
         MINORS = "minors", _("children or young people under 18")
 
     OPEN = (Status.REQUESTED, Status.STAFFING, Status.CONFIRMED)  # before delivery
+    # What the experts read before they accept an offer, besides the times, place and fee.
+    BRIEF_FIELDS = (
+        "purpose",
+        "share_topics",
+        "co_presenter",
+        "preparation_minutes",
+        "expenses_paid",
+        "what_to_bring",
+    )
 
     title = models.CharField(_("title"), max_length=200)
     unit = models.ForeignKey(

@@ -19,7 +19,7 @@ def expert_open_offers(expert: Expert) -> QuerySet[Assignment]:
             answer_by__gt=timezone.now(),
             booking__status__in=[Booking.Status.STAFFING, Booking.Status.CONFIRMED],
         )
-        .select_related("booking__unit__organisation", "booking__work_kind")
+        .select_related("booking__unit__organisation", "booking__work_kind", "booking__terms")
         .prefetch_related(
             Prefetch("booking__occurrences", queryset=Occurrence.objects.order_by("start"))
         )

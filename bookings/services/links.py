@@ -39,7 +39,7 @@ def assignment_from_answer_token(token: str) -> Assignment:
         ) from exc
     assignment = (
         Assignment.objects.select_related(
-            "booking__unit__organisation", "booking__work_kind", "expert__user"
+            "booking__unit__organisation", "booking__work_kind", "booking__terms", "expert__user"
         )
         .filter(pk=data.get("a"), expert_id=data.get("x"))
         .first()

@@ -87,6 +87,12 @@ def booking_request(
     contact_name: str = "",
     contact_phone: str = "",
     notes: str = "",
+    purpose: str = "",
+    share_topics: str = "",
+    co_presenter: str = "",
+    preparation_minutes: int | None = None,
+    expenses_paid: str = "",
+    what_to_bring: str = "",
 ) -> Booking:
     """A unit asks for experts: the booking starts as ``requested`` with its times, and the price
     row in force on its first date is frozen on it as its terms."""
@@ -121,6 +127,12 @@ def booking_request(
         contact_name=contact_name,
         contact_phone=contact_phone,
         notes=notes,
+        purpose=purpose.strip(),
+        share_topics=share_topics.strip(),
+        co_presenter=co_presenter.strip(),
+        preparation_minutes=preparation_minutes,
+        expenses_paid=expenses_paid.strip(),
+        what_to_bring=what_to_bring.strip(),
         first_start=times[0][0],
         last_end=max(end for _start, end in times),
     )

@@ -1,8 +1,11 @@
-"""Booking pages' status badges. (Amounts, numbers and times: ``{% load formatting %}``.)"""
+"""Booking pages' status badges and the brief's length. (Amounts, numbers and times:
+``{% load formatting %}``.)"""
 
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -33,3 +36,42 @@ STATUS_CLASSES = {
 @register.filter
 def status_class(value: str) -> str:
     return STATUS_CLASSES.get(value, "text-bg-secondary")
+
+
+def minutes_text(minutes: int | None) -> str:
+    """A length in plain words: "45 min", "2 h", "1 h 30 min"."""
+    minutes = int(minutes or 0)
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": rest}
+    if hours:
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(minutes)s min") % {"minutes": rest}
+
+
+@register.simple_tag
+def brief_length(booking, occurrences) -> str:
+    """How long the booking asks of an expert: each time's length (the first time's, or the
+    range when they differ) and the preparation on top. ``occurrences`` are already loaded."""
+    lengths = sorted({int((o.end - o.start).total_seconds() // 60) for o in occurrences})
+    if not lengths:
+        text = ""
+    elif len(lengths) == 1:
+        text = minutes_text(lengths[0])
+    else:
+        text = f"{minutes_text(lengths[0])}–{minutes_text(lengths[-1])}"
+    count = len(occurrences)
+    if count > 1:
+        text = ngettext("%(length)s, %(count)s time", "%(length)s each, %(count)s times", count) % {
+            "length": text,
+            "count": count,
+        }
+    if booking.preparation_minutes:
+        preparation = _("%(length)s of preparation") % {
+            "length": minutes_text(booking.preparation_minutes)
+        }
+        text = _("%(length)s, plus %(preparation)s") % {
+            "length": text,
+            "preparation": preparation,
+        }
+    return text

@@ -22,6 +22,12 @@ from expertbank.paging import PAGE_SIZE, page_of
 from expertbank.roles import Role, role_required
 
 
+def webcal(url: str) -> str:
+    """The feed's address for a subscribe link: ``webcal://`` opens the calendar app, which
+    then fetches the same address over HTTPS (HTTP on a developer's machine)."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
 def _expert(request: HttpRequest):
     return request.user.expert
 
@@ -30,15 +36,17 @@ def _expert(request: HttpRequest):
 def gig_home(request: HttpRequest) -> HttpResponse:
     expert = _expert(request)
     token = services.calendar_token_get(expert=expert)
+    calendar_url = request.build_absolute_uri(
+        reverse("bookings_expert:calendar", args=[token.token])
+    )
     return render(
         request,
         "bookings/expert_home.html",
         {
             "offers": selectors.expert_open_offers(expert),
             "gigs": selectors.expert_upcoming_gigs(expert).order_by("start")[:PAGE_SIZE],
-            "calendar_url": request.build_absolute_uri(
-                reverse("bookings_expert:calendar", args=[token.token])
-            ),
+            "calendar_url": calendar_url,
+            "calendar_subscribe_url": webcal(calendar_url),
             "decline_form": OptionalReasonForm(),
         },
     )
@@ -53,7 +61,9 @@ def past_gigs(request: HttpRequest) -> HttpResponse:
 
 def _own_assignment(request: HttpRequest, pk: int) -> Assignment:
     return get_object_or_404(
-        Assignment.objects.select_related("booking__unit__organisation", "booking__work_kind"),
+        Assignment.objects.select_related(
+            "booking__unit__organisation", "booking__work_kind", "booking__terms"
+        ),
         pk=pk,
         expert=_expert(request),
     )
@@ -251,6 +261,9 @@ def calendar_reset(request: HttpRequest) -> HttpResponse:
     services.calendar_token_reset(expert=_expert(request))
     messages.success(
         request,
-        _("Your calendar has a new address. Subscribe to it again; the old one no longer works."),
+        _(
+            "Your calendar has a new address. The old one no longer works: calendars subscribed "
+            "to it get no more updates. Remove the old subscription and subscribe again."
+        ),
     )
     return redirect("bookings_expert:home")

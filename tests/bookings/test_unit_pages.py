@@ -32,6 +32,8 @@ def _form(**changes) -> dict:
         "audience_size": "80",
         "experts_wanted": "1",
         "contact_name": "Maria",
+        "purpose": "Henkilöstö oppii asiakkaan näkökulman.",
+        "share_topics": "Oma polku palveluissa.",
         "blocks-TOTAL_FORMS": "3",
         "blocks-INITIAL_FORMS": "0",
         "blocks-MIN_NUM_FORMS": "0",
