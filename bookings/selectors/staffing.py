@@ -16,6 +16,8 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from bookings.models import Assignment, Booking, BookingChange, Gig
 from expertbank.models import User
@@ -103,6 +105,34 @@ def offers_waiting() -> QuerySet[Assignment]:
         .select_related("booking", "expert__user")
         .order_by("answer_by", "pk")
     )
+
+
+def offer_state_text(assignment: Assignment) -> str:
+    """What an offer that can no longer be answered says to its expert, in words: why it closed
+    (its history's note: covered, no answer by the deadline, the booking cancelled…) or what
+    they answered. Empty while the offer is open."""
+    Status = Assignment.Status
+    if assignment.status == Status.OFFERED:
+        if assignment.answer_by > timezone.now():
+            return ""
+        return _(
+            "The time to answer this offer ended on %(date)s. If you still want the gig, "
+            "contact the coordinator."
+        ) % {"date": date_format(timezone.localtime(assignment.answer_by), "DATETIME_FORMAT")}
+    if assignment.status == Status.EXPIRED:
+        closed = (
+            assignment.changes.filter(to_status=Status.EXPIRED)
+            .exclude(note="")
+            .order_by("-at", "-pk")
+            .values_list("note", flat=True)
+            .first()
+        )
+        return _("This offer is closed. %(why)s") % {"why": closed or ""}
+    return {
+        Status.ACCEPTED: _("You accepted this offer."),
+        Status.DECLINED: _("You declined this offer. Thank you for answering."),
+        Status.WITHDRAWN: _("You are no longer on this booking."),
+    }.get(assignment.status, "")
 
 
 def coordinators() -> QuerySet[User]:

@@ -249,12 +249,13 @@ def _assignment_accept(*, assignment_id: int, by: User | None) -> Assignment:
     booking_id = Assignment.objects.values_list("booking_id", flat=True).get(pk=assignment_id)
     booking = lock_booking(booking_id)
     assignment = lock_assignment(assignment_id)
-    _require_open_offer(assignment, booking)
     accepted = booking.assignments.filter(status=Offer.ACCEPTED).count()
-    if accepted >= booking.experts_wanted:
+    if accepted >= booking.experts_wanted and assignment.status in (Offer.OFFERED, Offer.EXPIRED):
+        # The offer was closed (or is about to be) because the seats were filled.
         raise BookingError(
             _("All the experts this booking needs have already been found. Thank you!")
         )
+    _require_open_offer(assignment, booking)
     now = timezone.now()
     occurrences = list(booking.occurrences.filter(start__gt=now).order_by("start"))
     if not occurrences:
@@ -266,6 +267,10 @@ def _assignment_accept(*, assignment_id: int, by: User | None) -> Assignment:
     change_status(assignment, Offer.ACCEPTED, booking=booking, by=by, fields=["answered_at"])
     for occurrence in occurrences:
         plan_gig(assignment=assignment, occurrence=occurrence, by=by)
+    if accepted + 1 >= booking.experts_wanted:
+        # The last seat is filled: the others still asked are thanked and let go at once (by
+        # the system: the history does not say the accepting expert closed them).
+        offers_close_covered(booking, by=None)
     if booking.status == Status.CONFIRMED:  # a replacement joins a confirmed booking
         notify.confirmed_expert(booking, assignment)
         notify.experts_changed(booking, shown_names(booking), assignment)
@@ -316,6 +321,28 @@ def offers_expire(*, now: datetime | None = None) -> int:
     return len(expired)
 
 
+def covered_note() -> str:
+    """Why an offer closed when the booking's seats were filled (the history's note, the
+    expert's message and their answer page all say it)."""
+    return _("This one is already covered: all the experts the booking needs have accepted.")
+
+
+def offers_close_covered(
+    booking: Booking, *, by: User | None, assignments: list[Assignment] | None = None
+) -> list[Assignment]:
+    """Every seat of the (locked) booking is filled: its offers still open are closed at once
+    (``expired``, with the note of ``covered_note``) and each expert gets a kind message
+    (``booking_offer_closed`` with that reason). They no longer count as waiting anywhere."""
+    if assignments is None:
+        assignments = lock_assignments(booking)
+    note = covered_note()
+    closed = [a for a in assignments if a.status == Offer.OFFERED]
+    for assignment in closed:
+        change_status(assignment, Offer.EXPIRED, booking=booking, by=by, note=note)
+        notify.offer_closed(assignment, note)
+    return closed
+
+
 def booking_can_confirm(booking: Booking, *, accepted: int) -> bool:
     """A booking looking for experts can be confirmed once every seat is filled."""
     return booking.status == Status.STAFFING and accepted >= booking.experts_wanted
@@ -346,11 +373,7 @@ def booking_confirm(*, booking: Booking, by: User) -> Booking:
             % {"found": len(accepted), "wanted": booking.experts_wanted}
         )
     change_status(booking, Status.CONFIRMED, booking=booking, by=by)
-    filled = _("All the experts were found.")
-    for assignment in assignments:
-        if assignment.status == Offer.OFFERED:
-            change_status(assignment, Offer.EXPIRED, booking=booking, by=by, note=filled)
-            notify.offer_closed(assignment, filled)
+    offers_close_covered(booking, by=by, assignments=assignments)
     for assignment in accepted:
         notify.confirmed_expert(booking, assignment)
     notify.confirmed_unit(booking, [a.expert.shown_name for a in accepted])
