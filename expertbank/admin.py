@@ -122,9 +122,22 @@ class InvitationAdmin(guarded_admin.ModelAdmin):
 
 @admin.register(Message)
 class MessageAdmin(guarded_admin.ModelAdmin):
-    list_display = ["created_at", "kind", "channel", "to", "language", "status", "attempts"]
-    list_filter = ["status", "channel", "kind", "language"]
-    search_fields = ["to", "key"]
+    """The message log, read-only: to whom, what, when and how it went."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "channel",
+        "to",
+        "language",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["status", "channel", "kind", "language", "created_at", "sent_at"]
+    search_fields = ["to", "key", "kind", "subject", "recipient__email", "recipient__full_name"]
+    list_select_related = ["recipient"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request) -> bool:

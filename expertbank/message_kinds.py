@@ -20,21 +20,28 @@ from django.utils.translation import gettext_lazy as _
 
 # The categories a person chooses channels for, in the order the settings page shows them.
 # ``default`` is the channel when the person has not chosen: "email", "sms", "both" or "none".
+# ``roles`` are the roles (``expertbank.roles.Role`` values) whose settings page shows it.
+E, U, C, T = "expert", "unit_member", "coordinator", "trainer"
 CATEGORIES: dict[str, dict] = {
-    "account": {"label": _("Your account and invitations"), "default": "email"},
+    "account": {
+        "label": _("Your account and invitations"),
+        "default": "email",
+        "roles": [E, U, C, T],
+    },
     "bookings": {
         "label": _("Offers, confirmations, changes and cancellations"),
         "default": "email",
+        "roles": [E, U, C],
     },
-    "gig_reminders": {"label": _("Reminders before a gig"), "default": "email"},
-    "report_reminders": {"label": _("Report reminders"), "default": "email"},
-    "training": {"label": _("Training and supervision"), "default": "email"},
-    "fees": {"label": _("Fee statements and payments"), "default": "email"},
-    "documents": {"label": _("Documents about to expire"), "default": "email"},
-    "feedback": {"label": _("Feedback requests"), "default": "email"},
-    "invoices": {"label": _("Invoices"), "default": "email"},
-    "digest": {"label": _("Daily digest"), "default": "email"},
-    "urgent": {"label": _("Urgent notices"), "default": "email"},
+    "gig_reminders": {"label": _("Reminders before a gig"), "default": "email", "roles": [E, U]},
+    "report_reminders": {"label": _("Report reminders"), "default": "email", "roles": [E]},
+    "training": {"label": _("Training and supervision"), "default": "email", "roles": [E, T]},
+    "fees": {"label": _("Fee statements and payments"), "default": "email", "roles": [E]},
+    "documents": {"label": _("Documents about to expire"), "default": "email", "roles": [E]},
+    "feedback": {"label": _("Feedback requests"), "default": "email", "roles": [E, U]},
+    "invoices": {"label": _("Invoices"), "default": "email", "roles": [U]},
+    "digest": {"label": _("Daily digest"), "default": "email", "roles": [C]},
+    "urgent": {"label": _("Urgent notices"), "default": "email", "roles": [C]},
 }
 
 # kind -> {"category": ..., "essential": bool, "sms": bool (has an sms.txt)}
@@ -108,3 +115,18 @@ def category_is_essential(category: str) -> bool:
     """A category every kind of which is essential: the person can't switch it off."""
     kinds = [info for info in KINDS.values() if info["category"] == category]
     return bool(kinds) and all(info["essential"] for info in kinds)
+
+
+def category_has_sms(category: str) -> bool:
+    """Whether some kind of the category has an SMS text."""
+    return any(info["sms"] for info in KINDS.values() if info["category"] == category)
+
+
+def category_choices(category: str) -> list[str]:
+    """The channels a person may choose for ``category``: never "none" or "sms" alone where
+    every kind is essential (e-mail always goes), never SMS where no kind has an SMS text."""
+    essential = category_is_essential(category)
+    sms = category_has_sms(category)
+    if essential:
+        return ["email", "both"] if sms else ["email"]
+    return ["email", "sms", "both", "none"] if sms else ["email", "none"]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from expertbank import views
+from expertbank import views, views_notifications
 from expertbank.admin import admin_i18n_javascript, admin_login, admin_password_change
 
 admin.site.site_header = _("Experience expert bank")
@@ -18,6 +18,17 @@ urlpatterns = [
     path("coordinator/", views.coordinator_home, name="coordinator_home"),
     path("coordinator/invitations/", views.invitation_list, name="invitation_list"),
     path("coordinator/retention/", views.retention_policy, name="retention_policy"),
+    path("coordinator/messages/", views_notifications.message_log_view, name="message_log"),
+    path(
+        "coordinator/messages/<int:pk>/retry/",
+        views_notifications.message_retry_view,
+        name="message_retry",
+    ),
+    path(
+        "accounts/notifications/",
+        views_notifications.notification_preferences,
+        name="notification_preferences",
+    ),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

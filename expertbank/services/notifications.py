@@ -385,3 +385,21 @@ def messages_retry_stale() -> int:
             break
         queued += 1
     return queued
+
+
+# --- Preferences -------------------------------------------------------------------------------
+
+
+def notification_preferences_set(*, user: User, choices: dict[str, str]) -> None:
+    """Keep ``user``'s chosen channel per category (``message_kinds.category_choices``); a
+    choice a category does not offer raises ValueError and nothing is saved."""
+    from expertbank.message_kinds import category_choices
+
+    for category, channel in choices.items():
+        if category not in CATEGORIES or channel not in category_choices(category):
+            raise ValueError(f"{channel!r} is not a choice for {category!r}.")
+    with transaction.atomic():
+        for category, channel in choices.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, category=category, defaults={"channel": channel}
+            )

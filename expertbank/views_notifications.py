@@ -1,0 +1,117 @@
+"""Each person's choice of channels, and the coordinators' message log."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from expertbank.message_kinds import (
+    CATEGORIES,
+    KINDS,
+    category_choices,
+    category_is_essential,
+)
+from expertbank.message_log import MessageFilter, message_log
+from expertbank.models import Message, NotificationPreference
+from expertbank.paging import page_of, query_without_page
+from expertbank.roles import Role, role_required, user_roles
+from expertbank.services.notifications import (
+    channel_choice,
+    message_retry,
+    notification_preferences_set,
+)
+
+CHOICE_LABELS = {
+    "email": gettext_lazy("E-mail"),
+    "sms": gettext_lazy("Text message"),
+    "both": gettext_lazy("E-mail and text message"),
+    "none": gettext_lazy("Not at all"),
+}
+
+
+def _categories_for(user) -> list[str]:
+    roles = {str(role) for role in user_roles(user)}
+    return [
+        category
+        for category, info in CATEGORIES.items()
+        if roles & set(info["roles"]) or category == "account"
+    ]
+
+
+class PreferencesForm(forms.Form):
+    """One choice per category the person's roles get; a category that is all essential and
+    has no SMS is shown as always on, without a choice."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.always_on = []
+        for category in _categories_for(user):
+            choices = category_choices(category)
+            label = CATEGORIES[category]["label"]
+            if len(choices) == 1:
+                self.always_on.append(label)
+                continue
+            essential = category_is_essential(category)
+            has_essential = any(
+                info["essential"] for info in KINDS.values() if info["category"] == category
+            )
+            help_text = ""
+            if essential:
+                help_text = _("These always come by e-mail; you may have them as a text too.")
+            elif has_essential:
+                help_text = _("Decisions and demands among these always come by e-mail.")
+            self.fields[category] = forms.ChoiceField(
+                label=label,
+                choices=[(choice, CHOICE_LABELS[choice]) for choice in choices],
+                widget=forms.RadioSelect,
+                initial=channel_choice(user, category),
+                help_text=help_text,
+            )
+
+
+@login_required
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = PreferencesForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        notification_preferences_set(user=user, choices=form.cleaned_data)
+        messages.success(request, _("Your choices are saved."))
+        return redirect("notification_preferences")
+    chosen = NotificationPreference.objects.filter(user=user).count()
+    return render(
+        request,
+        "expertbank/notification_preferences.html",
+        {"form": form, "has_phone": bool(user.phone), "chosen": chosen},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.COORDINATOR)
+def message_log_view(request: HttpRequest) -> HttpResponse:
+    rows = message_log()
+    filters = MessageFilter(request.GET or None, queryset=rows)
+    if filters.is_bound:
+        rows = filters.qs
+    page = page_of(request, rows)
+    return render(
+        request,
+        "expertbank/message_log.html",
+        {"page": page, "filters": filters, "query": query_without_page(request)},
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(Message, pk=pk)
+    if message_retry(message_id=message.pk):
+        messages.success(request, _("The message is being sent again."))
+    else:
+        messages.error(request, _("Only a failed message can be sent again."))
+    return redirect("message_log")
