@@ -53,7 +53,7 @@ def _session_context(session: Session) -> dict:
     return {
         "session": session,
         "cohort": session.cohort,
-        "where": session.place or session.cohort.place,
+        "where": session.place or session.cohort.place or session.remote_link,
         "url": _url("training:my_training"),
     }
 
