@@ -1,12 +1,13 @@
 """Demo data of bookings: organisations, units and members, price lists and a funding source
 (``organisations``); bookings of every kind in every status (``bookings``); then the work after
-the gigs (``after``): reports, check-ins and feedback."""
+the gigs (``after``): reports, check-ins and feedback; and the reminders in the message log
+(``reminders``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bookings.demo import after
+from bookings.demo import after, reminders
 from bookings.demo.bookings import SPECS, Builder
 from bookings.demo.organisations import funding, organisations, price_lists
 from bookings.models import Booking
@@ -24,3 +25,4 @@ def seed(*, log: Callable[[str], None]) -> None:
         builder.build(spec, unit, source)
         log(f"created booking {spec.title}")
     after.seed(builder, log=log)
+    reminders.seed(log=log)
