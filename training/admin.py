@@ -129,7 +129,7 @@ class CohortAdmin(guarded_admin.ModelAdmin):
     ]
     list_filter = ["programme", "open_for_applications"]
     list_select_related = ["programme"]
-    search_fields = ["name", "place"]
+    search_fields = ["name", "name_sv", "name_en", "place"]
     date_hierarchy = "starts_on"
     filter_horizontal = ["trainers"]
     inlines = [SessionInline]

@@ -22,6 +22,12 @@ class TrainingConfig(AppConfig):
         register(TRAINING_ERASER)
         retention.register_rules()
 
+    def expert_portal_panels(self, request, expert):
+        """The expert's next training sessions and supervision on their start page."""
+        from training.portal import expert_portal_panels
+
+        return expert_portal_panels(request, expert)
+
     def nav_items(self, roles):
         from expertbank.roles import NavItem, Role
 

@@ -28,7 +28,7 @@ class CohortChoiceField(IdChoiceField):
         if cohort.ends_on:
             dates += "–" + formats.date_format(cohort.ends_on, "SHORT_DATE_FORMAT")
         place = f", {cohort.place}" if cohort.place else ""
-        return f"{cohort.programme.name}: {cohort.name} ({dates}{place})"
+        return f"{cohort.programme.name}: {cohort.local_name} ({dates}{place})"
 
 
 class ApplicationForm(forms.Form):

@@ -323,7 +323,7 @@ def expert_upcoming_sessions(expert: Expert, *, now: datetime, limit: int = 10) 
             cancelled=False,
             ends_at__gte=now,
         )
-        .select_related("cohort")
+        .select_related("cohort__programme")
         .order_by("starts_at", "pk")[:limit]
     )
 

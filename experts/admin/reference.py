@@ -66,14 +66,19 @@ class PrivacyNoticeAdmin(guarded_admin.ModelAdmin):
 
     list_display = ["version", "published_on"]
     date_hierarchy = "published_on"
-    fields = ["version", "published_on", "summary"]
+    fields = ["version", "published_on", "summary", "summary_sv", "summary_en"]
+    TRANSLATIONS = ("summary_sv", "summary_en")
 
     @staticmethod
     def _published(obj: PrivacyNotice | None) -> bool:
         return obj is not None and obj.published_on <= timezone.localdate()
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields if self._published(obj) else []
+        """A published notice is fixed, but a Swedish or English summary it lacks may be added
+        (once: a translation given is part of the version)."""
+        if not self._published(obj):
+            return []
+        return [f for f in self.fields if f not in self.TRANSLATIONS or getattr(obj, f)]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return (

@@ -51,6 +51,31 @@ def consent_give_impl(*, expert: Expert, by: User | None, on_paper: bool = False
     return record
 
 
+def consent_from_application_impl(
+    *, expert: Expert, notice: PrivacyNotice, given_at, by: User | None
+) -> ConsentRecord | None:
+    """The consent a person gave on the public application form, recorded for the expert they
+    became (inside the caller's transaction): the same notice version and the time it was given,
+    so that nobody is asked again for a consent they already gave. A later notice version still
+    needs its own consent, and a consent withdrawn after the application stays withdrawn."""
+    Expert.objects.select_for_update().filter(pk=expert.pk).first()
+    existing = expert.consents.filter(notice=notice, withdrawn_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    if expert.consents.filter(notice=notice, withdrawn_at__gte=given_at).exists():
+        return None
+    record = ConsentRecord.objects.create(
+        expert=expert, notice=notice, given_at=given_at, recorded_by=None
+    )
+    audit_record(
+        obj=expert,
+        actor=by,
+        action="consent given",
+        changes={"consent": ["", notice.version], "given_in": ["", "application"]},
+    )
+    return record
+
+
 @transaction.atomic(durable=True)
 def consent_give(*, expert: Expert, by: User | None, on_paper: bool = False) -> ConsentRecord:
     """Record consent to the current privacy notice (the expert's own, or on paper)."""

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from expertbank.models import AuditEntry, Invitation, Message, User
 from experts.models import ExperienceArea, Expert
-from experts.services import consent_give
 from tests.factories import ExpertFactory, UserFactory
 from tests.training.factories import (
     ApplicationFactory,
@@ -263,8 +262,7 @@ def test_application_acceptance_invitation_certification_and_bookability(
     expert.refresh_from_db()
     assert expert.status == Expert.Status.ACTIVE
     assert expert.certified_on == timezone.localdate()
-    assert not Expert.objects.bookable().filter(pk=expert.pk).exists()
-    consent_give(expert=expert, by=None)
+    # The consent given on the application carried over: bookable without a second consent.
     assert Expert.objects.bookable().filter(pk=expert.pk).exists()
     ready = Message.objects.get(kind="training_certificate_ready")
     assert ready.language == "sv"

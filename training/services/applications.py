@@ -20,6 +20,7 @@ from expertbank.services.audit import audit_record
 from expertbank.services.notifications import message_send
 from experts.models import ExperienceArea, Expert, PrivacyNotice
 from experts.services import ExpertError
+from experts.services.consent import consent_from_application_impl
 from experts.services.pool import expert_create_impl
 from training.models import Application, Cohort, Enrollment
 from training.services.enrollments import enrollment_create_impl
@@ -226,6 +227,10 @@ def application_accept_impl(*, application: Application, by: User, message: str 
                 )
                 % {"email": application.email}
             )
+    # The consent given on the form carries over: no second request for the same notice.
+    consent_from_application_impl(
+        expert=expert, notice=application.notice, given_at=application.consented_at, by=by
+    )
     enrollment = enrollment_create_impl(
         cohort=application.cohort, expert=expert, by=by, application=application
     )
