@@ -22,6 +22,12 @@ class InvoicingConfig(AppConfig):
             NavItem(_("My payments"), "invoicing_expert:home", Role.EXPERT),
         ]
 
+    def booking_money_notes(self, bookings):
+        """What the invoices say about the money of ``bookings`` (``bookings.settlement``)."""
+        from invoicing.booking_money import booking_money_notes
+
+        return booking_money_notes(bookings)
+
     def queue_panels(self, request):
         from invoicing.fee_queue import fee_queue_panels
         from invoicing.queue import invoicing_queue_panels

@@ -7,6 +7,7 @@ from django.db.models import Case, F, Prefetch, Q, QuerySet, Subquery, Value, Wh
 from django.utils.translation import gettext as _
 
 from bookings.models import Assignment, Booking, Membership, Unit
+from bookings.settlement import money_note
 from expertbank.models import User
 
 
@@ -58,7 +59,9 @@ def shown_names(booking: Booking) -> list[str]:
 
 
 def booking_next_step(booking: Booking) -> str:
-    """The status in words with the next step, as the unit sees it."""
+    """The status in words with the next step, as the unit sees it; a delivered or closed
+    booking says what is true about its money (``bookings.settlement``: ``attach_money_notes``
+    first for a list)."""
     status = Booking.Status
     if booking.status == status.REQUESTED:
         return _("Waiting for the coordinator to look for experts")
@@ -76,9 +79,11 @@ def booking_next_step(booking: Booking) -> str:
             }
         return _("Confirmed: %(names)s") % {"names": ", ".join(names)}
     if booking.status == status.DELIVERED:
-        return _("Done. Thank you!")
+        note = money_note(booking)
+        return _("Done. Thank you! %(money)s") % {"money": note} if note else _("Done. Thank you!")
     if booking.status == status.CLOSED:
-        return _("Done and settled")
+        note = money_note(booking)
+        return _("Done: %(money)s") % {"money": note} if note else _("Done and settled")
     if booking.status == status.REJECTED:
         return _("Not possible: see the reason on the booking")
     return _("Cancelled")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from bookings import money, selectors, services
 from bookings.forms import BookingRequestForm, CancelForm, WorkingBlockFormSet
 from bookings.models import Booking, Gig, Membership, Occurrence
+from bookings.settlement import attach_money_notes
 from expertbank.paging import page_of
 from expertbank.roles import Role, role_required, user_roles
 
@@ -20,6 +21,7 @@ def unit_home(request: HttpRequest) -> HttpResponse:
     """The unit's start page: request an expert, and the organisation's bookings."""
     bookings = selectors.unit_booking_list(request.user)
     page = page_of(request, bookings)
+    attach_money_notes(list(page))
     rows = [(booking, selectors.booking_next_step(booking)) for booking in page]
     memberships = Membership.objects.filter(user=request.user).select_related("unit__organisation")
     return render(
