@@ -36,6 +36,7 @@ from django.db.models.functions import (
     ExtractYear,
     LPad,
 )
+from django.utils.translation import gettext_lazy
 
 from expertbank.models import Message
 from expertbank.services.notifications import SMS_SUFFIX, message_skip
@@ -43,9 +44,10 @@ from expertbank.services.notifications import SMS_SUFFIX, message_skip
 logger = logging.getLogger(__name__)
 
 KEY = "reminder_key"
-# Why a reminder was not sent (the message log's error column, read by coordinators).
-LATE = "Not sent: its moment had passed when the sweep found it."
-NOBODY = "Not sent: nobody to send it to."
+# Why a reminder was not sent (the message log's error column, read by coordinators; in the
+# site's language).
+LATE = gettext_lazy("Not sent: its moment had passed when the sweep found it.")
+NOBODY = gettext_lazy("Not sent: nobody to send it to.")
 
 
 @dataclass
@@ -63,8 +65,8 @@ class SweepResult:
 def key_expression(*parts: str | F) -> Concat:
     """The idempotency key as a database expression: strings are literal text, ``F`` columns.
 
-    ``key_expression("gig:", F("pk"), ":reminder-48h:v", F("schedule_version"))`` is
-    ``gig:123:reminder-48h:v2`` for gig 123 in its second schedule.
+    ``key_expression("gig:", F("pk"), ":reminder-48h:v", stamp("start"))`` is
+    ``gig:123:reminder-48h:v202612141730`` for gig 123 starting at 17.30 UTC on 14.12.2026.
     """
     expressions = [
         Value(part)
@@ -80,10 +82,9 @@ def key_expression(*parts: str | F) -> Concat:
 def stamp(field: str) -> Concat:
     """The moment in ``field`` as ``YYYYMMDDHHMM`` in UTC, as a database expression: the version
     of a time in a key (``stamp_of`` is its Python twin)."""
-    utc = UTC
-    parts = [ExtractYear(field, tzinfo=utc)]
+    parts = [ExtractYear(field, tzinfo=UTC)]
     parts += [
-        LPad(Cast(extract(field, tzinfo=utc), output_field=CharField()), 2, Value("0"))
+        LPad(Cast(extract(field, tzinfo=UTC), output_field=CharField()), 2, Value("0"))
         for extract in (ExtractMonth, ExtractDay, ExtractHour, ExtractMinute)
     ]
     return Concat(
@@ -174,10 +175,10 @@ def sweep(
                 result.skipped += 1
                 continue
             if late(row):
-                _skip(row_key, kind=kind, reason=LATE, prefix=prefix)
+                _skip(row_key, kind=kind, reason=str(LATE), prefix=prefix)
                 result.skipped += 1
             elif not Message.objects.filter(_found(row_key, prefix=prefix)).exists():
-                _skip(row_key, kind=kind, reason=NOBODY, prefix=prefix)
+                _skip(row_key, kind=kind, reason=str(NOBODY), prefix=prefix)
                 result.skipped += 1
             else:
                 result.sent += 1
