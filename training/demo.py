@@ -44,6 +44,31 @@ SUPERVISION_GROUPS = [
     ("Työnohjausryhmä, Tikkurila", "Tikkurilan kirjasto, ryhmähuone 2"),
     ("Työnohjausryhmä, Helsinki", "Kalliolan setlementti, Helsinki"),
 ]
+# Cohort names and descriptions in Swedish and English: name -> (sv, en, description sv, en)
+TRANSLATIONS = {
+    "Peruskoulutus, ryhmä A": ("Grundutbildning, grupp A", "Basic training, group A", "", ""),
+    "Peruskoulutus, ryhmä B": ("Grundutbildning, grupp B", "Basic training, group B", "", ""),
+    "Peruskoulutus, ryhmä C": (
+        "Grundutbildning, grupp C",
+        "Basic training, group C",
+        "Tio utbildningsdagar varannan tisdag kl. 9–14. Utbildningen är avgiftsfri och "
+        "resekostnaderna ersätts.",
+        "Ten training days, every other Tuesday 9–14. The training is free of charge, and travel "
+        "costs are paid.",
+    ),
+    "Työnohjausryhmä, Tikkurila": (
+        "Arbetshandledningsgrupp, Dickursby",
+        "Work supervision group, Tikkurila",
+        "",
+        "",
+    ),
+    "Työnohjausryhmä, Helsinki": (
+        "Arbetshandledningsgrupp, Helsingfors",
+        "Work supervision group, Helsinki",
+        "",
+        "",
+    ),
+}
 LAPSED = f"mikko.makinen@{DEMO_DOMAIN}"  # has not come to supervision for months
 PLACE = "Järjestötalo, Unikkotie 2, Vantaa"
 
@@ -216,6 +241,23 @@ def seed(*, log: Callable[[str], None]) -> None:
     _running_cohort(programmes["basic"], trainer, coordinator, today, log)
     _open_cohort(programmes["basic"], trainer, coordinator, today, log)
     _supervision_groups(programmes["supervision"], trainer, coordinator, today, log)
+    _translations(log)
+
+
+def _translations(log) -> None:
+    """The demo cohorts' names and descriptions in Swedish and English (only where empty)."""
+    for cohort in Cohort.objects.filter(name__in=TRANSLATIONS):
+        values = dict(
+            zip(
+                ("name_sv", "name_en", "description_sv", "description_en"),
+                TRANSLATIONS[cohort.name],
+                strict=True,
+            )
+        )
+        missing = {f: v for f, v in values.items() if v and not getattr(cohort, f)}
+        if missing:
+            Cohort.objects.filter(pk=cohort.pk).update(**missing)
+            log(f"translated {cohort.name}")
 
 
 def _finished_cohort(programme, trainer, coordinator, today, log) -> None:
@@ -401,7 +443,7 @@ def _supervision_groups(programme, trainer, coordinator, today, log) -> None:
         )
         if trainer:
             cohort.trainers.add(trainer)
-        topics = [f"Työnohjaus {n}" for n in range(1, 8)]
+        topics = [f"Työnohjaus {n}" for n in range(1, 9)]  # the last one is still to come
         sessions = _sessions(cohort, first=first, every_days=30, topics=topics, hours=(16, 18))
         members = [
             enrollment_create_impl(cohort=cohort, expert=expert, by=coordinator)

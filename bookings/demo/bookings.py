@@ -132,6 +132,74 @@ SPECS = [
 # fmt: on
 
 
+# The brief by kind of work: purpose, what the experts are asked to share, a co-presenting
+# professional, preparation (minutes), expenses paid besides travel, what to bring.
+BRIEFS = {
+    "talk": (
+        "Henkilöstö kuulee, miltä palvelut näyttävät asiakkaan silmin, ja pohtii, mitä voisi "
+        "tehdä toisin.",
+        "Oma polku palveluihin: mikä auttoi, mikä vaikeutti ja mitä toivoisit työntekijöiltä.",
+        "",
+        30,
+        "Lounas henkilöstöravintolassa.",
+        "Ei mitään. Jos haluat näyttää kuvia, tuo ne muistitikulla.",
+    ),
+    "training": (
+        "Koulutuspäivä työntekijöille: kohtaaminen ja luottamuksen rakentaminen asiakastyössä.",
+        "Kokemuksia kohtaamisista, jotka auttoivat tai satuttivat, ja mitä niistä voi oppia.",
+        "Päivi Laine, sosiaalityöntekijä",
+        60,
+        "Lounas ja iltapäiväkahvi.",
+        "Omat muistiinpanot. Diat tehdään yhdessä suunnittelupalaverissa.",
+    ),
+    "customer-panel": (
+        "Asiakasraati arvioi palvelun ja antaa kehittämisehdotuksia.",
+        "Kokemuksesi palvelun asiakkaana: mikä toimii ja mitä pitäisi muuttaa.",
+        "Jukka Mattila, palveluesihenkilö",
+        20,
+        "Kahvitarjoilu.",
+        "Ei mitään.",
+    ),
+    "service-development": (
+        "Kehitämme palvelupolkua yhdessä asiakkaiden kanssa.",
+        "Mistä kohdista polulla putoaa ja mikä olisi auttanut pysymään mukana.",
+        "Kehittämispäällikkö Riikka Saarinen",
+        45,
+        "Lounas työpäivinä.",
+        "Kannettava tietokone, jos sinulla on.",
+    ),
+    "peer-support": (
+        "Vertaistuki ryhmälle, joka on toipumisen alkuvaiheessa.",
+        "Oma toipumisesi ja mikä arjessa auttoi jaksamaan.",
+        "Ohjaaja Minna Karjalainen",
+        15,
+        "",
+        "Ei mitään.",
+    ),
+    "co-teaching": (
+        "Sosionomiopiskelijat oppivat kohtaamaan asiakkaan tasavertaisena.",
+        "Kokemuksesi sosiaalipalveluista ja mitä toivoisit tulevilta ammattilaisilta.",
+        "Lehtori Sanna Koivisto",
+        60,
+        "",
+        "Ei mitään.",
+    ),
+    "media": (
+        "Radio-ohjelma kokemusasiantuntijuudesta.",
+        "Mitä kokemusasiantuntijuus sinulle merkitsee.",
+        "",
+        30,
+        "",
+        "Ei mitään.",
+    ),
+}
+
+
+def _brief(work: str) -> dict:
+    values = BRIEFS.get(work, BRIEFS["talk"])
+    return dict(zip(Booking.BRIEF_FIELDS, values, strict=True))
+
+
 def _weekday(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -275,6 +343,7 @@ class Builder:
             contact_name=unit.contact_name or (member.user.full_name if member else ""),
             contact_phone=unit.contact_phone,
             notes="Kahvitarjoilu. Ilmoittaudu aulan infossa.",
+            **_brief(spec.work),
             funding_source=funding if "funded" in spec.extra else None,
             status="",
             first_start=first,

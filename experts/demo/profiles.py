@@ -181,8 +181,36 @@ def _keep_bookable(expert: Expert, spec: DemoExpert) -> None:
             slot_add_impl(expert=expert, by=None, weekday=weekday, start=time(start), end=time(end))
 
 
+NOTICE_SUMMARIES = {
+    "summary_sv": (
+        "Dataskyddsbeskrivning: erfarenhetsexpertbankens expertregister. Vi behandlar dina "
+        "kontaktuppgifter, din utbildning, dina uppdrag och arvoden samt de erfarenhetsområden "
+        "du själv väljer att visa. Du kan när som helst återkalla ditt samtycke."
+    ),
+    "summary_en": (
+        "Privacy notice: the expert register of the experience expert bank. We process your "
+        "contact details, your training, your gigs and fees, and the areas of experience you "
+        "choose to show. You can withdraw your consent at any time."
+    ),
+}
+
+
+def _notice_in_three_languages(log: Callable[[str], None]) -> None:
+    """The current privacy notice's summary in Swedish and English too (only where empty)."""
+    notice = PrivacyNotice.current()
+    if notice is None:
+        return
+    missing = {
+        field: text for field, text in NOTICE_SUMMARIES.items() if not getattr(notice, field)
+    }
+    if missing:
+        PrivacyNotice.objects.filter(pk=notice.pk).update(**missing)
+        log(f"translated the summary of privacy notice {notice.version}")
+
+
 def seed(*, log: Callable[[str], None]) -> None:
     coordinator = User.objects.filter(email=f"koordinaattori@{DEMO_DOMAIN}").first()
+    _notice_in_three_languages(log)
     for index, spec in enumerate(EXPERTS):
         user, _created = demo_user(
             email=spec.email,
