@@ -147,3 +147,28 @@ def test_the_check_sees_a_page_that_is_too_wide(page, live_server):
     scroll_width, elements = page.evaluate(OVERFLOW)
     assert scroll_width >= 600
     assert any(name == "div#wide" for _, name, _ in elements)
+
+
+# A table wider than the phone, scrolling in its box, with visually hidden text in its last
+# column (as the units list and an expert's page had), and a heading of one long Finnish word.
+WIDE_TABLE = """
+() => {
+  const box = document.createElement("div");
+  box.className = "table-responsive";
+  box.innerHTML = '<table class="table"><tbody><tr>'
+    + '<td class="text-nowrap">Organisaatio ja yksikkö, jolla on hyvin pitkä nimi</td>'
+    + '<td class="text-nowrap">Toinen pitkä sarake, joka ei mahdu puhelimeen</td>'
+    + '<td><span class="visually-hidden">Toiminnot</span></td></tr></tbody></table>';
+  const heading = document.createElement("h1");
+  heading.textContent = "Kokemusasiantuntijakoulutushakemuslomakkeentäyttöohjeet";
+  document.querySelector("main").append(box, heading);
+  return box.scrollWidth > box.clientWidth;
+}
+"""
+
+
+def test_hidden_text_in_a_scrolling_table_and_a_long_word_stay_on_the_phone(page, live_server):
+    page.goto(live_server.url + "/")
+    scrolls_in_its_box = page.evaluate(WIDE_TABLE)
+    assert scrolls_in_its_box  # the table is wider than the phone…
+    assert page.evaluate(OVERFLOW) is None  # …and the page is not
