@@ -22,7 +22,7 @@ from bookings.services.reminders import (
     offer_expiring_send,
     unit_reminders_send,
 )
-from expertbank.models import Message
+from expertbank.models import Message, NotificationPreference
 from expertbank.reminders import stamp_of
 from tests.bookings.factories import at, bookable_expert, confirmed, offer, request_booking
 from tests.bookings.reports_factories import ended_gig
@@ -316,3 +316,35 @@ def test_no_feedback_request_once_feedback_is_given(terms, booker):
     services.feedback_give(booking=gig.booking, by=booker, rating=5)
     nine = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
     assert feedback_requests_send(now=nine + timedelta(hours=10)).sent == 0
+
+
+# --- The person's channels ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("choice", "rows"),
+    [
+        ("sms", {("sms", ":sms", Message.Status.PENDING)}),
+        (
+            "both",
+            {("email", "", Message.Status.PENDING), ("sms", ":sms", Message.Status.PENDING)},
+        ),
+        ("none", {("email", "", Message.Status.SKIPPED)}),
+    ],
+)
+def test_the_reminder_goes_by_the_chosen_channels_and_still_once(terms, choice, rows):
+    """A text message only (its key ends in ``:sms``) or nothing at all counts as sent: the next
+    sweep does not write the reminder again."""
+    expert = _expert()
+    expert.user.phone = "+358401234567"
+    expert.user.save(update_fields=["phone"])
+    NotificationPreference.objects.create(
+        user=expert.user, category="gig_reminders", channel=choice
+    )
+    booking = confirmed(experts=[expert], times=[(at(20, 10), at(20, 12))])
+    gig = _gig(booking)
+    key = f"gig:{gig.pk}:reminder-48h:v{stamp_of(gig.start)}"
+    for minutes in (0, 5, 10):
+        gig_reminders_send(now=gig.start - timedelta(hours=48) + timedelta(minutes=minutes))
+    written = Message.objects.filter(kind="gig_reminder_48h")
+    assert {(m.channel, m.key.removeprefix(key), m.status) for m in written} == rows

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from bookings import services
+from bookings.models import Assignment
 from expertbank.digest import digests_send
 from expertbank.models import Message
 from expertbank.tasks import coordinator_digests_task
@@ -107,3 +108,24 @@ def test_a_withdrawal_from_a_later_gig_waits_for_the_digest(run_on_commit):
     digests_send(now=_next_digest())
     body = Message.objects.get(kind="coordinator_digest").body
     assert "Experts who withdrew: 1" in body
+
+
+def test_expired_offers_and_a_units_cancellation_are_read_in_the_digest(run_on_commit):
+    PriceRowFactory()
+    coordinator = CoordinatorFactory(language="en")
+    waiting = request_booking(title="Asiakasraati")
+    (assignment,) = offer(waiting, [bookable_expert()], by=coordinator)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        answer_by=timezone.now() - timedelta(minutes=1)
+    )
+    cancelled = confirmed(coordinator=coordinator, title="Puheenvuoro johtoryhmälle")
+    with run_on_commit():
+        assert services.offers_expire() == 1
+        services.booking_cancel(
+            booking=cancelled, by=cancelled.requested_by, reason="Aikataulu muuttui"
+        )
+    assert not Message.objects.filter(recipient=coordinator).exists()  # no mail per event
+    digests_send(now=_next_digest())
+    body = Message.objects.get(kind="coordinator_digest", recipient=coordinator).body
+    assert "Offers expired without an answer: 1 (Asiakasraati)" in body
+    assert "Bookings cancelled: 1 (Puheenvuoro johtoryhmälle)" in body
