@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+
+from expertbank.contact import bank_contact
 from expertbank.models import User
 from expertbank.roles import Role, role_grant
 from expertbank.services.users import user_create
@@ -38,3 +41,63 @@ def seed(*, log: Callable[[str], None]) -> None:
     )
     if created:
         role_grant(user=trainer, role=Role.TRAINER)
+    _messages(log=log)
+
+
+def _messages(*, log: Callable[[str], None]) -> None:
+    """The message log's other states beside what the seeding sends: one message failed for
+    good (an address that no longer exists) and one waiting for its next try after the mail
+    server did not answer. The rest is sent by the demo's worker as soon as it starts."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from expertbank.models import Message
+    from expertbank.services.notifications import render_message
+
+    if Message.objects.filter(key__startswith="demo:").exists():
+        return
+    now = timezone.now()
+    context = {
+        "url": f"{settings.SITE_URL}/invitation/demo/",
+        "inviter": "Sanna Virtanen",
+        "expires_at": now + timedelta(days=12),
+        "bank": bank_contact("fi"),
+        "site_url": settings.SITE_URL,
+    }
+    rows = [
+        {
+            "key": "demo:invitation:pekka.korhonen",
+            "to": "pekka.korhonen@vanha-osoite.example",
+            "status": Message.Status.FAILED,
+            "attempts": 1,
+            "created_at": now - timedelta(days=2, hours=3),
+            "claimed_at": now - timedelta(days=2, hours=3),
+            "error": "SMTPRecipientsRefused: {'pekka.korhonen@vanha-osoite.example': "
+            "(550, b'5.1.1 Mailbox unavailable')}",
+        },
+        {
+            "key": "demo:invitation:liisa.jokinen",
+            "to": "liisa.jokinen@esimerkkikunta.example",
+            "status": Message.Status.PENDING,
+            "attempts": 3,
+            "created_at": now - timedelta(minutes=9),
+            "claimed_at": now - timedelta(minutes=4),
+            "next_attempt_at": now + timedelta(hours=2),
+            "error": "SMTPServerDisconnected: Connection unexpectedly closed",
+        },
+    ]
+    for row in rows:
+        subject, body, html = render_message(
+            kind="invitation", channel=Message.Channel.EMAIL, language="fi", context=context
+        )
+        Message.objects.create(
+            kind="invitation",
+            channel=Message.Channel.EMAIL,
+            language="fi",
+            subject=subject,
+            body=body,
+            html=html,
+            **row,
+        )
+    log("created demo messages: one failed, one waiting")
