@@ -1,10 +1,11 @@
 from django.urls import path
 
-from bookings.views import after, feedback, matching, register, staffing
+from bookings.views import after, feedback, matching, on_behalf, register, staffing
 
 app_name = "bookings_coordinator"
 urlpatterns = [
     path("", staffing.booking_list, name="list"),
+    path("new/", on_behalf.booking_new, name="new"),
     path("<int:pk>/", staffing.booking_detail, name="detail"),
     path("<int:pk>/reject/", staffing.booking_reject, name="reject"),
     path("<int:pk>/candidates/", matching.booking_ranked, name="candidates"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/deliver/", staffing.booking_deliver, name="deliver"),
     path("<int:pk>/funding/", staffing.booking_funding, name="funding"),
     path("<int:pk>/change/", staffing.booking_change, name="change"),
+    path("<int:pk>/edit/", on_behalf.booking_edit, name="edit"),
     path("<int:pk>/terms/", staffing.booking_reprice, name="reprice"),
     path("times/<int:pk>/reschedule/", staffing.occurrence_reschedule, name="reschedule"),
     path("assignments/<int:pk>/withdraw/", staffing.assignment_withdraw, name="withdraw"),

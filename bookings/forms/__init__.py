@@ -12,9 +12,11 @@ from bookings.forms.after import (
 )
 from bookings.forms.feedback import FeedbackForm
 from bookings.forms.requests import (
+    BookingEditForm,
     BookingRequestForm,
     CancelForm,
     CoordinatorCancelForm,
+    CoordinatorRequestForm,
     OptionalReasonForm,
     ReasonForm,
     WorkingBlockForm,
@@ -33,10 +35,12 @@ from bookings.forms.staffing import (
 __all__ = [
     "ArrangeForm",
     "BookingChangeForm",
+    "BookingEditForm",
     "BookingRequestForm",
     "CancelForm",
     "CheckInForm",
     "CoordinatorCancelForm",
+    "CoordinatorRequestForm",
     "ExpenseForm",
     "ExpenseFormSet",
     "FeedbackForm",

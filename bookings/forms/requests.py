@@ -57,6 +57,26 @@ def parse_dates(text: str) -> list[date]:
     return sorted(set(found))
 
 
+# The request form's fields a booking keeps as given (``BookingRequestForm.booking_values``).
+REQUEST_FIELDS = (
+    "title",
+    "work_kind",
+    "kind",
+    "language",
+    "place",
+    "remote_link",
+    "audience",
+    "audience_size",
+    "experts_wanted",
+    "own_reference",
+    "cost_centre",
+    "contact_name",
+    "contact_phone",
+    "notes",
+    *Booking.BRIEF_FIELDS,
+)
+
+
 class WorkingBlockForm(forms.Form):
     """One weekly working block of a fixed-term engagement."""
 
@@ -252,6 +272,11 @@ class BookingRequestForm(forms.Form):
             .first()
         )
 
+    def booking_values(self) -> dict:
+        """The cleaned request as ``services.booking_request`` takes it (besides the unit, the
+        times and the areas): one list for the unit's form, the coordinator's and the edit."""
+        return {name: self.cleaned_data[name] for name in REQUEST_FIELDS}
+
     def clean(self):
         data = super().clean()
         if self.errors:
@@ -331,6 +356,108 @@ class BookingRequestForm(forms.Form):
                 _("None of the working blocks falls between the start and the end.")
             )
         return sorted(times)
+
+
+class CoordinatorRequestForm(BookingRequestForm):
+    """The unit's request form for a coordinator who enters a request on a unit's behalf (it
+    came by phone or e-mail): the same fields, terms and preview, with every unit to pick."""
+
+    def __init__(self, *args, user: User, blocks=None, **kwargs):
+        super().__init__(*args, user=user, blocks=blocks, **kwargs)
+        field = self.fields["unit"]
+        field.widget = forms.Select()  # before the queryset, which gives the widget its choices
+        field.queryset = (
+            Unit.objects.can_request()
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
+        field.initial = None
+        field.label = _("The unit the request is for")
+        field.help_text = _(
+            "Every booker of the unit is told that the request was received, and hears of it "
+            "later too."
+        )
+        # The contact on the day is the unit's, not the coordinator's.
+        self.fields["contact_name"].initial = None
+        self.fields["contact_phone"].initial = None
+
+
+def _input_date(day: date) -> str:
+    return day.strftime(formats.get_format("DATE_INPUT_FORMATS")[0])
+
+
+def booking_initial(booking: Booking) -> tuple[dict, list[dict]]:
+    """The request form's initial values of ``booking``, and its working blocks (fixed-term)."""
+    initial: dict = {name: getattr(booking, name) for name in REQUEST_FIELDS}
+    initial.update(
+        unit=booking.unit_id,
+        work_kind=booking.work_kind_id,
+        language=booking.language_id,
+        areas=[area.pk for area in booking.areas.all()],
+    )
+    times = [
+        (timezone.localtime(o.start), timezone.localtime(o.end))
+        for o in booking.occurrences.order_by("start", "pk")
+    ]
+    blocks: list[dict] = []
+    if times:
+        first_start, first_end = times[0]
+        initial.update(
+            day=first_start.date(), start_time=first_start.time(), end_time=first_end.time()
+        )
+        if booking.kind == Booking.Kind.SERIES:
+            initial["dates"] = "\n".join(_input_date(start.date()) for start, _end in times)
+        elif booking.kind == Booking.Kind.FIXED_TERM:
+            initial.update(period_start=times[0][0].date(), period_end=times[-1][0].date())
+            seen = []
+            for start, end in times:
+                block = {"weekday": start.weekday(), "start": start.time(), "end": end.time()}
+                if block not in seen:
+                    seen.append(block)
+            blocks = seen[:7]
+    return initial, blocks
+
+
+class BookingEditForm(BookingRequestForm):
+    """A coordinator changes a request's details before it is confirmed: the request form with
+    the booking's values, its unit fixed, and its times changed only when asked to."""
+
+    change_times = forms.BooleanField(
+        label=_("Change the times too"),
+        required=False,
+        help_text=_(
+            "Tick this to give new times: the times below replace the booking's times. "
+            "Otherwise the times stay as they are."
+        ),
+    )
+    reason = PlainTextField(
+        label=_("Why the details change (optional)"),
+        max_length=500,
+        required=False,
+        help_text=_("For example: the unit called on 3.12. The booking's history keeps it."),
+    )
+
+    def __init__(self, *args, booking: Booking, user: User, blocks=None, **kwargs):
+        initial, _blocks = booking_initial(booking)
+        kwargs["initial"] = {**initial, **kwargs.get("initial", {})}
+        super().__init__(*args, user=user, blocks=blocks, **kwargs)
+        self.booking = booking
+        field = self.fields["unit"]
+        field.widget = forms.HiddenInput()
+        field.queryset = Unit.objects.filter(pk=booking.unit_id).select_related("organisation")
+        field.initial = booking.unit_id
+
+    def clean(self):
+        if self.cleaned_data.get("change_times"):
+            return super().clean()
+        data = forms.Form.clean(self)
+        if self.errors:
+            return data
+        if not (data.get("place") or data.get("remote_link")):
+            raise forms.ValidationError(_("Give the place, or the link of a remote meeting."))
+        data["kind"] = self.booking.kind  # the kind of booking goes with its times
+        data["times"] = [(o.start, o.end) for o in self.booking.occurrences.order_by("start")]
+        return data
 
 
 class ReasonForm(forms.Form):

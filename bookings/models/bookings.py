@@ -474,6 +474,7 @@ class BookingChange(History):
             for field in model._meta.get_fields()
             if hasattr(field, "verbose_name")
         }
+        labels["times"] = str(_("times"))  # a request's times changed before confirmation
         return [
             (labels.get(name, name), before, after)
             for name, (before, after) in (self.changes or {}).items()

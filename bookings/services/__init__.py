@@ -41,7 +41,9 @@ from bookings.services.reports import (
 )
 from bookings.services.requests import (
     booking_can_cancel,
+    booking_can_edit,
     booking_cancel,
+    booking_edit,
     booking_reject,
     booking_request,
 )
@@ -88,12 +90,14 @@ __all__ = [
     "booking_can_close",
     "booking_can_confirm",
     "booking_can_deliver",
+    "booking_can_edit",
     "booking_can_reprice",
     "booking_cancel",
     "booking_change",
     "booking_close",
     "booking_confirm",
     "booking_deliver",
+    "booking_edit",
     "booking_fund",
     "booking_offer",
     "booking_reject",

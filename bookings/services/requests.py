@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from django.db import transaction
@@ -17,14 +17,17 @@ from bookings.selectors.schedule import buffer_minutes, times_clash
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
+    Kind,
     change_status,
     lock_assignments,
     lock_booking,
     lock_gigs,
     record,
+    refresh_span,
     require,
 )
-from bookings.services.terms import freeze_terms
+from bookings.services.terms import apply_details, freeze_terms, reprice_in_force
+from expertbank.formatting import time_range
 from expertbank.models import User
 from expertbank.roles import Role, has_role
 from experts.models import ExperienceArea, Language, WorkKind
@@ -66,6 +69,13 @@ def check_times(times: Sequence[tuple[datetime, datetime]], *, kind: str) -> Non
         )
 
 
+def entered_on_behalf_note(by: User) -> str:
+    """The history's words for a request a coordinator entered for the unit."""
+    return _("Entered by the coordinator %(name)s on the unit's behalf.") % {
+        "name": by.full_name or by.email
+    }
+
+
 @transaction.atomic(durable=True)
 def booking_request(
     *,
@@ -93,9 +103,16 @@ def booking_request(
     preparation_minutes: int | None = None,
     expenses_paid: str = "",
     what_to_bring: str = "",
+    on_behalf: bool = False,
 ) -> Booking:
     """A unit asks for experts: the booking starts as ``requested`` with its times, and the price
-    row in force on its first date is frozen on it as its terms."""
+    row in force on its first date is frozen on it as its terms.
+
+    ``on_behalf``: a coordinator enters the request for the unit (it came by phone or e-mail).
+    Nobody of the unit is its requester, so every booker of the unit hears of it (the request
+    received now, and every later message), and the history says who entered it."""
+    if on_behalf and not has_role(by, Role.COORDINATOR):
+        raise BookingError(_("Only a coordinator can request experts on a unit's behalf."))
     if not may_book_for(by, unit):
         raise BookingError(_("You can request experts only for your own unit."))
     if not unit.can_request:
@@ -113,7 +130,7 @@ def booking_request(
     booking = Booking.objects.create(
         title=title.strip(),
         unit=unit,
-        requested_by=by,
+        requested_by=None if on_behalf else by,
         work_kind=work_kind,
         language=language,
         kind=kind,
@@ -147,8 +164,144 @@ def booking_request(
     occurrences = Occurrence.objects.bulk_create(
         Occurrence(booking=booking, start=start, end=end) for start, end in times
     )
-    record(booking, booking=booking, by=by, from_status="", to_status=Status.REQUESTED)
+    note = entered_on_behalf_note(by) if on_behalf else ""
+    record(booking, booking=booking, by=by, from_status="", to_status=Status.REQUESTED, note=note)
     notify.received(booking, occurrences)
+    return booking
+
+
+# What ``booking_edit`` sets as given (the request form's plain fields); the unit, kind of work,
+# audience and seats go through ``services.terms.apply_details`` and its checks.
+EDITABLE_FIELDS = (
+    "title",
+    "language",
+    "kind",
+    "place",
+    "remote_link",
+    "audience_size",
+    "own_reference",
+    "cost_centre",
+    "contact_name",
+    "contact_phone",
+    "notes",
+    *Booking.BRIEF_FIELDS,
+)
+EDITABLE = (Status.REQUESTED, Status.STAFFING)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _times_text(times: Sequence[tuple[datetime, datetime]]) -> str:
+    return "; ".join(time_range(start, end) for start, end in times)
+
+
+def booking_can_edit(booking: Booking) -> bool:
+    """A coordinator can change the request's details until the booking is confirmed; after
+    that its times are moved one by one and it is cancelled through their own flows."""
+    return booking.status in EDITABLE
+
+
+@transaction.atomic(durable=True)
+def booking_edit(
+    *,
+    booking: Booking,
+    by: User,
+    values: Mapping[str, object],
+    areas: Iterable[ExperienceArea] | None = None,
+    times: Sequence[tuple[datetime, datetime]] | None = None,
+    reason: str = "",
+) -> Booking:
+    """A coordinator changes a request's details before it is confirmed: the fields of the
+    request form (``EDITABLE_FIELDS``; ``work_kind``, ``audience`` and ``experts_wanted`` in
+    ``values`` with the checks of ``services.terms.booking_change``), its experience areas and
+    its times. The terms stay frozen (another kind of work takes the row in force for it);
+    the history records every changed field, before and after.
+
+    The times can change only while nobody is asked or on the booking (a booking with offers or
+    gigs has its times moved one by one, so the experts confirm them). Refused for a confirmed
+    or later booking, with bad values, or when nothing changes; a refusal changes nothing.
+    """
+    booking = lock_booking(booking.pk)
+    if not booking_can_edit(booking):
+        raise BookingError(
+            _(
+                "The details can be changed only before the booking is confirmed; this booking "
+                "is %(status)s. Move a time or cancel the booking instead."
+            )
+            % {"status": booking.get_status_display()}
+        )
+    if not has_role(by, Role.COORDINATOR):
+        raise BookingError(_("Only a coordinator can change a booking's details."))
+    values = dict(values)
+    if "title" in values and not _text(values["title"]).strip():
+        raise BookingError(_("Give the booking a title."))
+    if values.get("kind", booking.kind) not in Booking.Kind.values:
+        raise BookingError(_("Choose the kind of booking from the list."))
+    changes: dict[str, list[str]] = {}
+    for name in EDITABLE_FIELDS:
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(value, str):
+            value = value.strip()
+        before = getattr(booking, name)
+        if before != value:
+            changes[name] = [_text(before), _text(value)]
+            setattr(booking, name, value)
+    if not (booking.place or booking.remote_link):
+        raise BookingError(_("Give the place, or the link of a remote meeting."))
+    details, repriced = apply_details(
+        booking,
+        work_kind=values.get("work_kind"),
+        audience=values.get("audience"),
+        experts_wanted=values.get("experts_wanted"),
+    )
+    changes.update(details)
+    if areas is not None:
+        old_areas = sorted(booking.areas.all(), key=lambda a: a.pk)
+        new_areas = sorted(set(areas), key=lambda a: a.pk)
+        if old_areas != new_areas:
+            changes["areas"] = [
+                ", ".join(str(a) for a in old_areas),
+                ", ".join(str(a) for a in new_areas),
+            ]
+            booking.areas.set(new_areas)
+    current = [(o.start, o.end) for o in booking.occurrences.order_by("start", "pk")]
+    new_times = sorted(times) if times is not None else current
+    if new_times != current:
+        if booking.assignments.filter(status__in=Assignment.LIVE).exists() or (
+            Gig.objects.filter(booking=booking).exists()
+        ):
+            raise BookingError(
+                _(
+                    "Experts have already been asked for these times, so the times are not "
+                    "changed here: move each time with 'Move' on the booking's page, and the "
+                    "experts confirm the new time."
+                )
+            )
+        check_times(new_times, kind=booking.kind)
+        changes["times"] = [_times_text(current), _times_text(new_times)]
+    elif "kind" in changes:
+        check_times(current, kind=booking.kind)
+    if not changes:
+        raise BookingError(_("Nothing changed."))
+    booking.save()
+    if "times" in changes:
+        booking.occurrences.all().delete()
+        Occurrence.objects.bulk_create(
+            Occurrence(booking=booking, start=start, end=end) for start, end in new_times
+        )
+        refresh_span(booking)
+    reason = reason.strip() or _("The coordinator changed the request's details.")
+    record(booking, booking=booking, by=by, kind=Kind.DETAILS, note=reason, changes=changes)
+    if repriced:
+        reprice_in_force(booking, by=by, reason=reason)
     return booking
 
 

@@ -209,6 +209,29 @@ def booking_change(
     reason = reason.strip()
     if not reason:
         raise BookingError(_("Say why the booking changes: the history keeps it."))
+    changes, repriced = apply_details(
+        booking, unit=unit, work_kind=work_kind, audience=audience, experts_wanted=experts_wanted
+    )
+    if not changes:
+        raise BookingError(_("Nothing changed."))
+    booking.save(update_fields=["unit", "work_kind", "audience", "experts_wanted", "updated_at"])
+    record(booking, booking=booking, by=by, kind=Kind.DETAILS, note=reason, changes=changes)
+    if repriced:
+        reprice_in_force(booking, by=by, reason=reason)
+    return booking
+
+
+def apply_details(
+    booking: Booking,
+    *,
+    unit: Unit | None = None,
+    work_kind: WorkKind | None = None,
+    audience: str | None = None,
+    experts_wanted: int | None = None,
+) -> tuple[dict[str, list[str]], bool]:
+    """Set the unit, kind of work, audience and seats on the locked ``booking`` (not saved) with
+    the checks of ``booking_change``: the changed fields as the history shows them, and whether
+    the terms must follow (another organisation or kind of work: ``reprice_in_force``)."""
     before = _details(booking)
     organisation_before = booking.unit.organisation_id
     kind_before = booking.work_kind_id
@@ -244,14 +267,12 @@ def booking_change(
             )
         booking.experts_wanted = experts_wanted
     changes = _diff(before, _details(booking))
-    if not changes:
-        raise BookingError(_("Nothing changed."))
     codes = set()
     if booking.audience == Booking.Audience.MINORS:
         codes.add(ExclusionReason.CRIMINAL_RECORD)
     if booking.unit.organisation_id != organisation_before:
         codes.add(ExclusionReason.NOT_DISCLOSED)
-    if codes and live:
+    if changes and codes and live:
         broken = rules_broken(booking, experts=[a.expert for a in live], codes=frozenset(codes))
         if broken:
             names = [
@@ -266,15 +287,20 @@ def booking_change(
                 )
                 % {"names": ", ".join(names)}
             )
-    booking.save(update_fields=["unit", "work_kind", "audience", "experts_wanted", "updated_at"])
-    record(booking, booking=booking, by=by, kind=Kind.DETAILS, note=reason, changes=changes)
-    if booking.unit.organisation_id != organisation_before or booking.work_kind_id != kind_before:
-        row = row_in_force(booking)
-        if row is not None and (
-            booking.terms is None or money.terms_values(row) != money.terms_values(booking.terms)
-        ):
-            _reprice(booking, by=by, reason=reason, row=row)
-    return booking
+    repriced = (
+        booking.unit.organisation_id != organisation_before or booking.work_kind_id != kind_before
+    )
+    return changes, repriced
+
+
+def reprice_in_force(booking: Booking, *, by: User, reason: str) -> None:
+    """After another organisation or kind of work: the terms of the row in force for them, when
+    there is one and it differs (recorded as a change of terms)."""
+    row = row_in_force(booking)
+    if row is not None and (
+        booking.terms is None or money.terms_values(row) != money.terms_values(booking.terms)
+    ):
+        _reprice(booking, by=by, reason=reason, row=row)
 
 
 @transaction.atomic(durable=True)

@@ -85,6 +85,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_confirm": services.booking_can_confirm(booking, accepted=accepted),
             "can_deliver": services.booking_can_deliver(booking),
             "can_change": services.booking_can_change(booking),
+            "can_edit": services.booking_can_edit(booking),
             "can_reprice": services.booking_can_reprice(booking),
             "history": selectors.booking_history(booking),
             "row": booking.terms,
