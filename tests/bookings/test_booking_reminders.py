@@ -155,7 +155,9 @@ def test_a_moved_gig_is_reminded_of_its_new_time(terms, coordinator):
         f"gig:{old.pk}:reminder-48h:v{stamp_of(old.start)}",
         f"gig:{new.pk}:reminder-48h:v{stamp_of(new.start)}",
     ]
-    assert "14.00" in _sent("gig_reminder_48h").get(key=keys[1]).body
+    body = _sent("gig_reminder_48h").get(key=keys[1]).body
+    assert "14.00" in body
+    assert "please confirm" in body  # the expert has not confirmed the new time yet
 
 
 def test_a_cancelled_gig_is_reminded_of_nothing(terms, booker):
