@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "training",
     "bookings",
     "invoicing",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
