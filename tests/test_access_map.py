@@ -173,6 +173,9 @@ ACCESS_MAP: dict[str, Entry] = {
     "coordinator_home": Entry(None, COORDINATOR),
     "invitation_list": Entry(None, COORDINATOR),
     "retention_policy": Entry(None, COORDINATOR),
+    "message_log": Entry(None, COORDINATOR),
+    "message_retry": Entry(lambda w: {"pk": 1}, COORDINATOR_ACTION),
+    "notification_preferences": Entry(None, LOGGED_IN),
     "invitation_accept": Entry(lambda w: {"token": w["invitation_token"]}, PUBLIC),
     "set_language": Entry(None, POST_ONLY),
     # allauth: logging in, passwords, e-mail addresses.
@@ -275,6 +278,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_expert:calendar": Entry(lambda w: {"token": w["calendar_token"]}, PUBLIC),
     # The coordinator's bookings.
     "bookings_coordinator:list": Entry(None, COORDINATOR),
+    "bookings_coordinator:new": Entry(None, COORDINATOR),
     "bookings_coordinator:detail": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:reject": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:candidates": Entry(pk("booking"), COORDINATOR),
@@ -283,6 +287,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_coordinator:deliver": Entry(pk("booking"), POST_ONLY),
     "bookings_coordinator:funding": Entry(pk("booking"), POST_ONLY),
     "bookings_coordinator:change": Entry(pk("booking"), COORDINATOR),
+    "bookings_coordinator:edit": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:reprice": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:reschedule": Entry(
         lambda w: {"pk": w["booking"].occurrences.get().pk}, COORDINATOR
@@ -419,6 +424,8 @@ ACCESS_MAP: dict[str, Entry] = {
     "training_coordinator:application_list": Entry(None, COORDINATOR),
     "training_coordinator:application_detail": Entry(pk("application"), COORDINATOR),
     "training_coordinator:application_decide": Entry(pk("application"), POST_ONLY),
+    "training_coordinator:cohort_create": Entry(None, COORDINATOR_FORM),
+    "training_coordinator:cohort_edit": Entry(pk("cohort"), COORDINATOR_FORM),
     "training_coordinator:cohort_create": Entry(None, COORDINATOR_FORM),
     "training_coordinator:cohort_edit": Entry(pk("cohort"), COORDINATOR_FORM),
     "training_coordinator:cohort_enroll": Entry(pk("cohort"), COORDINATOR),
