@@ -155,7 +155,7 @@ def user_erase(*, user: User, name: str, email: str) -> None:
     user.save()
     EmailAddress.objects.filter(user=user).delete()
     Invitation.objects.filter(user=user).delete()
-    Message.objects.filter(recipient=user).update(to="", subject="", body="", error="")
+    Message.objects.filter(recipient=user).update(to="", subject="", body="", html="", error="")
     # The read log keeps who opened the data and when; what they opened is named no more.
     ReadEntry.objects.filter(subject=user).update(object_repr=name)
     sessions_end(user)

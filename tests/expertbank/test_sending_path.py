@@ -246,3 +246,15 @@ def test_a_coordinator_retry_takes_a_failed_message_again(run_on_commit):
     assert row.status == Message.Status.SENT
     assert len(mail.outbox) == 1
     assert message_retry(message_id=row.pk) is False
+
+
+def test_erasing_a_person_empties_their_messages_html_too(run_on_commit):
+    from expertbank.services.erasure import user_erase
+
+    user = UserFactory(full_name="Aino Lahtinen")
+    with run_on_commit():
+        message_send(kind="invitation", key="e1", to_user=user, context=_ctx())
+    assert "Aino Lahtinen" in Message.objects.get(key="e1").html
+    user_erase(user=user, name="Erased person", email="erased-1@invalid")
+    row = Message.objects.get(key="e1")
+    assert (row.to, row.subject, row.body, row.html) == ("", "", "", "")
