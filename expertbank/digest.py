@@ -23,9 +23,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
 
-from expertbank.models import Message, User
+from expertbank.models import User
 from expertbank.queue import queue_panels
 from expertbank.reminders import SweepResult, key_expression, sweep
 from expertbank.roles import GROUP_ROLES, Role
@@ -57,14 +56,13 @@ def digest_window(day) -> tuple[datetime, datetime]:
 
 
 def digest_changes(*, since: datetime, until: datetime) -> list[DigestLine]:
-    """What changed in the window, from every app, and the messages that failed for good."""
+    """What changed in the window, from every app (the messages that failed for good are a
+    panel of the work queue, with the reason)."""
     lines: list[DigestLine] = []
     for config in apps.get_app_configs():
         contribute = getattr(config, "digest_changes", None)
         if contribute is not None:
             lines += contribute(since=since, until=until)
-    failed = Message.objects.filter(status=Message.Status.FAILED).count()
-    lines.append(DigestLine(gettext_lazy("Messages that could not be sent"), failed))
     return lines
 
 
