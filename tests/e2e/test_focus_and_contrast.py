@@ -85,3 +85,14 @@ def test_the_experts_filters_clear_link_reads_at_four_and_a_half_to_one(page, li
     assert clear.evaluate(CONTRAST) >= 4.5
     muted = page.locator("main .text-body-secondary").first
     assert muted.evaluate(CONTRAST) >= 4.5
+
+
+def test_the_account_menu_dropping_from_the_bar_has_the_dark_ring(page, live_server):
+    _log_in(page, live_server, CoordinatorFactory())
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/coordinator/")
+    _tab_to(page, "button.dropdown-toggle")
+    assert page.evaluate(RING)[2] == "rgb(255, 210, 77)"  # the toggle, on the blue bar
+    page.keyboard.press("Enter")
+    _tab_to(page, ".dropdown-menu a.dropdown-item", tries=3)
+    assert page.evaluate(RING) == ["solid", 3, "rgb(27, 30, 33)"]  # on the white menu
