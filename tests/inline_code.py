@@ -39,6 +39,12 @@ def is_pdf_template(path: Path, source: str) -> bool:
     return path.parent.name == "pdf" or '{% extends "pdf/base.html" %}' in source
 
 
+def is_email_template(path: Path) -> bool:
+    """The HTML of an e-mail (``notifications/``), read by mail programs, never served by the
+    site: mail programs drop style sheets, so its styles are inline."""
+    return "notifications" in path.parts
+
+
 def line_of(source: str, index: int) -> int:
     return source.count("\n", 0, index) + 1
 

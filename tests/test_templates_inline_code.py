@@ -1,5 +1,6 @@
 """No template holds code or styles that the Content-Security-Policy would block: scripts live in
-static/js/, styles in static/css/site.css (PDF templates, read by WeasyPrint only, keep theirs)."""
+static/js/, styles in static/css/site.css (PDF templates, read by WeasyPrint only, and the HTML of
+e-mails, read by mail programs only, keep theirs)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import get_template
 
-from tests.inline_code import inline_code_in_template, is_pdf_template, project_templates
+from tests.inline_code import (
+    inline_code_in_template,
+    is_email_template,
+    is_pdf_template,
+    project_templates,
+)
 
 
 def _report(paths) -> list[str]:
@@ -16,7 +22,7 @@ def _report(paths) -> list[str]:
     base = Path(settings.BASE_DIR)
     for path in paths:
         source = path.read_text(encoding="utf-8")
-        styles = not is_pdf_template(path, source)
+        styles = not (is_pdf_template(path, source) or is_email_template(path))
         for line, what in inline_code_in_template(source, styles=styles):
             wrong.append(f"{path.relative_to(base)}:{line}: {what}")
     return wrong

@@ -57,8 +57,8 @@ print(json.dumps({
     "languages": [code for code, _ in s.LANGUAGES],
     "tz": s.TIME_ZONE,
     "use_tz": s.USE_TZ,
-    "queue_dir": s.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]
-        if hasattr(s, "CELERY_BROKER_TRANSPORT_OPTIONS") else None,
+    "queue_dir": getattr(s, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get("data_folder_in"),
+    "broker_options": getattr(s, "CELERY_BROKER_TRANSPORT_OPTIONS", {}),
     "weasyprint_loaded": __import__("sys").modules.get("weasyprint") is not None,
 }))
 """
@@ -98,6 +98,9 @@ def test_environment_values_switch_to_production_parts():
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["broker"] == "redis://redis.internal:6379/0"
+    # Queueing is best effort: a broker that is down must not hold the user's request.
+    assert values["broker_options"]["socket_connect_timeout"] <= 2
+    assert values["broker_options"]["max_retries"] == 0
     assert values["backend"] == "redis://redis.internal:6379/1"
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
