@@ -12,9 +12,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,14 +27,25 @@ from expertbank.roles import GROUP_ROLES, Role
 from experts.models import ConsentRecord, PrivacyNotice
 
 
+def _assignment_count(status: str) -> Coalesce:
+    counted = (
+        Assignment.objects.filter(booking=OuterRef("pk"), status=status)
+        .order_by()
+        .values("booking")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def with_counts(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    """Each booking's accepted and open offers, counted per row by a subquery (an index on
+    the booking's assignments by status), not by a GROUP BY over every assignment of every
+    booking: the database counts only the rows it returns, and the paginator's COUNT drops
+    the annotations it does not filter by."""
     return bookings.annotate(
-        accepted_count=Count(
-            "assignments", filter=Q(assignments__status=Assignment.Status.ACCEPTED), distinct=True
-        ),
-        offered_count=Count(
-            "assignments", filter=Q(assignments__status=Assignment.Status.OFFERED), distinct=True
-        ),
+        accepted_count=_assignment_count(Assignment.Status.ACCEPTED),
+        offered_count=_assignment_count(Assignment.Status.OFFERED),
     )
 
 
