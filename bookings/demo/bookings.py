@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings import money
 from bookings.matching import rank_candidates
@@ -29,9 +29,12 @@ from bookings.models import (
     Unit,
 )
 from bookings.selectors.schedule import clashing_gigs, travel_buffer
+from bookings.services import notify
+from bookings.services.requests import entered_on_behalf_note
+from bookings.services.staffing import covered_note
 from bookings.services.terms import freeze_terms
 from expertbank.demo import DEMO_DOMAIN
-from expertbank.models import User
+from expertbank.models import Message, User
 from experts.models import ExperienceArea, Expert, Language, WorkKind
 
 S = Booking.Status
@@ -53,8 +56,12 @@ class Spec:
     areas: list[str] = field(default_factory=list)
     audience: str = Booking.Audience.ADULTS
     size: int | None = 20
-    anna: str = ""  # "offer": an open offer to the demo expert; "gig": she is on it
-    extra: str = ""  # declined, expired, withdrawn, rescheduled, late, funded, exact (any weekday)
+    # "offer": an open offer to the demo expert; "gig": she is on it; "covered": her offer was
+    # closed when another expert filled the last seat
+    anna: str = ""
+    # declined, expired, withdrawn, rescheduled, late, funded, exact (any weekday), on_behalf (a
+    # coordinator entered the request for the unit)
+    extra: str = ""
     reason: str = ""
     weekday: int | None = None  # the first date moves to this weekday (0 = Monday)
 
@@ -69,6 +76,10 @@ SPECS = [
          areas=["social-services"], weekday=THU),
     Spec("Kehittäjäkumppani: sosiaalipäivystyksen asiakaspolku", "Sosiaalipäivystys",
          BK.FIXED_TERM, "service-development", S.REQUESTED, 40, 12, 180, weekday=TUE),
+    # came by phone: the coordinator entered it for the unit
+    Spec("Asukasilta: kokemuspuheenvuoro asunnottomuudesta", "Aikuissosiaalityö, Tikkurila",
+         BK.ONE_OFF, "talk", S.REQUESTED, 29, 17, size=40, areas=["homelessness"],
+         extra="on_behalf", weekday=THU),
     # staffing
     Spec("Koulutus: kohtaaminen päihdepalveluissa", "Päihde- ja mielenterveyspalvelut, Myyrmäki",
          BK.ONE_OFF, "training", S.STAFFING, 15, 13, 180, experts=2, size=40,
@@ -85,6 +96,9 @@ SPECS = [
     # confirmed
     Spec("Kokemuspuheenvuoro: asunnottomuus", "Aikuissosiaalityö, Tikkurila", BK.ONE_OFF, "talk",
          S.CONFIRMED, 6, 10, experts=2, areas=["homelessness"], size=50),
+    Spec("Puheenvuoro: päihdetyön teemapäivä", "Päihde- ja mielenterveyspalvelut, Myyrmäki",
+         BK.ONE_OFF, "talk", S.CONFIRMED, 17, 10, size=70, areas=["substance-use"],
+         anna="covered", weekday=TUE),
     Spec("Asiakasraati: lastensuojelun palvelut", "Lastensuojelu, Korso", BK.SERIES,
          "customer-panel", S.CONFIRMED, 9, 13, 120, areas=["child-welfare"],
          extra="rescheduled"),
@@ -327,10 +341,11 @@ class Builder:
         first, last = times[0][0], max(end for _start, end in times)
         created = min(first - timedelta(days=30), self.now - timedelta(days=2))
         member = Membership.objects.filter(unit=unit).select_related("user").first()
+        on_behalf = "on_behalf" in spec.extra  # nobody of the unit is its requester
         booking = Booking.objects.create(
             title=spec.title,
             unit=unit,
-            requested_by=member.user if member else self.coordinator,
+            requested_by=None if on_behalf else (member.user if member else self.coordinator),
             work_kind=WorkKind.objects.get(code=spec.work),
             language=Language.objects.filter(code="fi").first(),
             kind=spec.kind,
@@ -356,7 +371,9 @@ class Builder:
             work_kind_id=booking.work_kind_id,
             day=money.terms_day(first),
         )
-        booking.terms = freeze_terms(booking, source=row, row=row, by=booking.requested_by)
+        booking.terms = freeze_terms(
+            booking, source=row, row=row, by=booking.requested_by or self.coordinator
+        )
         booking.save(update_fields=["terms"])
         if booking.terms is not None:
             type(booking.terms).objects.filter(pk=booking.terms.pk).update(created_at=created)
@@ -364,7 +381,20 @@ class Builder:
             Occurrence(booking=booking, start=s, end=e) for s, e in times
         )
         by = booking.requested_by
-        self.change(booking, booking, S.REQUESTED, created, by=by, from_status="")
+        if on_behalf and self.coordinator is not None:
+            with translation.override("fi"):
+                note = entered_on_behalf_note(self.coordinator)
+            self.change(
+                booking,
+                booking,
+                S.REQUESTED,
+                created,
+                by=self.coordinator,
+                from_status="",
+                note=note,
+            )
+        else:
+            self.change(booking, booking, S.REQUESTED, created, by=by, from_status="")
         if spec.status == S.REQUESTED:
             return
         if spec.status == S.REJECTED:
@@ -416,6 +446,8 @@ class Builder:
         others = [a.expert for a in accepted]
         if spec.anna == "offer" and self.anna is not None:
             self.offer(booking, self.anna, offered_at, answer_by)
+        if spec.anna == "covered" and self.anna is not None and accepted:
+            self.covered(booking, accepted[-1], offered_at, answer_by)
         if "declined" in spec.extra:
             for expert in self.pick(booking, times, 1, exclude=others):
                 assignment = self.offer(booking, expert, offered_at, answer_by)
@@ -441,6 +473,19 @@ class Builder:
                     past,
                     note="Ei vastausta määräaikaan mennessä.",
                 )
+
+    def covered(self, booking, last, offered_at, answer_by) -> None:
+        """The demo expert was offered the booking too; when ``last`` filled its last seat her
+        offer closed at once with the kind message (``services.staffing.offers_close_covered``)."""
+        assignment = self.offer(booking, self.anna, offered_at, answer_by)
+        at = last.answered_at
+        with translation.override("fi"):
+            note = covered_note()
+        self.change(assignment, booking, Assignment.Status.EXPIRED, at, note=note)
+        notify.offer_closed(assignment, note)
+        Message.objects.filter(key=f"booking-offer-closed:{assignment.pk}").update(
+            status=Message.Status.SENT, created_at=at, sent_at=at, next_attempt_at=None
+        )
 
     def withdraw(self, booking, assignment, times, answer_by) -> None:
         at = self.now - timedelta(days=1)
