@@ -258,3 +258,19 @@ def test_erasing_a_person_empties_their_messages_html_too(run_on_commit):
     user_erase(user=user, name="Erased person", email="erased-1@invalid")
     row = Message.objects.get(key="e1")
     assert (row.to, row.subject, row.body, row.html) == ("", "", "", "")
+
+
+def test_a_send_stops_before_its_claim_expires_keeps_no_result_and_is_swept_each_minute():
+    from django.conf import settings
+
+    from expertbank.tasks import message_deliver_task
+    from expertbank.tasks import messages_retry_stale as sweep_task
+
+    assert settings.MESSAGE_TASK_SOFT_TIME_LIMIT < settings.MESSAGE_TASK_TIME_LIMIT
+    assert settings.MESSAGE_TASK_TIME_LIMIT < settings.MESSAGE_CLAIM_EXPIRY_SECONDS
+    assert settings.EMAIL_TIMEOUT < settings.MESSAGE_TASK_SOFT_TIME_LIMIT
+    for task in (message_deliver_task, sweep_task):
+        assert task.ignore_result is True
+        assert task.time_limit == settings.MESSAGE_TASK_TIME_LIMIT
+    assert settings.CELERY_TASK_PUBLISH_RETRY is False
+    assert settings.CELERY_BEAT_SCHEDULE["messages-retry-stale"]["schedule"] == 60
