@@ -189,6 +189,9 @@ class Message(models.Model):
             models.Index(fields=["status", "claimed_at"]),
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["kind", "-created_at"]),
+            # The message log (newest first) and the work queue's failed messages.
+            models.Index(fields=["created_at", "id"], name="message_created_id"),
+            models.Index(fields=["status", "created_at"], name="message_status_created"),
         ]
 
     def __str__(self) -> str:

@@ -158,6 +158,14 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["status", "first_start"]),
             models.Index(fields=["unit", "first_start"]),
+            # The admin's order (-first_start, -pk, read backwards) and the request queue's
+            # settled bookings, latest first with those without times last.
+            models.Index(fields=["first_start", "id"], name="booking_first_start_id"),
+            models.Index(
+                models.F("first_start").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="booking_latest_first",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -257,7 +265,11 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["offered_at", "pk"]
-        indexes = [models.Index(fields=["status", "answer_by"])]
+        indexes = [
+            models.Index(fields=["status", "answer_by"]),
+            # The coordinator's counts of accepted experts and open offers, per booking.
+            models.Index(fields=["booking", "status"], name="assignment_booking_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["booking", "expert"],
