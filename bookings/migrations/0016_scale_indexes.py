@@ -21,8 +21,4 @@ class Migration(migrations.Migration):
             model_name='booking',
             index=models.Index(fields=['first_start', 'id'], name='booking_first_start_id'),
         ),
-        migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(models.OrderBy(models.F('first_start'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='booking_latest_first'),
-        ),
     ]

@@ -158,14 +158,9 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["status", "first_start"]),
             models.Index(fields=["unit", "first_start"]),
-            # The admin's order (-first_start, -pk, read backwards) and the request queue's
-            # settled bookings, latest first with those without times last.
+            # The admin's order (-first_start, -pk) and the request queue's settled bookings,
+            # latest first: the index read backwards.
             models.Index(fields=["first_start", "id"], name="booking_first_start_id"),
-            models.Index(
-                models.F("first_start").desc(nulls_last=True),
-                models.F("id").desc(),
-                name="booking_latest_first",
-            ),
         ]
         constraints = [
             models.CheckConstraint(
