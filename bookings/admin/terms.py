@@ -39,8 +39,8 @@ class UnitInline(guarded_admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(guarded_admin.ModelAdmin):
-    list_display = ["name", "business_id", "kind"]
-    list_filter = ["kind"]
+    list_display = ["name", "business_id", "kind", "active"]
+    list_filter = ["kind", "active"]
     search_fields = ["name", "business_id"]
     inlines = [UnitInline]
 
@@ -53,9 +53,9 @@ class MembershipInline(guarded_admin.TabularInline):
 
 @admin.register(Unit)
 class UnitAdmin(guarded_admin.ModelAdmin):
-    list_display = ["name", "organisation", "cost_centre", "contact_name", "invite_link"]
+    list_display = ["name", "organisation", "cost_centre", "contact_name", "active", "invite_link"]
     list_select_related = ["organisation"]
-    list_filter = ["organisation__kind"]
+    list_filter = ["organisation__kind", "active"]
     search_fields = ["name", "organisation__name", "cost_centre"]
     inlines = [MembershipInline]
 
@@ -65,7 +65,7 @@ class UnitAdmin(guarded_admin.ModelAdmin):
         return ["organisation"] if obj is not None else []
 
     fieldsets = [
-        (None, {"fields": ["organisation", "name", "visiting_address"]}),
+        (None, {"fields": ["organisation", "name", "visiting_address", "active"]}),
         (
             _("Billing"),
             {

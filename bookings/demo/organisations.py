@@ -40,6 +40,7 @@ ORGANISATIONS = [
                 "Maria Lehtonen",
             ),
             ("Nuorisopalvelut, Tikkurila", "Lummetie 2, 01300 Vantaa", "5120", "", ""),
+            ("Kotihoito, Hakunila", "Hakunilantie 48, 01200 Vantaa", "4620", "", ""),
         ],
     ),
     (
@@ -108,6 +109,9 @@ PRICES = [
     ("media", "200", PER_GIG, "0", "100", PER_GIG, "0", 7, "100", "50"),
 ]
 # fmt: on
+# Merged into another unit: deactivated, so it requests nothing new and leaves the pickers, but
+# stays in the register with its history.
+DEACTIVATED_UNITS = {"Kotihoito, Hakunila"}
 EXEMPTION = "Arvonlisäveroton myynti: yleishyödyllinen yhteisö (AVL 4 §)."
 
 
@@ -131,6 +135,7 @@ def organisations(log: Callable[[str], None]) -> dict[str, Unit]:
                     "contact_name": person,
                     "contact_email": email,
                     "contact_phone": "+358 40 123 4567" if person else "",
+                    "active": unit_name not in DEACTIVATED_UNITS,
                 },
             )
             if created:

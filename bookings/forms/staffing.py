@@ -134,7 +134,9 @@ class MemberInviteForm(forms.Form):
 class BookingChangeForm(forms.Form):
     """What the price and staffing of a booking depend on (``services.booking_change``)."""
 
-    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.select_related("organisation"))
+    unit = IdChoiceField(
+        label=_("Unit"), queryset=Unit.objects.can_request().select_related("organisation")
+    )
     work_kind = IdChoiceField(
         label=_("Kind of work"), queryset=WorkKind.objects.filter(active=True)
     )
@@ -148,7 +150,7 @@ class BookingChangeForm(forms.Form):
 
     @classmethod
     def for_booking(cls, booking: Booking, data=None) -> BookingChangeForm:
-        return cls(
+        form = cls(
             data,
             initial={
                 "unit": booking.unit_id,
@@ -157,6 +159,10 @@ class BookingChangeForm(forms.Form):
                 "experts_wanted": booking.experts_wanted,
             },
         )
+        # A deactivated unit leaves the picker, but a booking it already has keeps it.
+        units = Unit.objects.can_request() | Unit.objects.filter(pk=booking.unit_id)
+        form.fields["unit"].queryset = units.select_related("organisation")
+        return form
 
 
 class RepriceForm(forms.ModelForm):

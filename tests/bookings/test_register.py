@@ -481,3 +481,28 @@ def test_a_unit_member_cannot_deactivate_their_unit(client):
 def test_the_coordinator_menu_links_to_the_organisations(desk):
     page = desk.get(reverse("coordinator_home"))
     assert reverse("bookings_coordinator:organisations") in page.content.decode()
+
+
+def test_the_booking_change_picker_leaves_out_deactivated_units_but_keeps_the_bookings_own(desk):
+    PriceRowFactory()
+    booking = request_booking()
+    gone = UnitFactory(name="Lakkautettu yksikkö", active=False)
+    UnitFactory(name="Toimiva yksikkö")
+    page = desk.get(reverse("bookings_coordinator:change", args=[booking.pk])).content.decode()
+    assert "Toimiva yksikkö" in page and "Lakkautettu yksikkö" not in page
+    Unit.objects.filter(pk=booking.unit_id).update(active=False)
+    page = desk.get(reverse("bookings_coordinator:change", args=[booking.pk])).content.decode()
+    assert booking.unit.name in page
+    response = desk.post(
+        reverse("bookings_coordinator:change", args=[booking.pk]),
+        {
+            "unit": gone.pk,
+            "work_kind": booking.work_kind_id,
+            "audience": booking.audience,
+            "experts_wanted": "1",
+            "reason": "Siirto",
+        },
+    )
+    assert "Select a valid choice" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.unit_id != gone.pk
