@@ -107,11 +107,16 @@ def _found(key, *, prefix: bool) -> Q:
     return Q(key=key) | Q(key=Concat(key, Value(SMS_SUFFIX), output_field=CharField()))
 
 
-def unsent(queryset: QuerySet, key: Concat, *, prefix: bool = False) -> QuerySet:
+def unsent(
+    queryset: QuerySet, key: Concat, *, prefix: bool = False, kinds: tuple[str, ...] = ()
+) -> QuerySet:
     """``queryset`` annotated with ``reminder_key``, without the rows that have a message with
     that key (``prefix``: a key beginning with it, for a reminder sent to several people as
-    ``<key>u<user id>``)."""
+    ``<key>u<user id>``). ``kinds`` narrows the look to those kinds' messages (an index), which
+    a prefix needs: a pattern from another column can't use the key's own index."""
     logged = Message.objects.filter(_found(OuterRef(KEY), prefix=prefix))
+    if kinds:
+        logged = logged.filter(kind__in=kinds)
     return queryset.annotate(**{KEY: key}).filter(~Exists(logged))
 
 
@@ -147,20 +152,22 @@ def sweep(
     send: Callable[[Any, str], Any],
     late: Callable[[Any], bool],
     prefix: bool = False,
+    kinds: tuple[str, ...] = (),
     batch: int | None = None,
     order_by: tuple[str, ...] = ("pk",),
 ) -> SweepResult:
     """Send the due reminders of ``queryset`` that were not sent yet, at most ``batch`` of them.
 
     ``send(row, key)`` sends one reminder through ``message_send`` with ``key`` (or, with
-    ``prefix``, keys beginning with it). ``late(row)`` says its moment has passed: the message is
+    ``prefix``, keys beginning with it), as a message of ``kind`` (or one of ``kinds``).
+    ``late(row)`` says its moment has passed: the message is
     written and marked skipped at once (the log shows what was not sent and why), never sent
     late. One transaction holds the claimed rows until their messages are saved.
     """
     result = SweepResult()
     with transaction.atomic():
         rows = list(
-            unsent(queryset, key, prefix=prefix)
+            unsent(queryset, key, prefix=prefix, kinds=(kind, *kinds))
             .select_for_update(skip_locked=True, of=("self",))
             .order_by(*order_by)[: batch or batch_size()]
         )

@@ -74,7 +74,7 @@ def test_the_unique_key_alone_keeps_them_single(terms):
     gigs = _due_gigs(terms)
     now = gigs[-1].start - timedelta(hours=47)
 
-    def everything(queryset, key, *, prefix=False):
+    def everything(queryset, key, **options):
         return queryset.annotate(reminder_key=key)
 
     with mock.patch("expertbank.reminders.unsent", everything):

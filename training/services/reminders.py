@@ -79,6 +79,7 @@ def participant_reminders_send(*, now: datetime | None = None) -> SweepResult:
     return sweep(
         sessions_due(now),
         kind="training_session_tomorrow",
+        kinds=("supervision_session",),
         key=key_expression("session:", F("pk"), ":tomorrow:v", stamp("starts_at"), ":"),
         send=send,
         late=lambda session: session.starts_at <= now,
