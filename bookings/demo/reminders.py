@@ -1,19 +1,27 @@
 """Demo: the reminders in the message log. The gigs of the last two weeks show their 48-hour and
-2-hour reminders as sent at their moments, what is due now waits to be sent (the sweep, as the
-beat runs it), and each coordinator has the morning's digest. Idempotent: the keys are the
-sweep's own, so a second run writes nothing."""
+2-hour reminders (and their units' 48-hour one) as sent at their moments, what is due now waits
+to be sent (the sweep, as the beat runs it), and each coordinator has the morning's digest.
+Idempotent: the keys are the sweep's own, so a second run writes nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Gig
 from bookings.selectors.after import TOOK_PLACE
-from bookings.services.reminders import GIG_REMINDERS, booking_reminders_send, gig_context
+from bookings.services.notify import unit_recipients
+from bookings.services.reminders import (
+    GIG_REMINDERS,
+    UNIT_REMINDER_BEFORE,
+    booking_reminders_send,
+    gig_context,
+)
 from expertbank.digest import DIGEST_AT, digests_send
 from expertbank.models import Message
 from expertbank.reminders import stamp_of
@@ -58,6 +66,30 @@ def _history(now: datetime, log: Callable[[str], None]) -> None:
             )
             _sent_at(key, due)
             log(f"reminder {key} sent")
+        _unit_history(gig)
+
+
+def _unit_history(gig: Gig) -> None:
+    """The unit's reminder 48 hours before the gig's time, once per time and recipient."""
+    occurrence = gig.occurrence
+    due = occurrence.start - UNIT_REMINDER_BEFORE
+    prefix = f"occurrence:{occurrence.pk}:unit-reminder-48h:v{stamp_of(occurrence.start)}:"
+    if gig.created_at > due or Message.objects.filter(key__startswith=prefix).exists():
+        return
+    names = [
+        g.expert.shown_name
+        for g in occurrence.gigs.filter(status__in=TOOK_PLACE).select_related("expert__user")
+    ]
+    context = {
+        "booking": gig.booking,
+        "occurrence": occurrence,
+        "names": names,
+        "url": settings.SITE_URL + reverse("bookings:detail", args=[gig.booking_id]),
+    }
+    for user in unit_recipients(gig.booking):
+        key = f"{prefix}u{user.pk}"
+        message_send(kind="unit_reminder_48h", key=key, to_user=user, context=context)
+        _sent_at(key, due)
 
 
 def _digest(now: datetime, log: Callable[[str], None]) -> None:

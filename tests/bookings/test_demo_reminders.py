@@ -17,6 +17,8 @@ def test_the_demo_log_has_sent_reminders_and_a_digest_once():
         kind__in=["gig_reminder_48h", "gig_reminder_2h"], status=Message.Status.SENT
     )
     assert sent.count() >= 2
+    units = Message.objects.filter(kind="unit_reminder_48h", status=Message.Status.SENT)
+    assert units.exists()
     assert all(m.sent_at == m.created_at for m in sent)  # at its moment before the gig
     digest = Message.objects.get(
         kind="coordinator_digest", recipient__email=f"koordinaattori@{DEMO_DOMAIN}"
