@@ -15,6 +15,7 @@ from bookings.models import (
     Unit,
 )
 from expertbank.fields import HorizonDateField, IdChoiceField, guarded_formfield
+from expertbank.phones import PhoneField
 from experts.models import WorkKind
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -34,6 +35,8 @@ class OrganisationForm(forms.ModelForm):
 class UnitForm(forms.ModelForm):
     """A unit's details; its organisation is chosen when it is made and never changes (moving a
     unit would move its bookings and invoices with it)."""
+
+    contact_phone = PhoneField(label=_("contact phone"), required=False)
 
     class Meta:
         model = Unit
@@ -70,6 +73,10 @@ class PriceListForm(forms.ModelForm):
 
     def __init__(self, *args, organisation_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.organisation_id:  # a deactivated organisation keeps its own list
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                active=True
+            ) | Organisation.objects.filter(pk=self.instance.organisation_id)
         if organisation_fixed:
             self.fields["organisation"].disabled = True
             self.fields["organisation"].help_text = _(

@@ -22,6 +22,7 @@ from expertbank.fields import (
     validate_date_horizon,
 )
 from expertbank.models import User
+from expertbank.phones import PhoneField
 from experts.models import AvailabilitySlot, ExperienceArea, Language, WorkKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -190,7 +191,7 @@ class BookingRequestForm(forms.Form):
     contact_name = forms.CharField(
         label=_("Contact person on the day"), max_length=200, required=False
     )
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    contact_phone = PhoneField(label=_("Contact phone"), required=False)
     # The brief the experts read before they accept.
     purpose = PlainTextField(
         label=_("Why you are inviting experts"),
