@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_language
 
 
@@ -17,12 +18,15 @@ def sender_name(language: str | None = None) -> str:
 
 
 def bank_contact(language: str | None = None) -> dict[str, str]:
-    """The bank's name, phone, e-mail, opening hours and site address ("" where not set)."""
+    """The bank's name, phone, e-mail, opening hours and site address ("" where not set), in
+    ``language`` (the active one by default)."""
+    with translation.override(language or get_language()):
+        opening_hours = str(settings.BANK_OPENING_HOURS or "")
     return {
         "name": sender_name(language),
         "legal_name": settings.BANK_NAME,
         "phone": settings.BANK_PHONE,
         "email": settings.BANK_CONTACT_EMAIL,
-        "opening_hours": str(settings.BANK_OPENING_HOURS or ""),
+        "opening_hours": opening_hours,
         "site_url": settings.SITE_URL,
     }

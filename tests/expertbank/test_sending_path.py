@@ -274,3 +274,20 @@ def test_a_send_stops_before_its_claim_expires_keeps_no_result_and_is_swept_each
         assert task.time_limit == settings.MESSAGE_TASK_TIME_LIMIT
     assert settings.CELERY_TASK_PUBLISH_RETRY is False
     assert settings.CELERY_BEAT_SCHEDULE["messages-retry-stale"]["schedule"] == 60
+
+
+def test_the_contact_details_follow_the_recipients_language(settings):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from expertbank.contact import bank_contact
+
+    settings.BANK_OPENING_HOURS = gettext_lazy("Log in")  # a text the catalogues translate
+    with translation.override("sv"):
+        swedish = translation.gettext("Log in")
+    assert swedish != "Log in"
+    with translation.override("en"):
+        assert bank_contact("sv")["opening_hours"] == swedish
+        assert bank_contact("en")["opening_hours"] == "Log in"
+        assert bank_contact("sv")["name"] == "Erfarenhetsexpertbanken"
+        assert bank_contact("fi")["name"] == "Kokemusasiantuntijapankki"
