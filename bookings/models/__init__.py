@@ -15,6 +15,7 @@ from bookings.models.bookings import (
     Gig,
     Occurrence,
 )
+from bookings.models.impact import ImpactAnswer
 from bookings.models.organisations import Membership, Organisation, Unit, validate_ovt
 from bookings.models.reports import CheckIn, Expense, Feedback, GigReport
 from bookings.models.terms import (
@@ -42,6 +43,7 @@ __all__ = [
     "FundingSource",
     "Gig",
     "GigReport",
+    "ImpactAnswer",
     "Membership",
     "MileageRate",
     "Occurrence",
