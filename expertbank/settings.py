@@ -281,9 +281,9 @@ PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="FI")
 # The sending path (expertbank/services/notifications.py; docs/OPERATIONS.md, "Messages"):
 # a message claimed for sending but never marked sent is taken again after this many seconds;
 # it must be longer than the sending task's hard time limit, so a live send is never retaken.
-MESSAGE_CLAIM_EXPIRY_SECONDS = env.int("MESSAGE_CLAIM_EXPIRY_SECONDS", default=3 * 60)
-MESSAGE_TASK_TIME_LIMIT = env.int("MESSAGE_TASK_TIME_LIMIT", default=2 * 60)
-MESSAGE_TASK_SOFT_TIME_LIMIT = env.int("MESSAGE_TASK_SOFT_TIME_LIMIT", default=90)
+MESSAGE_CLAIM_EXPIRY_SECONDS = env.int("MESSAGE_CLAIM_EXPIRY_SECONDS", default=90)
+MESSAGE_TASK_TIME_LIMIT = env.int("MESSAGE_TASK_TIME_LIMIT", default=60)
+MESSAGE_TASK_SOFT_TIME_LIMIT = env.int("MESSAGE_TASK_SOFT_TIME_LIMIT", default=45)
 # A message that fails for a passing reason is retried with growing delays (the first after a
 # minute, doubling up to MESSAGE_RETRY_MAX_DELAY_MINUTES) until this many hours after it was
 # created; then it is failed for good, with the reason, on the coordinators' work queue.
