@@ -42,6 +42,7 @@ urlpatterns = [
     path("payments/", include("invoicing.urls_expert")),
     path("training/", include("training.urls")),
     path("coordinator/training/", include("training.urls_coordinator")),
+    path("coordinator/", include("reports.urls_coordinator")),
     path("apply/", include("training.urls_public")),
     path("admin/", admin.site.urls),
 ]

@@ -7,3 +7,13 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports and dashboards")
+
+    def nav_items(self, roles):
+        from expertbank.roles import NavItem, Role
+
+        return [NavItem(_("Dashboard"), "reports_coordinator:dashboard", Role.COORDINATOR)]
+
+    def queue_panels(self, request):
+        from reports.queue import dashboard_panels
+
+        return dashboard_panels(request)

@@ -86,6 +86,9 @@ class Chart:
     empty: bool = False
     slug: str = "chart"
 
+    def __post_init__(self) -> None:
+        self.table.slug = self.slug  # the table downloads under the chart's name
+
     @property
     def view_box(self) -> str:
         return f"0 0 {self.width:g} {self.height:g}"

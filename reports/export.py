@@ -25,6 +25,7 @@ from django.utils.encoding import force_str
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_TYPE, "pdf": "application/pdf"}
 
 
 @dataclass
@@ -121,7 +122,7 @@ def wanted_format(request) -> str | None:
 
 def file_response(*, content: bytes, basename: str, file_format: str) -> HttpResponse:
     stamp = timezone.localdate().isoformat()
-    content_type = XLSX_TYPE if file_format == "xlsx" else "text/csv; charset=utf-8"
+    content_type = CONTENT_TYPES[file_format]
     response = HttpResponse(content, content_type=content_type)
     safe = re.sub(r"[^A-Za-z0-9_-]+", "-", basename).strip("-") or "report"
     response["Content-Disposition"] = f'attachment; filename="{safe}-{stamp}.{file_format}"'

@@ -434,6 +434,10 @@ ACCESS_MAP: dict[str, Entry] = {
     "training_coordinator:supervision": Entry(None, COORDINATOR),
     "training_public:apply": Entry(None, PUBLIC),
     "training_public:thanks": Entry(None, PUBLIC),
+    # The coordinator's dashboard, uptake by organisation and funder report.
+    "reports_coordinator:dashboard": Entry(None, COORDINATOR),
+    "reports_coordinator:uptake": Entry(None, COORDINATOR),
+    "reports_coordinator:funder": Entry(None, COORDINATOR),
     # The Django admin's own pages (each model's pages follow from ADMIN_MODELS below).
     "admin:index": Entry(
         None, answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, coordinator=200, superuser=200)

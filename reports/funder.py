@@ -1,0 +1,263 @@
+"""The funder report: what the programme did in a period, as a government-funded project
+reports each year. Built from the dashboard's aggregates (``reports.dashboard``) and the
+training records; rendered as a page, a PDF and an XLSX workbook (``funder_tables``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import gettext as _
+
+from bookings.models import Occurrence
+from reports import dashboard
+from reports.dashboard import FeedbackSummary, FundingRow, Tally
+from reports.export import Table
+from reports.period import Scope
+from training.models import Cohort, Enrollment, Programme
+
+try:  # the impact loop's answers (issue 18, part B), once that model exists
+    from bookings.models import ImpactAnswer
+except ImportError:  # pragma: no cover - depends on what is installed
+    ImpactAnswer = None
+
+SUPERVISION = Programme.Kind.SUPERVISION
+IMPACT_SHOWN = 50  # the newest answers shown; the count covers them all
+
+
+@dataclass
+class Audience:
+    reached: int  # participants recorded on the bookings, per time held
+    times: int  # times held (occurrences with a live gig)
+    times_recorded: int  # of them, those whose booking recorded the audience size
+
+
+@dataclass
+class CohortRow:
+    name: str
+    programme: str
+    starts_on: Any
+    ends_on: Any
+    participants: int
+    supervision: bool
+
+
+@dataclass
+class ImpactRow:
+    answered_on: Any
+    organisation: str
+    after_days: int
+    text: str
+
+
+@dataclass
+class FunderReport:
+    scope: Scope
+    tally: Tally
+    audience: Audience
+    organisations: list[tuple[str, Tally]]
+    work_kinds: list[tuple[str, Tally]]
+    months: list[tuple[str, Tally]]
+    experts_active: int
+    trained: int
+    certified_in_period: int
+    certified_pool: int
+    in_supervision: int
+    cohorts: list[CohortRow]
+    feedback: FeedbackSummary
+    impact_available: bool
+    impact_count: int
+    impact: list[ImpactRow] = field(default_factory=list)
+    funding: list[FundingRow] = field(default_factory=list)
+
+    @property
+    def costs_in_period(self) -> Decimal:
+        return sum((row.in_period for row in self.funding), Decimal(0))
+
+
+def _audience(scope: Scope) -> Audience:
+    held = Occurrence.objects.filter(
+        Exists(dashboard.gigs_in(scope).filter(occurrence=OuterRef("pk")))
+    ).aggregate(
+        reached=Sum("booking__audience_size"),
+        times=Count("pk"),
+        recorded=Count("pk", filter=Q(booking__audience_size__isnull=False)),
+    )
+    return Audience(held["reached"] or 0, held["times"], held["recorded"])
+
+
+def _cohorts(scope: Scope) -> list[CohortRow]:
+    period = scope.period
+    cohorts = (
+        Cohort.objects.filter(starts_on__lte=period.end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.start))
+        .select_related("programme")
+        .annotate(
+            participants=Count(
+                "enrollments",
+                filter=Q(enrollments__status__in=Enrollment.TAKING_PART)
+                & scope.experts_q("enrollments__expert__"),
+            )
+        )
+        .order_by("starts_on", "name")
+    )
+    return [
+        CohortRow(
+            c.name,
+            c.programme.name,
+            c.starts_on,
+            c.ends_on,
+            c.participants,
+            c.programme.kind == SUPERVISION,
+        )
+        for c in cohorts
+    ]
+
+
+def _impact(scope: Scope) -> tuple[int, list[ImpactRow]]:
+    if ImpactAnswer is None:
+        return 0, []
+    answers = ImpactAnswer.objects.filter(
+        scope.period.moments("answered_at"), scope.bookings_q("booking__")
+    )
+    rows = answers.select_related("booking__unit__organisation").order_by("-answered_at")[
+        :IMPACT_SHOWN
+    ]
+    return answers.count(), [
+        ImpactRow(
+            a.answered_at,
+            a.booking.unit.organisation.name,
+            a.day_mark,
+            a.text,
+        )
+        for a in rows
+    ]
+
+
+def funder_report(scope: Scope) -> FunderReport:
+    period = scope.period
+    gigs = dashboard.gigs_in(scope)
+    experts_q = scope.experts_q("expert__")
+    trained = (
+        Enrollment.objects.filter(
+            experts_q, period.dates("completed_on"), status=Enrollment.Status.COMPLETED
+        )
+        .exclude(cohort__programme__kind=SUPERVISION)
+        .values("expert")
+        .distinct()
+        .count()
+    )
+    in_supervision = (
+        Enrollment.objects.filter(
+            experts_q,
+            cohort__programme__kind=SUPERVISION,
+            status__in=Enrollment.TAKING_PART,
+            cohort__starts_on__lte=period.end,
+        )
+        .filter(Q(cohort__ends_on__isnull=True) | Q(cohort__ends_on__gte=period.start))
+        .values("expert")
+        .distinct()
+        .count()
+    )
+    pool = dashboard.certified_pool(scope)
+    impact_count, impact = _impact(scope)
+    organisations = dashboard.by_organisation(scope)
+    return FunderReport(
+        scope=scope,
+        tally=dashboard.totals(gigs),
+        audience=_audience(scope),
+        organisations=organisations,
+        work_kinds=dashboard.by_work_kind(scope),
+        months=dashboard.by_month(scope),
+        experts_active=gigs.values("expert").distinct().count(),
+        trained=trained,
+        certified_in_period=pool.filter(period.dates("certified_on")).count(),
+        certified_pool=pool.count(),
+        in_supervision=in_supervision,
+        cohorts=_cohorts(scope),
+        feedback=dashboard.feedback(scope),
+        impact_available=ImpactAnswer is not None,
+        impact_count=impact_count,
+        impact=impact,
+        funding=dashboard.funding(scope),
+    )
+
+
+def funder_tables(report: FunderReport) -> list[Table]:
+    """The report as tables: the sheets of its XLSX file (the first is the CSV)."""
+    t, a = report.tally, report.audience
+    summary = Table(
+        _("Summary"),
+        [_("Figure"), _("Value")],
+        [
+            [_("Period"), str(report.scope.period)],
+            [_("Gigs"), t.gigs],
+            [_("Hours"), t.hours],
+            [_("Audience reached"), a.reached],
+            [_("Times held"), a.times],
+            [_("Times with the audience size recorded"), a.times_recorded],
+            [_("Organisations that used experts"), len(report.organisations)],
+            [_("Experts active"), report.experts_active],
+            [_("Experts trained"), report.trained],
+            [_("Experts certified in the period"), report.certified_in_period],
+            [_("Certified experts in the pool"), report.certified_pool],
+            [_("Experts in work supervision"), report.in_supervision],
+            [_("Cohorts"), len(report.cohorts)],
+            [_("Feedback given"), report.feedback.total],
+            [_("Average feedback (1–5)"), report.feedback.average or ""],
+            [_("Impact answers"), report.impact_count],
+            [_("Fee costs in the period (€)"), report.costs_in_period],
+        ],
+        slug="summary",
+    )
+    tally_headers = [_("Gigs"), _("Hours")]
+    return [
+        summary,
+        Table(
+            _("Gigs by month"),
+            [_("Month"), *tally_headers],
+            [[m, x.gigs, x.hours] for m, x in report.months],
+        ),
+        Table(
+            _("Organisations"),
+            [_("Organisation"), *tally_headers],
+            [[n, x.gigs, x.hours] for n, x in report.organisations],
+        ),
+        Table(
+            _("Kinds of work"),
+            [_("Kind of work"), *tally_headers],
+            [[n, x.gigs, x.hours] for n, x in report.work_kinds],
+        ),
+        Table(
+            _("Cohorts"),
+            [_("Cohort"), _("Programme"), _("Starts"), _("Ends"), _("Participants")],
+            [[c.name, c.programme, c.starts_on, c.ends_on, c.participants] for c in report.cohorts],
+        ),
+        Table(
+            _("Feedback"),
+            [_("Rating"), _("Feedback given")],
+            [[rating, n] for rating, n in sorted(report.feedback.counts.items(), reverse=True)],
+        ),
+        Table(
+            _("Impact answers"),
+            [_("Answered"), _("Organisation"), _("Days after the gig"), _("What changed")],
+            [[i.answered_on, i.organisation, i.after_days, i.text] for i in report.impact],
+        ),
+        Table(
+            _("Costs by funding source"),
+            [
+                _("Funding source"),
+                _("Funder"),
+                _("Budget (€)"),
+                _("Used in the period (€)"),
+                _("Used in all (€)"),
+                _("Remaining (€)"),
+            ],
+            [
+                [str(f.source), f.source.funder, f.source.budget, f.in_period, f.used, f.remaining]
+                for f in report.funding
+            ],
+        ),
+    ]
