@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from bookings import services
+from bookings.services.impact import impact_questions_send
 from bookings.services.reminders import booking_reminders_send
 from bookings.services.reports import report_reminders_send
 
@@ -30,3 +31,9 @@ def booking_reminders_task() -> dict[str, int]:
     """The reminders that are due: offers about to expire, 48 h and 2 h before each gig, the
     unit's 48 h reminder and the feedback request (``services.reminders``), once each."""
     return booking_reminders_send()
+
+
+@shared_task(acks_late=True)
+def impact_questions_task() -> dict[str, int]:
+    """The impact questions that are due, 30 and 90 days after a booking (``services.impact``)."""
+    return impact_questions_send().as_dict()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import feedback, requests
+from bookings.views import feedback, impact, requests
 
 app_name = "bookings"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("bookings/<int:pk>/", requests.booking_detail, name="detail"),
     path("bookings/<int:pk>/cancel/", requests.booking_cancel, name="cancel"),
     path("bookings/<int:pk>/feedback/", feedback.booking_feedback, name="feedback"),
+    path("bookings/<int:pk>/impact/<int:mark>/", impact.booking_impact, name="impact"),
 ]

@@ -91,6 +91,7 @@ KINDS: dict[str, dict] = {
     # Feedback
     "feedback_request": {"category": "feedback", "essential": False, "sms": False},
     "feedback_released": {"category": "feedback", "essential": False, "sms": False},
+    "impact_question": {"category": "feedback", "essential": False, "sms": False},
     # Invoices (a payment reminder is a demand: essential)
     "invoice_issued": {"category": "invoices", "essential": False, "sms": False},
     "invoice_overdue": {"category": "invoices", "essential": False, "sms": False},

@@ -10,7 +10,7 @@ from bookings.forms.after import (
     ReturnForm,
     WriteOffForm,
 )
-from bookings.forms.feedback import FeedbackForm
+from bookings.forms.feedback import FeedbackForm, ImpactAnswerForm
 from bookings.forms.requests import (
     BookingEditForm,
     BookingRequestForm,
@@ -45,6 +45,7 @@ __all__ = [
     "ExpenseFormSet",
     "FeedbackForm",
     "FundingForm",
+    "ImpactAnswerForm",
     "MemberInviteForm",
     "OfferForm",
     "OptionalReasonForm",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings.models import ImpactAnswer
+
 RATINGS = [
     (5, _("5 – excellent")),
     (4, _("4 – good")),
@@ -31,3 +33,28 @@ class FeedbackForm(forms.Form):
             "The coordinator reads it first and then shows it to the experts who were with you."
         ),
     )
+
+
+class ImpactAnswerForm(forms.Form):
+    change = forms.ChoiceField(
+        label=_("In short"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Optional: pick the one that fits best."),
+    )
+    text = forms.CharField(
+        label=_("What changed because of it?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Tell us in a few words what changed (or that nothing did yet).")
+        },
+    )
+    share_with_experts = forms.BooleanField(
+        label=_("The experts who were with us may read this answer on their own record"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change"].choices = [("", _("No choice")), *ImpactAnswer.Change.choices]
