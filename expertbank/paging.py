@@ -18,3 +18,40 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+class Chained:
+    """The rows of several querysets one after another, for ``Paginator``: each part is counted
+    and sliced on its own, so each keeps an order an index can give (one ``ORDER BY CASE …``
+    over a whole table sorts every row of it for fifty). Two queries a part at most: its count
+    (once) and its slice, and only the parts the page reaches are read."""
+
+    ordered = True
+
+    def __init__(self, *parts):
+        self.parts = parts
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [part.count() for part in self.parts]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start = key.start or 0
+        stop = self.count() if key.stop is None else key.stop
+        rows, offset = [], 0
+        for part, size in zip(self.parts, self.counts(), strict=True):
+            low, high = max(start - offset, 0), min(stop - offset, size)
+            if low < high:
+                rows.extend(part[low:high])
+            offset += size
+        return rows

@@ -98,20 +98,16 @@ REPORT_ORDER = {
 }
 
 
-def report_view_counts() -> dict[str, int]:
-    """How many gigs each tab holds, in one query."""
-    counts = Gig.objects.aggregate(
-        **{
-            view: Count("pk", filter=report_view_q(view))
-            for view in (
-                ReportView.WAITING,
-                ReportView.RETURNED,
-                ReportView.MISSING,
-                ReportView.APPROVED,
-                ReportView.CANCELLED,
-            )
-        }
-    )
+def report_view_counts() -> dict[str, int | None]:
+    """How many gigs the tabs of work to do hold (waiting, returned, missing), in one query
+    that reads only reported and planned gigs (an index by status); the archive tabs
+    (approved, cancelled) hold most gigs ever made and are not counted on every request."""
+    now = timezone.now()
+    work = (ReportView.WAITING, ReportView.RETURNED, ReportView.MISSING)
+    counts: dict[str, int | None] = Gig.objects.filter(
+        Q(status=Gig.Status.REPORTED) | Q(status=Gig.Status.PLANNED, end__lte=now)
+    ).aggregate(**{view: Count("pk", filter=report_view_q(view, now=now)) for view in work})
+    counts.update({ReportView.APPROVED: None, ReportView.CANCELLED: None})
     return counts
 
 

@@ -4,7 +4,6 @@ experts or ready to confirm, offers waiting, the coordinators to tell, and a boo
 from __future__ import annotations
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -14,7 +13,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Assignment, Booking, BookingChange, Gig
 from expertbank.models import User
+from expertbank.paging import Chained
 from expertbank.roles import GROUP_ROLES, Role
 from experts.models import ConsentRecord, PrivacyNotice
 
@@ -55,17 +54,18 @@ def coordinator_booking_list() -> QuerySet[Booking]:
     )
 
 
-def most_urgent_first(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+def most_urgent_first(bookings: QuerySet[Booking]) -> Chained:
     """The request queue's order: bookings still to be staffed or held (requested, finding
-    experts, confirmed) by their first time, soonest first; then the rest, latest first."""
+    experts, confirmed) by their first time, soonest first; then the rest, latest first.
+    Three parts (open; settled with times, by the index on the first time read backwards;
+    settled without times), chained for the paginator, rather than one CASE order that sorts
+    every booking ever made to show fifty."""
     still_open = Q(status__in=Booking.OPEN)
-    return bookings.annotate(
-        settled=Case(When(still_open, then=Value(0)), default=Value(1), output_field=IntegerField())
-    ).order_by(
-        "settled",
-        Case(When(still_open, then=F("first_start"))).asc(nulls_last=True),
-        F("first_start").desc(nulls_last=True),
-        "-pk",
+    settled = bookings.exclude(still_open)
+    return Chained(
+        bookings.filter(still_open).order_by(F("first_start").asc(nulls_last=True), "-pk"),
+        settled.filter(first_start__isnull=False).order_by("-first_start", "-pk"),
+        settled.filter(first_start__isnull=True).order_by("-pk"),
     )
 
 

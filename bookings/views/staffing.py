@@ -31,9 +31,11 @@ from expertbank.roles import Role, role_required
 @role_required(Role.COORDINATOR)
 def booking_list(request: HttpRequest) -> HttpResponse:
     """Every booking, filtered; the most urgent first by default (``most_urgent_first``)."""
-    queryset = selectors.most_urgent_first(selectors.coordinator_booking_list())
+    queryset = selectors.coordinator_booking_list()
     filters = BookingFilter(request.GET or None, queryset=queryset)
     bookings = filters.qs if filters.is_bound else queryset
+    if not getattr(filters.form, "cleaned_data", {}).get("order"):
+        bookings = selectors.most_urgent_first(bookings)
     page = page_of(request, bookings)
     counts = dict(Booking.objects.values_list("status").annotate(n=Count("pk")).order_by("status"))
     tabs = [(status, label, counts.get(status, 0)) for status, label in Booking.Status.choices]
