@@ -172,3 +172,26 @@ def test_hidden_text_in_a_scrolling_table_and_a_long_word_stay_on_the_phone(page
     scrolls_in_its_box = page.evaluate(WIDE_TABLE)
     assert scrolls_in_its_box  # the table is wider than the phone…
     assert page.evaluate(OVERFLOW) is None  # …and the page is not
+
+
+def test_the_units_bookings_are_cards_with_status_and_next_step_on_a_phone(page, live_server):
+    from tests.bookings.factories import PriceRowFactory, request_booking
+    from tests.factories import MembershipFactory, UserFactory
+
+    PriceRowFactory()
+    unit_member = MembershipFactory(user=UserFactory(language="fi")).user
+    request_booking(by=unit_member, title="Kokemuspuheenvuoro nuorisotyöntekijöille")
+    _log_in(page.context, live_server, unit_member)
+    page.goto(live_server.url + "/unit/")
+    row = page.locator("table.table-stack tbody tr").first
+    assert row.evaluate("el => getComputedStyle(el).display") == "block"  # a card
+    assert page.locator("table.table-stack thead").evaluate("el => el.offsetWidth") <= 1
+    cells = row.locator("td")
+    labels = [cells.nth(i).get_attribute("data-label") for i in range(cells.count())]
+    assert labels == ["Tilaus", "Milloin", "Yksikkö", "Tila", "Seuraava vaihe"]
+    # The status and next step are shown inside the phone's width, under their names.
+    for cell in (cells.nth(3), cells.nth(4)):
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+        assert cell.is_visible() and cell.inner_text().strip()
+    assert page.evaluate(OVERFLOW) is None
