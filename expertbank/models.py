@@ -57,6 +57,14 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    discreet = models.BooleanField(
+        _("discreet mode"),
+        default=False,
+        help_text=_(
+            "Calendar entries, text messages and e-mail subjects say only \"Gig – place, time\"; "
+            "the details are behind the login."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -141,6 +141,14 @@ class Booking(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
     )
+    cover_automatically = models.BooleanField(
+        _("find cover automatically"),
+        default=True,
+        help_text=_(
+            "When an expert withdraws, the next candidates are offered the seat one by one "
+            "without asking. Off: the coordinator chooses the replacement."
+        ),
+    )
     # Kept by the services from the occurrences: lists sort and filter on them.
     first_start = models.DateTimeField(_("first time"), null=True, blank=True)
     last_end = models.DateTimeField(_("last time ends"), null=True, blank=True)
@@ -255,6 +263,9 @@ class Assignment(models.Model):
         related_name="replacements",
         verbose_name=_("replaces"),
     )
+    # The short code an SMS answer carries ("KYLLÄ 4821"): unique among open offers, cleared
+    # with nothing else (an answered or expired offer's code simply no longer matches).
+    sms_code = models.CharField(_("SMS answer code"), max_length=8, blank=True, default="")
 
     class Meta:
         verbose_name = _("assignment")
@@ -270,7 +281,12 @@ class Assignment(models.Model):
                 fields=["booking", "expert"],
                 condition=Q(status__in=["offered", "accepted"]),
                 name="assignment_one_live_per_expert",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["sms_code"],
+                condition=Q(status="offered") & ~Q(sms_code=""),
+                name="assignment_sms_code_unique_open",
+            ),
         ]
 
     def __str__(self) -> str:
