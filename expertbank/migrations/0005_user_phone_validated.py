@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('expertbank', '0004_reminder_schedules'),
+        ("expertbank", "0004_reminder_schedules"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, validators=[expertbank.phones.validate_phone], verbose_name='phone'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(
+                blank=True,
+                max_length=40,
+                validators=[expertbank.phones.validate_phone],
+                verbose_name="phone",
+            ),
         ),
     ]

@@ -35,7 +35,7 @@ def test_numbers_are_shown_as_people_write_them():
 
 
 @pytest.mark.django_db
-def test_the_expert_profile_refuses_a_bad_number_and_changes_nothing(client, expert, english):
+def test_the_expert_profile_refuses_a_bad_number_and_changes_nothing(client, expert, english_pages):
     expert.user.phone = "+358401234567"
     expert.user.save()
     client.force_login(expert.user)
