@@ -29,14 +29,20 @@ def _message(i: int, **fields) -> Message:
     )
 
 
-@pytest.mark.parametrize("role", ["expert", "unit_member", "coordinator", "user"])
+@pytest.mark.parametrize("role", ["expert", "unit_member", "coordinator", "trainer", "user"])
 def test_every_person_reaches_their_settings_from_the_account_menu(client, role, request):
-    person = request.getfixturevalue(role)
+    if role == "trainer":
+        from tests.factories import TrainerFactory
+
+        person = TrainerFactory()
+    else:
+        person = request.getfixturevalue(role)
     person = getattr(person, "user", person)
     client.force_login(person)
     home = client.get(reverse("notification_preferences"))
     assert home.status_code == 200
     assert reverse("notification_preferences") in home.content.decode()
+    assert 'type="radio"' in home.content.decode()
 
 
 def test_an_expert_chooses_per_category_and_essential_ones_stay_on(client, expert, english_pages):
