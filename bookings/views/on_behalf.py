@@ -5,84 +5,19 @@ templates (``bookings/unit_request*.html``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bookings import money, services
-from bookings.forms import (
-    BookingEditForm,
-    BookingRequestForm,
-    CoordinatorRequestForm,
-    WorkingBlockFormSet,
-)
+from bookings.forms import BookingEditForm, CoordinatorRequestForm, WorkingBlockFormSet
 from bookings.forms.requests import booking_initial
 from bookings.models import Booking
+from bookings.views.requests import request_pages, row_in_force
 from expertbank.fields import parse_id
 from expertbank.roles import Role, role_required
-
-
-def request_pages(
-    request: HttpRequest,
-    *,
-    form: BookingRequestForm,
-    blocks,
-    send: Callable[[dict], HttpResponse],
-    row_for: Callable[[dict], object],
-    texts: dict,
-    terms: list | None = None,
-    frozen_terms=None,
-) -> HttpResponse:
-    """The request form, then its check page (the times, the price estimate and the terms of
-    ``row_for(cleaned)``), then ``send(cleaned)`` — whose refusal is the form's error."""
-    data = request.POST if request.method == "POST" else None
-    if data is not None and "edit" not in data and form.is_valid():
-        cleaned = form.cleaned_data
-        if "send" in data:
-            try:
-                return send(cleaned)
-            except services.BookingError as exc:
-                form.add_error(None, str(exc))
-        else:
-            times = cleaned["times"]
-            row = row_for(cleaned)
-            return render(
-                request,
-                "bookings/unit_request_preview.html",
-                {
-                    "form": form,
-                    "blocks": blocks,
-                    "times": times,
-                    "row": row,
-                    "estimate": money.price_estimate(
-                        row, times=times, experts=cleaned["experts_wanted"]
-                    ),
-                    **texts,
-                },
-            )
-    return render(
-        request,
-        "bookings/unit_request.html",
-        {
-            "form": form,
-            "blocks": blocks,
-            "terms": terms or [],
-            "frozen_terms": frozen_terms,
-            **texts,
-        },
-    )
-
-
-def _row_in_force(cleaned: dict):
-    return money.price_row_for(
-        organisation_id=cleaned["unit"].organisation_id,
-        work_kind_id=cleaned["work_kind"].pk,
-        day=money.terms_day(cleaned["times"][0][0]),
-    )
 
 
 @role_required(Role.COORDINATOR)
@@ -122,7 +57,7 @@ def booking_new(request: HttpRequest) -> HttpResponse:
         form=form,
         blocks=blocks,
         send=send,
-        row_for=_row_in_force,
+        row_for=row_in_force,
         terms=terms,
         texts={
             "form_title": _("Request experts on a unit's behalf"),
@@ -181,7 +116,7 @@ def booking_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def row_for(cleaned: dict):
         # The frozen terms, unless another kind of work takes the row in force for it.
         if cleaned["work_kind"].pk != booking.work_kind_id:
-            return _row_in_force(cleaned)
+            return row_in_force(cleaned)
         return booking.terms
 
     return request_pages(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -42,53 +44,35 @@ def _terms_day(form: BookingRequestForm):
     return money.terms_day(None)
 
 
-@role_required(Role.UNIT_MEMBER)
-def booking_request(request: HttpRequest) -> HttpResponse:
-    """The request form. Sending goes through a check page showing the price and terms."""
+def request_pages(
+    request: HttpRequest,
+    *,
+    form: BookingRequestForm,
+    blocks,
+    send: Callable[[dict], HttpResponse],
+    row_for: Callable[[dict], object],
+    texts: dict | None = None,
+    terms: list | None = None,
+    frozen_terms=None,
+) -> HttpResponse:
+    """The request form, then its check page (the times, the price estimate and the terms of
+    ``row_for(cleaned)``), then ``send(cleaned)``, whose refusal is the form's error. The unit's
+    request, the coordinator's request on a unit's behalf and the coordinator's change of a
+    request (``bookings.views.on_behalf``) are all these pages; ``texts`` gives the coordinator's
+    headings and button words (``form_title``, ``form_lead``, ``check_label``,
+    ``preview_title``, ``preview_lead``, ``send_label``, ``back_url``)."""
+    texts = texts or {}
     data = request.POST if request.method == "POST" else None
-    blocks = WorkingBlockFormSet(data, prefix="blocks")
-    form = BookingRequestForm(data, user=request.user, blocks=blocks)
     if data is not None and "edit" not in data and form.is_valid():
         cleaned = form.cleaned_data
-        unit = cleaned["unit"]
-        times = cleaned["times"]
-        row = money.price_row_for(
-            organisation_id=unit.organisation_id,
-            work_kind_id=cleaned["work_kind"].pk,
-            day=money.terms_day(times[0][0]),
-        )
         if "send" in data:
             try:
-                booking = services.booking_request(
-                    unit=unit,
-                    by=request.user,
-                    title=cleaned["title"],
-                    work_kind=cleaned["work_kind"],
-                    times=times,
-                    kind=cleaned["kind"],
-                    areas=cleaned["areas"],
-                    language=cleaned["language"],
-                    place=cleaned["place"],
-                    remote_link=cleaned["remote_link"],
-                    audience=cleaned["audience"],
-                    audience_size=cleaned["audience_size"],
-                    experts_wanted=cleaned["experts_wanted"],
-                    own_reference=cleaned["own_reference"],
-                    cost_centre=cleaned["cost_centre"],
-                    contact_name=cleaned["contact_name"],
-                    contact_phone=cleaned["contact_phone"],
-                    notes=cleaned["notes"],
-                    **{field: cleaned[field] for field in Booking.BRIEF_FIELDS},
-                )
+                return send(cleaned)
             except services.BookingError as exc:
                 form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("Your request was sent. The coordinator will look for experts."),
-                )
-                return redirect("bookings:detail", booking.pk)
         else:
+            times = cleaned["times"]
+            row = row_for(cleaned)
             return render(
                 request,
                 "bookings/unit_request_preview.html",
@@ -100,8 +84,51 @@ def booking_request(request: HttpRequest) -> HttpResponse:
                     "estimate": money.price_estimate(
                         row, times=times, experts=cleaned["experts_wanted"]
                     ),
+                    **texts,
                 },
             )
+    return render(
+        request,
+        "bookings/unit_request.html",
+        {
+            "form": form,
+            "blocks": blocks,
+            "terms": terms or [],
+            "frozen_terms": frozen_terms,
+            **texts,
+        },
+    )
+
+
+def row_in_force(cleaned: dict):
+    """The price row in force for a cleaned request: its unit's organisation, kind, first date."""
+    return money.price_row_for(
+        organisation_id=cleaned["unit"].organisation_id,
+        work_kind_id=cleaned["work_kind"].pk,
+        day=money.terms_day(cleaned["times"][0][0]),
+    )
+
+
+@role_required(Role.UNIT_MEMBER)
+def booking_request(request: HttpRequest) -> HttpResponse:
+    """The request form. Sending goes through a check page showing the price and terms."""
+    data = request.POST if request.method == "POST" else None
+    blocks = WorkingBlockFormSet(data, prefix="blocks")
+    form = BookingRequestForm(data, user=request.user, blocks=blocks)
+
+    def send(cleaned: dict) -> HttpResponse:
+        booking = services.booking_request(
+            unit=cleaned["unit"],
+            by=request.user,
+            times=cleaned["times"],
+            areas=cleaned["areas"],
+            **form.booking_values(),
+        )
+        messages.success(
+            request, _("Your request was sent. The coordinator will look for experts.")
+        )
+        return redirect("bookings:detail", booking.pk)
+
     # The terms of the unit the member chose; before a choice, of their first unit.
     chosen = form["unit"].value() if form.is_bound else None
     units = form.fields["unit"].queryset
@@ -113,10 +140,8 @@ def booking_request(request: HttpRequest) -> HttpResponse:
         if unit
         else []
     )
-    return render(
-        request,
-        "bookings/unit_request.html",
-        {"form": form, "blocks": blocks, "terms": terms},
+    return request_pages(
+        request, form=form, blocks=blocks, send=send, row_for=row_in_force, terms=terms
     )
 
 
