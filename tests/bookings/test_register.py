@@ -279,7 +279,7 @@ def test_a_new_version_ends_the_used_row_and_never_changes_its_terms(desk, coord
     assert "Version from" in text and "took its terms from this version" in text
 
 
-def test_a_version_cannot_start_before_the_latest_one_or_in_the_past(coordinator):
+def test_a_version_cannot_start_before_the_latest_one_or_in_the_past(coordinator, english):
     row = PriceRowFactory(valid_from=timezone.localdate() + timedelta(days=10))
     values = {name: getattr(row, name) for name in TERMS_FIELDS}
     for day in (timezone.localdate() - timedelta(days=1), row.valid_from):
