@@ -23,8 +23,10 @@ from experts.models.reference import (
     TranslatedName,
     WorkKind,
 )
+from experts.models.support import EVENING_STARTS, SupportProfile
 
 __all__ = [
+    "EVENING_STARTS",
     "MONEY",
     "PERCENT",
     "AreaDisclosure",
@@ -40,6 +42,7 @@ __all__ = [
     "ExpertQuerySet",
     "Language",
     "PrivacyNotice",
+    "SupportProfile",
     "TaxCard",
     "TranslatedName",
     "WorkKind",
