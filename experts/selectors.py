@@ -20,6 +20,7 @@ from experts.models import (
     Expert,
     ExpertDocument,
     PrivacyNotice,
+    SupportProfile,
     TaxCard,
 )
 from experts.services.pool import USER_FIELDS
@@ -194,3 +195,12 @@ def expert_history(expert: Expert, *, limit: int = 200) -> list[HistoryEntry]:
         )
         for entry in entries
     ]
+
+
+def support_profile_of(expert: Expert) -> SupportProfile:
+    """The expert's access and support profile, or an unsaved empty one (nothing needed,
+    nothing shared)."""
+    try:
+        return expert.support
+    except SupportProfile.DoesNotExist:
+        return SupportProfile(expert=expert)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("availability/days-off/", portal.blackout_create, name="blackout_create"),
     path("availability/days-off/<int:pk>/remove/", portal.blackout_delete, name="blackout_delete"),
     path("availability/limits/", portal.limits, name="limits"),
+    path("support/", portal.support, name="support"),
     path("privacy/", portal.privacy, name="privacy"),
     path("privacy/consent/", portal.consent, name="consent"),
     path("privacy/withdraw/", portal.consent_withdraw_confirm, name="consent_withdraw"),

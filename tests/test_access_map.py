@@ -222,6 +222,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "experts:blackout_create": Entry(None, EXPERT_ACTION),
     "experts:blackout_delete": Entry(pk("blackout"), EXPERT_ACTION),
     "experts:limits": Entry(None, EXPERT_ACTION),
+    "experts:support": Entry(None, EXPERT_LIST),
     "experts:privacy": Entry(None, EXPERT_LIST),
     "experts:consent": Entry(None, EXPERT_ACTION),
     "experts:consent_withdraw": Entry(None, EXPERT_LIST),
@@ -289,6 +290,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_coordinator:change": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:edit": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:reprice": Entry(pk("booking"), COORDINATOR),
+    "bookings_coordinator:cover_mode": Entry(pk("booking"), POST_ONLY),
     "bookings_coordinator:reschedule": Entry(
         lambda w: {"pk": w["booking"].occurrences.get().pk}, COORDINATOR
     ),

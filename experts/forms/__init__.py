@@ -1,5 +1,12 @@
 from experts.forms.coordinator import DocumentForm, ExpertForm, ImportUploadForm, TaxCardForm
-from experts.forms.portal import BlackoutForm, DisclosureForm, LimitsForm, ProfileForm, SlotForm
+from experts.forms.portal import (
+    BlackoutForm,
+    DisclosureForm,
+    LimitsForm,
+    ProfileForm,
+    SlotForm,
+    SupportProfileForm,
+)
 
 __all__ = [
     "BlackoutForm",
@@ -10,5 +17,6 @@ __all__ = [
     "LimitsForm",
     "ProfileForm",
     "SlotForm",
+    "SupportProfileForm",
     "TaxCardForm",
 ]

@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from expertbank.fields import HorizonDateField, guarded_formfield
 from expertbank.phones import PhoneField
-from experts.models import AvailabilitySlot, BookerKind, ExperienceArea, Expert, Language, WorkKind
+from experts.models import (
+    AvailabilitySlot,
+    BookerKind,
+    ExperienceArea,
+    Expert,
+    Language,
+    SupportProfile,
+    WorkKind,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -188,3 +196,36 @@ class DisclosureForm(forms.Form):
             for kind in BookerKind
             if self.cleaned_data.get(self.field_name(area.pk, kind.value))
         ]
+
+
+class SupportProfileForm(forms.ModelForm):
+    """The expert's access and support needs, and a tick for each the booking unit may see."""
+
+    shared_with_unit = forms.MultipleChoiceField(
+        label=_("The booking unit may see"),
+        choices=SupportProfile.Item.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Everything you do not tick here stays between you and the coordinators."),
+    )
+
+    class Meta:
+        model = SupportProfile
+        formfield_callback = guarded_formfield
+        fields = [
+            "companion",
+            "interpreter",
+            "quiet_room",
+            "questions_in_advance",
+            "max_minutes",
+            "no_evenings",
+            "step_free",
+            "other",
+            "shared_with_unit",
+        ]
+        widgets = {"other": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["max_minutes"].min_value = 15
+        self.fields["max_minutes"].max_value = 720

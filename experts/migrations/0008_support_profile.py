@@ -6,31 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experts', '0007_privacy_notice_summary_languages'),
+        ("experts", "0007_privacy_notice_summary_languages"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupportProfile',
+            name="SupportProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('companion', models.BooleanField(default=False, help_text="The companion's fee per hour is paid from the booking's terms.", verbose_name='I come with a companion or support person')),
-                ('interpreter', models.CharField(blank=True, choices=[('', 'no interpreter'), ('spoken', 'a spoken-language interpreter'), ('sign', 'a sign-language interpreter'), ('writing', 'a speech-to-text interpreter')], default='', max_length=10, verbose_name='interpreter')),
-                ('quiet_room', models.BooleanField(default=False, verbose_name='I need a quiet room to rest in')),
-                ('questions_in_advance', models.BooleanField(default=False, verbose_name='I need the questions in advance')),
-                ('max_minutes', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty for no limit. You get no offers for longer gigs.', null=True, validators=[django.core.validators.MinValueValidator(15), django.core.validators.MaxValueValidator(720)], verbose_name='longest gig I can take (minutes)')),
-                ('no_evenings', models.BooleanField(default=False, help_text='You get no offers for gigs that end after 18.00.', verbose_name='no evenings')),
-                ('step_free', models.BooleanField(default=False, verbose_name='I need step-free access')),
-                ('other', models.TextField(blank=True, max_length=1000, verbose_name='anything else')),
-                ('shared_with_unit', models.JSONField(blank=True, default=list, help_text='The items the booking unit sees; the rest only the coordinators see.', verbose_name='shown to the booking unit')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('expert', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='support', to='experts.expert', verbose_name='expert')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "companion",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The companion's fee per hour is paid from the booking's terms.",
+                        verbose_name="I come with a companion or support person",
+                    ),
+                ),
+                (
+                    "interpreter",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "no interpreter"),
+                            ("spoken", "a spoken-language interpreter"),
+                            ("sign", "a sign-language interpreter"),
+                            ("writing", "a speech-to-text interpreter"),
+                        ],
+                        default="",
+                        max_length=10,
+                        verbose_name="interpreter",
+                    ),
+                ),
+                (
+                    "quiet_room",
+                    models.BooleanField(
+                        default=False, verbose_name="I need a quiet room to rest in"
+                    ),
+                ),
+                (
+                    "questions_in_advance",
+                    models.BooleanField(
+                        default=False, verbose_name="I need the questions in advance"
+                    ),
+                ),
+                (
+                    "max_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Leave empty for no limit. You get no offers for longer gigs.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(15),
+                            django.core.validators.MaxValueValidator(720),
+                        ],
+                        verbose_name="longest gig I can take (minutes)",
+                    ),
+                ),
+                (
+                    "no_evenings",
+                    models.BooleanField(
+                        default=False,
+                        help_text="You get no offers for gigs that end after 18.00.",
+                        verbose_name="no evenings",
+                    ),
+                ),
+                (
+                    "step_free",
+                    models.BooleanField(default=False, verbose_name="I need step-free access"),
+                ),
+                (
+                    "other",
+                    models.TextField(blank=True, max_length=1000, verbose_name="anything else"),
+                ),
+                (
+                    "shared_with_unit",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The items the booking unit sees; the rest only the coordinators see.",
+                        verbose_name="shown to the booking unit",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "expert",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support",
+                        to="experts.expert",
+                        verbose_name="expert",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access and support profile',
-                'verbose_name_plural': 'access and support profiles',
+                "verbose_name": "access and support profile",
+                "verbose_name_plural": "access and support profiles",
             },
         ),
     ]

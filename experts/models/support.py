@@ -109,6 +109,11 @@ class SupportProfile(models.Model):
         """Every need that is set: what coordinators see."""
         return [text for _item, text in self.items()]
 
+    def rows(self) -> list[tuple[str, bool]]:
+        """(what it says, shown to the unit) for each need that is set: the coordinators' view."""
+        shared = set(self.shared_with_unit or ())
+        return [(text, item in shared) for item, text in self.items()]
+
     def shared_texts(self) -> list[str]:
         """Only the needs the expert shows to the booking unit."""
         shared = set(self.shared_with_unit or ())

@@ -44,6 +44,7 @@ from experts.services.pool import (
     expert_values_check,
     identity_code_duplicate,
 )
+from experts.services.support import support_profile_set
 
 __all__ = [
     "EXPERT_EDITABLE_FIELDS",
@@ -68,6 +69,7 @@ __all__ = [
     "identity_code_duplicate",
     "slot_add",
     "slot_remove",
+    "support_profile_set",
     "tax_card_check",
     "tax_card_delete",
     "tax_card_end",

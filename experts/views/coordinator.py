@@ -26,7 +26,12 @@ from experts.resources.exports import (
     XLSX_FORMULA_STARTS,
     formulae_escaped,
 )
-from experts.selectors import disclosure_grid, expert_for_coordinator, expert_history
+from experts.selectors import (
+    disclosure_grid,
+    expert_for_coordinator,
+    expert_history,
+    support_profile_of,
+)
 from experts.services import (
     ExpertError,
     consent_give,
@@ -166,6 +171,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tax_card_now": tax_card_now,
             "grid": disclosure_grid(expert),
             "blackouts": [b for b in expert.blackouts.all() if b.end >= today],
+            "support": support_profile_of(expert),
             "history": expert_history(expert),
             "can_invite": not expert.user.has_usable_password(),
             "bookable": expert_is_bookable(expert),

@@ -13,10 +13,17 @@ from django.views.decorators.http import require_POST
 from expertbank.paging import page_of
 from expertbank.roles import Role, role_required, user_roles
 from expertbank.services.audit import reads_about
-from experts.forms import BlackoutForm, DisclosureForm, LimitsForm, ProfileForm, SlotForm
+from experts.forms import (
+    BlackoutForm,
+    DisclosureForm,
+    LimitsForm,
+    ProfileForm,
+    SlotForm,
+    SupportProfileForm,
+)
 from experts.models import AvailabilitySlot, Blackout, Expert, PrivacyNotice
 from experts.portal import portal_panels
-from experts.selectors import expert_for_portal
+from experts.selectors import expert_for_portal, support_profile_of
 from experts.services import (
     ExpertError,
     availability_limits_set,
@@ -29,6 +36,7 @@ from experts.services import (
     expert_profile_update,
     slot_add,
     slot_remove,
+    support_profile_set,
 )
 
 
@@ -78,6 +86,22 @@ def profile(request: HttpRequest) -> HttpResponse:
         "experts/portal/profile.html",
         {"expert": expert, "form": form, "reads": page_of(request, reads_about(request.user))},
     )
+
+
+@role_required(Role.EXPERT)
+def support(request: HttpRequest) -> HttpResponse:
+    """The expert's access and support needs, and what of them the booking unit sees."""
+    expert = _expert(request)
+    form = SupportProfileForm(request.POST or None, instance=support_profile_of(expert))
+    if request.method == "POST" and form.is_valid():
+        try:
+            support_profile_set(expert=expert, by=request.user, **form.cleaned_data)
+        except ExpertError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Your access and support needs are saved."))
+            return redirect("experts:support")
+    return render(request, "experts/portal/support.html", {"expert": expert, "form": form})
 
 
 def _availability_page(request, expert, **forms) -> HttpResponse:
