@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test audit lint format messages compilemessages run clean
+.PHONY: demo test bench audit lint format messages compilemessages run clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ test: $(VENV)/.installed-dev
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# The daily pages at national scale on PostgreSQL under gunicorn; writes docs/PERFORMANCE.md.
+# BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/expertbank_bench) is seeded with
+# seed_scale when empty; BENCH_ARGS e.g. "--scale 0.1 --seconds 30 --make-test-seconds 900".
+bench: $(VENV)/.installed-dev
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 # Known vulnerabilities in the pinned dependencies (needs the OSV or PyPI vulnerability service).
 audit: $(VENV)/.installed-dev

@@ -178,8 +178,16 @@ def _aware(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def create_world(size: int, *, years: list[int], rng: random.Random, log=print) -> World:
-    """Organisations, units, price lists, a coordinator, bookers and experts in bulk."""
+def create_world(
+    size: int,
+    *,
+    years: list[int],
+    rng: random.Random,
+    log=print,
+    counts: tuple[int, int, int] | None = None,
+) -> World:
+    """Organisations, units, price lists, a coordinator, bookers and experts in bulk
+    (``counts``: organisations, units and experts, instead of those made for ``size`` gigs)."""
     from django.contrib.auth.hashers import make_password
 
     from bookings import money
@@ -194,6 +202,8 @@ def create_world(size: int, *, years: list[int], rng: random.Random, log=print) 
     organisations_count = max(2, round(size * 40 / 4000))
     units_count = max(organisations_count, round(size * 300 / 4000))
     experts_count = max(20, size // 4)
+    if counts is not None:
+        organisations_count, units_count, experts_count = counts
     password = make_password("bench-pass")
     kinds = {kind.code: kind for kind in WorkKind.objects.filter(code__in=KINDS)}
     assert set(kinds) == set(KINDS), f"work kinds missing: {set(KINDS) - set(kinds)}"

@@ -499,3 +499,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Benchmark (make bench; issue 19) ----------------------------------------------------------
+# On only in the benchmark's own server: each response tells its server time and queries in its
+# headers, and /bench/bare/ serves the bare Django view measured beside the real pages.
+BENCH = _env_bool("BENCH", default=False)
+if BENCH:
+    MIDDLEWARE.insert(0, "expertbank.bench.BenchTimingMiddleware")
+    ROOT_URLCONF = "expertbank.bench"
