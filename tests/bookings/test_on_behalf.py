@@ -267,3 +267,27 @@ def test_only_a_coordinator_changes_the_details(client):
     assert client.post(_edit(booking), _form(unit=booking.unit_id, send="1")).status_code == 403
     with translation.override("en"), pytest.raises(services.BookingError, match="Only a coord"):
         services.booking_edit(booking=booking, by=booker, values={"title": "Muu"})
+
+
+def test_the_edit_form_lists_a_series_dates_and_a_fixed_terms_blocks(desk):
+    series = request_booking(
+        title="Sarja", times=[(at(10, 9), at(10, 11)), (at(17, 9), at(17, 11))], kind="series"
+    )
+    page = desk.get(_edit(series))
+    assert page.status_code == 200
+    dates = page.context["form"].initial["dates"].split()
+    assert len(dates) == 2
+    assert timezone.localtime(at(17, 9)).strftime("%d.%m.%Y") in dates
+    fixed = request_booking(
+        title="Jakso",
+        times=[(at(30, 9), at(30, 12)), (at(32, 13), at(32, 15)), (at(37, 9), at(37, 12))],
+        kind="fixed_term",
+    )
+    page = desk.get(_edit(fixed))
+    assert page.status_code == 200
+    blocks = [form.initial for form in page.context["blocks"] if form.initial]
+    assert len(blocks) == 2  # the same weekday and hours count once
+    # Saved without the tick, the times stay as they were.
+    data = _form(unit=fixed.unit_id, title="Jakso (uusi nimi)", send="1")
+    assert desk.post(_edit(fixed), data).status_code == 302
+    assert fixed.occurrences.count() == 3
