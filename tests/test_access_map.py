@@ -428,8 +428,6 @@ ACCESS_MAP: dict[str, Entry] = {
     "training_coordinator:application_decide": Entry(pk("application"), POST_ONLY),
     "training_coordinator:cohort_create": Entry(None, COORDINATOR_FORM),
     "training_coordinator:cohort_edit": Entry(pk("cohort"), COORDINATOR_FORM),
-    "training_coordinator:cohort_create": Entry(None, COORDINATOR_FORM),
-    "training_coordinator:cohort_edit": Entry(pk("cohort"), COORDINATOR_FORM),
     "training_coordinator:cohort_enroll": Entry(pk("cohort"), COORDINATOR),
     "training_coordinator:enrollment_status": Entry(pk("enrollment"), POST_ONLY),
     "training_coordinator:certificate_remake": Entry(pk("enrollment"), POST_ONLY),
