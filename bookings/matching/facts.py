@@ -30,6 +30,7 @@ from bookings.selectors.earnings import Earnings, Period, cap_periods, earnings_
 from bookings.selectors.schedule import clash_q, slot_needs
 from expertbank.formatting import time_range
 from experts.models import (
+    EVENING_STARTS,
     AreaDisclosure,
     AvailabilitySlot,
     Blackout,
@@ -38,6 +39,7 @@ from experts.models import (
     Expert,
     ExpertDocument,
     PrivacyNotice,
+    SupportProfile,
 )
 
 ROTATION_DAYS = 90
@@ -71,6 +73,8 @@ class Context:
     occurrences: list[Occurrence]
     days: list[date]  # the local date of each time
     whens: list[str]  # each time as people read it
+    minutes: list[int]  # how long each time is
+    evening: list[bool]  # each time ends after EVENING_STARTS (or on a later day)
     slot_needs: list[set[tuple[int, time, time]]]  # what a weekly slot must cover, per time
     away_days: list[set[date]]  # the days a day off must not touch, per time
     wanted: list[ExperienceArea]
@@ -123,10 +127,17 @@ class Facts:
     rotation: dict[int, tuple[int, Decimal]] = field(default_factory=dict)
     earnings: dict[int, list[Earnings]] = field(default_factory=dict)
     feedback: dict[int, tuple[Decimal, int]] = field(default_factory=dict)
+    support: dict[int, SupportProfile] = field(default_factory=dict)  # experts with a profile
 
 
 def midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _ends_in_the_evening(occurrence: Occurrence) -> bool:
+    start = timezone.localtime(occurrence.start)
+    end = timezone.localtime(occurrence.end)
+    return end.date() > start.date() or end.time() > EVENING_STARTS
 
 
 def build_context(booking: Booking, occurrences: list[Occurrence], now: datetime) -> Context:
@@ -140,6 +151,8 @@ def build_context(booking: Booking, occurrences: list[Occurrence], now: datetime
         occurrences=occurrences,
         days=days,
         whens=[time_range(o.start, o.end) for o in occurrences],
+        minutes=[int((o.end - o.start).total_seconds() // 60) for o in occurrences],
+        evening=[_ends_in_the_evening(o) for o in occurrences],
         slot_needs=[slot_needs([o]) for o in occurrences],
         away_days=[
             {day, timezone.localdate(o.end)} for day, o in zip(days, occurrences, strict=True)
@@ -251,6 +264,9 @@ def load_facts(
     if ctx.occurrences:
         _load_calendar(ctx, facts, ids, experts)
     _load_history(ctx, facts, ids)
+    facts.support = {
+        profile.expert_id: profile for profile in SupportProfile.objects.filter(expert_id__in=ids)
+    }
     capped = possible.filter(
         Q(earnings_cap_yearly__isnull=False) | Q(earnings_cap_monthly__isnull=False)
     )

@@ -28,6 +28,8 @@ class ExclusionReason(TextChoices):
     REST_DAYS = "rest_days", _("rest days after a heavy gig")
     MONTHLY_LIMIT = "monthly_limit", _("monthly gig limit reached")
     EARNINGS_CAP = "earnings_cap", _("earnings cap would be exceeded")
+    EVENING = "evening", _("no evenings (support profile)")
+    TOO_LONG = "too_long", _("longer than their maximum (support profile)")
 
 
 # Reasons that say the expert is no fit at all (rather than not free or over a limit this time).

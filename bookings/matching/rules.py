@@ -195,10 +195,35 @@ def calendar_reasons(expert: Expert, facts: Facts, ctx: Context) -> list[Reason]
     if unslotted:
         text = _("no weekly available time at %(time)s") % {"time": _first_and_more(unslotted)}
         found.append(Reason(text, code=Why.NO_SLOT))
+    support = facts.support.get(expert.pk)
+    if support is not None:
+        found += _support_reasons(support, ctx)
     if expert.rest_days_after_heavy and gigs:
         found += _rest_reasons(expert.rest_days_after_heavy, gigs, ctx)
     if expert.max_gigs_per_month is not None:
         found += _monthly_reasons(expert.max_gigs_per_month, facts.month_counts.get(expert.pk), ctx)
+    return found
+
+
+def _support_reasons(support, ctx: Context) -> list[Reason]:
+    """No evening gigs for an expert who said none; no time longer than their maximum."""
+    found: list[Reason] = []
+    times = range(len(ctx.occurrences))
+    if support.no_evenings:
+        late = [ctx.whens[i] for i in times if ctx.evening[i]]
+        if late:
+            text = _("no evenings, but this ends after 18.00: %(time)s") % {
+                "time": _first_and_more(late)
+            }
+            found.append(Reason(text, code=Why.EVENING))
+    if support.max_minutes:
+        long = [ctx.whens[i] for i in times if ctx.minutes[i] > support.max_minutes]
+        if long:
+            text = _("at most %(minutes)s minutes, but this is longer: %(time)s") % {
+                "minutes": support.max_minutes,
+                "time": _first_and_more(long),
+            }
+            found.append(Reason(text, code=Why.TOO_LONG))
     return found
 
 
@@ -418,6 +443,10 @@ def candidate(expert: Expert, facts: Facts, ctx: Context, checks: list[CapCheck]
     if expert.pk in facts.feedback:
         average, count = facts.feedback[expert.pk]
         reasons.append(once(("feedback", average, count), lambda: _feedback(average, count)))
+    support = facts.support.get(expert.pk)
+    if support is not None and support.texts():
+        text = _("support: %(needs)s") % {"needs": "; ".join(support.texts())}
+        reasons.append(Reason(text, None, "support"))
     for status in sorted(set(facts.on_booking.get(expert.pk, ()))):
         if status in EARLIER_ANSWERS:
             reasons.append(once(("earlier", status), lambda status=status: _earlier(status)))
