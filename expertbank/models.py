@@ -61,7 +61,7 @@ class User(AbstractUser):
         _("discreet mode"),
         default=False,
         help_text=_(
-            "Calendar entries, text messages and e-mail subjects say only \"Gig – place, time\"; "
+            'Calendar entries, text messages and e-mail subjects say only "Gig – place, time"; '
             "the details are behind the login."
         ),
     )

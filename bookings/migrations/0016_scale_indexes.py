@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0015_organisation_unit_active'),
-        ('experts', '0007_privacy_notice_summary_languages'),
+        ("bookings", "0015_organisation_unit_active"),
+        ("experts", "0007_privacy_notice_summary_languages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['booking', 'status'], name='assignment_booking_status'),
+            model_name="assignment",
+            index=models.Index(fields=["booking", "status"], name="assignment_booking_status"),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(fields=['first_start', 'id'], name='booking_first_start_id'),
+            model_name="booking",
+            index=models.Index(fields=["first_start", "id"], name="booking_first_start_id"),
         ),
     ]

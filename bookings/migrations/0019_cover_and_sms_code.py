@@ -5,26 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0018_impact_question_schedule'),
-        ('experts', '0007_privacy_notice_summary_languages'),
+        ("bookings", "0018_impact_question_schedule"),
+        ("experts", "0007_privacy_notice_summary_languages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='sms_code',
-            field=models.CharField(blank=True, default='', max_length=8, verbose_name='SMS answer code'),
+            model_name="assignment",
+            name="sms_code",
+            field=models.CharField(
+                blank=True, default="", max_length=8, verbose_name="SMS answer code"
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='cover_automatically',
-            field=models.BooleanField(default=True, help_text='When an expert withdraws, the next candidates are offered the seat one by one without asking. Off: the coordinator chooses the replacement.', verbose_name='find cover automatically'),
+            model_name="booking",
+            name="cover_automatically",
+            field=models.BooleanField(
+                default=True,
+                help_text="When an expert withdraws, the next candidates are offered the seat one by one without asking. Off: the coordinator chooses the replacement.",
+                verbose_name="find cover automatically",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'offered'), models.Q(('sms_code', ''), _negated=True)), fields=('sms_code',), name='assignment_sms_code_unique_open'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status", "offered"), models.Q(("sms_code", ""), _negated=True)
+                ),
+                fields=("sms_code",),
+                name="assignment_sms_code_unique_open",
+            ),
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('expertbank', '0005_user_phone_validated'),
+        ("expertbank", "0005_user_phone_validated"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['created_at', 'id'], name='message_created_id'),
+            model_name="message",
+            index=models.Index(fields=["created_at", "id"], name="message_created_id"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['status', 'created_at'], name='message_status_created'),
+            model_name="message",
+            index=models.Index(fields=["status", "created_at"], name="message_status_created"),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('expertbank', '0006_message_log_indexes'),
+        ("expertbank", "0006_message_log_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='discreet',
-            field=models.BooleanField(default=False, help_text='Calendar entries, text messages and e-mail subjects say only "Gig – place, time"; the details are behind the login.', verbose_name='discreet mode'),
+            model_name="user",
+            name="discreet",
+            field=models.BooleanField(
+                default=False,
+                help_text='Calendar entries, text messages and e-mail subjects say only "Gig – place, time"; the details are behind the login.',
+                verbose_name="discreet mode",
+            ),
         ),
     ]
