@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from bookings import money, selectors, services
 from bookings.forms import BookingRequestForm, CancelForm, WorkingBlockFormSet
-from bookings.models import Booking, Gig, Membership, Occurrence
+from bookings.models import Booking, Gig, Membership, Occurrence, Unit
 from bookings.settlement import attach_money_notes
 from expertbank.paging import page_of
 from expertbank.roles import Role, role_required, user_roles
@@ -112,6 +112,15 @@ def row_in_force(cleaned: dict):
 @role_required(Role.UNIT_MEMBER)
 def booking_request(request: HttpRequest) -> HttpResponse:
     """The request form. Sending goes through a check page showing the price and terms."""
+    if not Unit.objects.can_request().filter(memberships__user=request.user).exists():
+        messages.error(
+            request,
+            _(
+                "Your unit is no longer in use, so it cannot request new bookings. Its bookings "
+                "and invoices are still here. Ask the coordinator if this is a mistake."
+            ),
+        )
+        return redirect("bookings:unit_home")
     data = request.POST if request.method == "POST" else None
     blocks = WorkingBlockFormSet(data, prefix="blocks")
     form = BookingRequestForm(data, user=request.user, blocks=blocks)

@@ -506,3 +506,17 @@ def test_the_booking_change_picker_leaves_out_deactivated_units_but_keeps_the_bo
     assert "Select a valid choice" in response.content.decode()
     booking.refresh_from_db()
     assert booking.unit_id != gone.pk
+
+
+def test_a_member_of_a_deactivated_unit_is_told_so_instead_of_the_request_form(
+    client, english_pages
+):
+    PriceRowFactory()
+    booker = member()
+    unit = booker.memberships.get().unit
+    client.force_login(booker)
+    assert client.get(reverse("bookings:request")).status_code == 200
+    Unit.objects.filter(pk=unit.pk).update(active=False)
+    response = client.get(reverse("bookings:request"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("bookings:unit_home")
+    assert "Your unit is no longer in use" in response.content.decode()
