@@ -36,7 +36,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
-from bookings.models import Assignment, Booking, Feedback, FundingSource, Gig, Organisation, Unit
+from bookings.models import (
+    Assignment,
+    Booking,
+    Feedback,
+    FundingSource,
+    Gig,
+    ImpactAnswer,
+    Organisation,
+    Unit,
+)
 from bookings.money import funding_sources_with_use
 from expertbank.amounts import ZERO, cents
 from experts.models import ExperienceArea, Expert, WorkKind
@@ -296,6 +305,22 @@ def feedback(scope: Scope) -> FeedbackSummary:
     for row in rows:
         counts[row["rating"]] = row["n"]
     return FeedbackSummary(counts)
+
+
+def impact_answers(scope: Scope) -> QuerySet[ImpactAnswer]:
+    """The units' answers to "what changed because of it?" given in the period."""
+    return ImpactAnswer.objects.filter(
+        scope.period.moments("answered_at"), scope.bookings_q("booking__")
+    )
+
+
+def impact_changes(scope: Scope) -> list[tuple[str, int]]:
+    """How many answers chose each short answer (and how many chose none)."""
+    rows = dict(impact_answers(scope).values_list("change").annotate(n=Count("pk")).order_by())
+    named = [(str(label), rows.get(value, 0)) for value, label in ImpactAnswer.Change.choices]
+    if rows.get(""):
+        named.append((_("no short answer"), rows[""]))
+    return named
 
 
 # --- Money ---------------------------------------------------------------------------------------

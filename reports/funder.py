@@ -18,11 +18,6 @@ from reports.export import Table
 from reports.period import Scope
 from training.models import Cohort, Enrollment, Programme
 
-try:  # the impact loop's answers (issue 18, part B), once that model exists
-    from bookings.models import ImpactAnswer
-except ImportError:  # pragma: no cover - depends on what is installed
-    ImpactAnswer = None
-
 SUPERVISION = Programme.Kind.SUPERVISION
 IMPACT_SHOWN = 50  # the newest answers shown; the count covers them all
 
@@ -49,6 +44,7 @@ class ImpactRow:
     answered_on: Any
     organisation: str
     after_days: int
+    change: str
     text: str
 
 
@@ -67,8 +63,8 @@ class FunderReport:
     in_supervision: int
     cohorts: list[CohortRow]
     feedback: FeedbackSummary
-    impact_available: bool
     impact_count: int
+    impact_changes: list[tuple[str, int]]
     impact: list[ImpactRow] = field(default_factory=list)
     funding: list[FundingRow] = field(default_factory=list)
 
@@ -116,24 +112,22 @@ def _cohorts(scope: Scope) -> list[CohortRow]:
     ]
 
 
-def _impact(scope: Scope) -> tuple[int, list[ImpactRow]]:
-    if ImpactAnswer is None:
-        return 0, []
-    answers = ImpactAnswer.objects.filter(
-        scope.period.moments("answered_at"), scope.bookings_q("booking__")
-    )
-    rows = answers.select_related("booking__unit__organisation").order_by("-answered_at")[
-        :IMPACT_SHOWN
-    ]
-    return answers.count(), [
+def _impact_rows(answers) -> list[ImpactRow]:
+    return [
         ImpactRow(
             a.answered_at,
             a.booking.unit.organisation.name,
             a.day_mark,
+            a.get_change_display(),
             a.text,
         )
-        for a in rows
+        for a in answers.select_related("booking__unit__organisation")
     ]
+
+
+def _impact(scope: Scope) -> tuple[int, list[ImpactRow]]:
+    answers = dashboard.impact_answers(scope).order_by("-answered_at", "-pk")
+    return answers.count(), _impact_rows(answers[:IMPACT_SHOWN])
 
 
 def funder_report(scope: Scope) -> FunderReport:
@@ -178,8 +172,8 @@ def funder_report(scope: Scope) -> FunderReport:
         in_supervision=in_supervision,
         cohorts=_cohorts(scope),
         feedback=dashboard.feedback(scope),
-        impact_available=ImpactAnswer is not None,
         impact_count=impact_count,
+        impact_changes=dashboard.impact_changes(scope),
         impact=impact,
         funding=dashboard.funding(scope),
     )
@@ -241,9 +235,25 @@ def funder_tables(report: FunderReport) -> list[Table]:
             [[rating, n] for rating, n in sorted(report.feedback.counts.items(), reverse=True)],
         ),
         Table(
+            _("Impact in short"),
+            [_("What changed, in short"), _("Answers")],
+            [list(row) for row in report.impact_changes],
+        ),
+        Table(
             _("Impact answers"),
-            [_("Answered"), _("Organisation"), _("Days after the gig"), _("What changed")],
-            [[i.answered_on, i.organisation, i.after_days, i.text] for i in report.impact],
+            [
+                _("Answered"),
+                _("Organisation"),
+                _("Days after the gig"),
+                _("In short"),
+                _("What changed"),
+            ],
+            [
+                [i.answered_on, i.organisation, i.after_days, i.change, i.text]
+                for i in _impact_rows(
+                    dashboard.impact_answers(report.scope).order_by("-answered_at", "-pk")
+                )
+            ],
         ),
         Table(
             _("Costs by funding source"),

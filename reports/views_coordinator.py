@@ -28,6 +28,8 @@ def _filters(request: HttpRequest) -> tuple[ReportFilter, Scope, str]:
     """The filter set, its scope, and the filters as a query string for download links."""
     filterset = ReportFilter(request.GET or None)
     scope = filterset.scope()
+    if not filterset.is_bound:  # the form shows the period the page is about
+        filterset.form.initial.update({"from": scope.period.start, "to": scope.period.end})
     query = request.GET.copy()
     for key in ("format", "table"):
         query.pop(key, None)
@@ -132,6 +134,12 @@ def dashboard_charts(scope: Scope) -> tuple[dict[str, Chart], dict[str, object]]
             fmt=euros,
         ),
     }
+    charts["impact"] = bar_chart(
+        title=_("Impact answers: what changed"),
+        points=dashboard.impact_changes(scope),
+        value_name=_("Answers"),
+        category_name=_("What changed, in short"),
+    )
     charts["funding"].table = Table(
         charts["funding"].title,
         [

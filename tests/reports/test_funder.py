@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from bookings.models import Feedback
+from bookings.models import Feedback, ImpactAnswer
 from reports.funder import funder_report
 from reports.period import Period, Scope
 from tests.bookings.factories import FundingSourceFactory
@@ -45,6 +45,13 @@ def world():
     gig = add_gig(expert=mikko, unit=other, day=date(2025, 9, 9), audience_size=None)
     add_gig(expert=mikko, unit=other, day=date(2024, 9, 9), audience_size=99)  # before
     Feedback.objects.create(booking=gig.booking, rating=3, created_at=gig.end)
+    ImpactAnswer.objects.create(
+        booking=gig.booking,
+        day_mark=30,
+        change=ImpactAnswer.Change.PRACTICE,
+        text="Otimme asiakasraadin ehdotuksen käyttöön ajanvarauksessa.",
+        answered_at=gig.end + timedelta(days=31),
+    )
     basic = CohortFactory(
         name="Peruskoulutus kevät 2025", starts_on=date(2025, 1, 10), ends_on=date(2025, 5, 30)
     )
@@ -87,6 +94,9 @@ def test_the_report_counts_the_programme_s_year(world):
         "Peruskoulutus kevät 2025": 2,
     }
     assert report.feedback.average == Decimal("3.0")
+    assert report.impact_count == 1
+    assert dict(report.impact_changes)["We changed how we work"] == 1
+    assert report.impact[0].organisation == "Päihdetyön Tuki ry"
     (row,) = [f for f in report.funding if f.source == world["source"]]
     assert row.in_period == Decimal("350.00")
     assert report.costs_in_period == Decimal("350.00")
@@ -107,6 +117,7 @@ def test_the_page_shows_the_report(desk, world):
     assert response.status_code == 200
     assert "Työnohjausryhmä Vantaa" in html and "Kokemus mukaan" in html
     assert "Audience reached" in html and "What changed: impact answers" in html
+    assert "Otimme asiakasraadin ehdotuksen käyttöön ajanvarauksessa." in html
 
 
 def test_the_pdf_names_the_period(desk, world):
@@ -128,5 +139,12 @@ def test_the_xlsx_holds_every_part_of_the_report(desk, world):
     assert summary["Gigs"] == 2
     assert summary["Audience reached"] == 40
     assert summary["Experts in work supervision"] == 1
+    impact = list(book["Impact answers"].iter_rows(min_row=2, values_only=True))
+    assert impact[0][1:] == (
+        "Päihdetyön Tuki ry",
+        30,
+        "We changed how we work",
+        "Otimme asiakasraadin ehdotuksen käyttöön ajanvarauksessa.",
+    )
     costs = list(book["Costs by funding source"].iter_rows(min_row=2, values_only=True))
     assert ("Kokemus mukaan", "STEA", 5000, 350, 350, 4650) in costs
