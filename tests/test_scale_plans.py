@@ -1,0 +1,163 @@
+"""The heaviest queries of the daily pages use indexes at scale (issue 19): a few thousand
+bookings, assignments, gigs and messages, ``ANALYZE``, then ``EXPLAIN``; a sequential scan of
+bookings, gigs, assignments or the message log fails (PostgreSQL only: SQLite has no planner
+statistics worth the name)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from bookings import selectors
+from bookings.models import Assignment, Booking, Gig, Occurrence
+from bookings.selectors import after as selectors_after
+from expertbank.message_log import message_log, messages_failed
+from expertbank.models import Message
+from experts.models import Language
+from tests.bookings.factories import work_kind
+from tests.factories import CoordinatorFactory, ExpertFactory, MembershipFactory, UnitFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+ROWS = 4000
+WATCHED = ("bookings_booking", "bookings_gig", "bookings_assignment", "expertbank_message")
+
+
+@pytest.fixture
+def national():
+    """Bookings over four years among 40 units, most settled, a few open; one expert and one
+    gig per booking; a message per booking; then fresh statistics."""
+    now = timezone.now()
+    booker = MembershipFactory()
+    units = [booker.unit, *(UnitFactory() for _n in range(39))]
+    experts = [ExpertFactory() for _n in range(40)]
+    kind, language = work_kind(), Language.objects.get(code="fi")
+    S = Booking.Status
+    bookings = []
+    for n in range(ROWS):
+        start = now - timedelta(days=4 * 365) + timedelta(hours=8 * n + 9)
+        status = (
+            S.DELIVERED
+            if start < now - timedelta(days=7)
+            else [S.REQUESTED, S.STAFFING, S.CONFIRMED][n % 3]
+        )
+        if n % 31 == 0:
+            status = S.CANCELLED
+        bookings.append(
+            Booking(
+                title=f"Puheenvuoro {n}",
+                unit=units[n % len(units)],
+                requested_by=booker.user,
+                work_kind=kind,
+                language=language,
+                place="Kielotie 13, Vantaa",
+                experts_wanted=1,
+                first_start=start,
+                last_end=start + timedelta(hours=2),
+                status=status,
+            )
+        )
+    bookings = Booking.objects.bulk_create(bookings, batch_size=1000)
+    occurrences = Occurrence.objects.bulk_create(
+        [Occurrence(booking=b, start=b.first_start, end=b.last_end) for b in bookings],
+        batch_size=1000,
+    )
+    coordinator = CoordinatorFactory()
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                booking=b,
+                expert=experts[n % len(experts)],
+                status=Assignment.Status.ACCEPTED,
+                answer_by=b.first_start,
+                offered_by=coordinator,
+            )
+            for n, b in enumerate(bookings)
+        ],
+        batch_size=1000,
+    )
+    G = Gig.Status
+    Gig.objects.bulk_create(
+        [
+            Gig(
+                booking=a.booking,
+                assignment=a,
+                occurrence=o,
+                expert=a.expert,
+                start=o.start,
+                end=o.end,
+                busy_until=o.end + timedelta(minutes=30),
+                status=G.APPROVED
+                if a.booking.status == S.DELIVERED
+                else (G.REPORTED if n % 97 == 0 else G.PLANNED),
+            )
+            for n, (a, o) in enumerate(zip(assignments, occurrences, strict=True))
+        ],
+        batch_size=1000,
+    )
+    Message.objects.bulk_create(
+        [
+            Message(
+                key=f"plan:{n}",
+                kind="gig_reminder",
+                channel="email",
+                recipient=experts[n % len(experts)].user,
+                to="asiantuntija@example.com",
+                language="fi",
+                status=Message.Status.FAILED if n % 200 == 0 else Message.Status.SENT,
+                created_at=now - timedelta(hours=n),
+            )
+            for n in range(ROWS * 2)
+        ],
+        batch_size=1000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"unit": units[0], "expert": experts[0]}
+
+
+def sequential_scans(plan: str) -> list[str]:
+    return [table for table in WATCHED if re.search(rf"Seq Scan on {table}\b", plan)]
+
+
+def test_the_heaviest_queries_of_the_daily_pages_use_indexes(national):
+    now = timezone.now()
+    request_queue = selectors.most_urgent_first(selectors.coordinator_booking_list())
+    queries = {
+        **{
+            f"request queue, part {n}": part[:50]
+            for n, part in enumerate(request_queue.parts, start=1)
+        },
+        "short of experts": selectors.short_of_experts()[:5],
+        "reports waiting": selectors_after.reports_waiting()[:5],
+        "report tabs": Gig.objects.filter(
+            selectors_after.report_view_q("waiting", now=now)
+            | selectors_after.report_view_q("missing", now=now)
+        ),
+        "admin changelist": Booking.objects.order_by("-first_start", "-pk")[:100],
+        "unit's bookings": Booking.objects.filter(unit=national["unit"]).order_by("-first_start")[
+            :50
+        ],
+        "expert's gigs": Gig.objects.filter(expert=national["expert"], start__gte=now).order_by(
+            "start", "pk"
+        )[:50],
+        "message log": message_log()[:50],
+        "failed messages": messages_failed()[:5],
+    }
+    found = {}
+    for name, queryset in queries.items():
+        plan = queryset.explain()
+        scans = sequential_scans(plan)
+        if scans:
+            found[name] = f"{scans}\n{plan}"
+    assert not found, "\n\n".join(f"{name}: {plan}" for name, plan in found.items())
+
+
+def test_the_check_catches_a_sequential_scan(national):
+    """The test above could pass by reading nothing: an unindexed filter shows as a scan."""
+    plan = Booking.objects.filter(title__endswith="7").explain()
+    assert sequential_scans(plan) == ["bookings_booking"]
