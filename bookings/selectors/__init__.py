@@ -40,6 +40,7 @@ from bookings.selectors.requests import (
     bookings_for_member,
     member_units,
     shown_names,
+    support_on_booking,
     unit_booking_list,
     with_accepted_experts,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "short_of_experts",
     "shown_names",
     "slot_needs",
+    "support_on_booking",
     "times_clash",
     "travel_buffer",
     "unit_booking_list",

@@ -58,6 +58,31 @@ def shown_names(booking: Booking) -> list[str]:
     return [assignment.expert.shown_name for assignment in assignments]
 
 
+def support_on_booking(booking: Booking, *, for_unit: bool) -> list[tuple[str, list[str]]]:
+    """(name, needs) of each expert on the booking with access or support needs.
+
+    For the unit (``for_unit``): the accepted experts by their shown name, and only the needs
+    each chose to share. For the coordinators: everyone offered or accepted, every need."""
+    statuses = [Assignment.Status.ACCEPTED] if for_unit else list(Assignment.LIVE)
+    assignments = (
+        booking.assignments.filter(status__in=statuses, expert__support__isnull=False)
+        .select_related("expert__user", "expert__support")
+        .order_by("pk")
+    )
+    found = []
+    for assignment in assignments:
+        expert = assignment.expert
+        if for_unit:
+            needs = expert.support.shared_texts()
+            name = expert.shown_name
+        else:
+            needs = expert.support.texts()
+            name = expert.name
+        if needs:
+            found.append((name, needs))
+    return found
+
+
 def booking_next_step(booking: Booking) -> str:
     """The status in words with the next step, as the unit sees it; a delivered or closed
     booking says what is true about its money (``bookings.settlement``: ``attach_money_notes``

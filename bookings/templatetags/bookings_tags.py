@@ -7,6 +7,8 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bookings.selectors import support_on_booking as support_needs
+
 register = template.Library()
 
 STATUS_CLASSES = {
@@ -75,3 +77,10 @@ def brief_length(booking, occurrences) -> str:
             "preparation": preparation,
         }
     return text
+
+
+@register.simple_tag
+def support_on_booking(booking, *, for_unit: bool = True) -> list[tuple[str, list[str]]]:
+    """The experts' access and support needs on ``booking``: for the unit only what each shares
+    (``bookings.selectors.support_on_booking``)."""
+    return support_needs(booking, for_unit=for_unit)
