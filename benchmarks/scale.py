@@ -247,13 +247,13 @@ def write_messages(count: int, rng: random.Random, log=print) -> None:
     if connection.vendor == "postgresql":
         table = Message._meta.db_table
         names = ", ".join(f'"{c}"' for c in columns)
-        sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)"
+        sql = f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
         with connection.cursor() as cursor:
             for first in range(0, count, 50_000):
                 buffer = io.StringIO()
                 out = csv.writer(buffer)
                 for n in range(first, min(count, first + 50_000)):
-                    out.writerow(["" if v is None else v for v in row(n)])
+                    out.writerow(["\\N" if v is None else v for v in row(n)])
                 buffer.seek(0)
                 cursor.cursor.copy_expert(sql, buffer)
     else:
