@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/change/", staffing.booking_change, name="change"),
     path("<int:pk>/edit/", on_behalf.booking_edit, name="edit"),
     path("<int:pk>/terms/", staffing.booking_reprice, name="reprice"),
+    path("<int:pk>/cover/", staffing.booking_cover_mode, name="cover_mode"),
     path("times/<int:pk>/reschedule/", staffing.occurrence_reschedule, name="reschedule"),
     path("assignments/<int:pk>/withdraw/", staffing.assignment_withdraw, name="withdraw"),
     path("units/", staffing.unit_list, name="units"),

@@ -65,6 +65,7 @@ KINDS: dict[str, dict] = {
     "booking_rescheduled_unit": {"category": "bookings", "essential": True, "sms": False},
     "booking_withdrawn": {"category": "bookings", "essential": True, "sms": False},
     "booking_released": {"category": "bookings", "essential": True, "sms": False},
+    "booking_cover_none_unit": {"category": "bookings", "essential": True, "sms": False},
     "booking_consent_withdrawn": {"category": "bookings", "essential": True, "sms": False},
     "booking_member_added": {"category": "bookings", "essential": True, "sms": False},
     "report_returned": {"category": "bookings", "essential": True, "sms": False},
@@ -100,6 +101,7 @@ KINDS: dict[str, dict] = {
     "coordinator_digest": {"category": "digest", "essential": False, "sms": False},
     "coordinator_urgent": {"category": "urgent", "essential": True, "sms": True},
     "checkin_debrief": {"category": "urgent", "essential": True, "sms": False},
+    "coordinator_cover_none": {"category": "urgent", "essential": True, "sms": True},
 }
 
 UNKNOWN_KIND = {"category": "", "essential": True, "sms": False}

@@ -64,8 +64,11 @@ from bookings.services.staffing import (
     assignment_withdraw,
     booking_can_confirm,
     booking_confirm,
+    booking_cover_mode,
     booking_offer,
+    cover_next,
     offers_expire,
+    reserve_list,
 )
 from bookings.services.terms import (
     booking_can_change,
@@ -96,6 +99,7 @@ __all__ = [
     "booking_change",
     "booking_close",
     "booking_confirm",
+    "booking_cover_mode",
     "booking_deliver",
     "booking_edit",
     "booking_fund",
@@ -108,6 +112,7 @@ __all__ = [
     "calendar_token_reset",
     "cancellation_settle",
     "checkin_arrange",
+    "cover_next",
     "feedback_give",
     "feedback_release",
     "gig_can_be_paid",
@@ -125,4 +130,5 @@ __all__ = [
     "report_reminders_send",
     "report_return",
     "report_submit",
+    "reserve_list",
 ]

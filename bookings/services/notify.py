@@ -216,6 +216,34 @@ def withdrawn(assignment: Assignment, reason: str) -> None:
         )
 
 
+def cover_none(booking: Booking, withdrawn: Assignment) -> None:
+    """No replacement was found in time for an expert who withdrew: the unit hears it now (and
+    only now: the withdrawal itself was not news to them), and so do the coordinators."""
+    gigs = list(
+        withdrawn.gigs.filter(status=Gig.Status.CANCELLED, start__gt=timezone.now()).order_by(
+            "start"
+        )
+    )
+    _to_unit(
+        booking,
+        kind="booking_cover_none_unit",
+        key=f"booking-cover-none:{withdrawn.pk}",
+        context={"gigs": gigs},
+    )
+    for user in coordinators_of([withdrawn]):
+        message_send(
+            kind="coordinator_cover_none",
+            key=f"cover-none:{withdrawn.pk}:u{user.pk}",
+            to_user=user,
+            context={
+                "booking": booking,
+                "gigs": gigs,
+                "start": gigs[0].start if gigs else booking.first_start,
+                "url": _url("bookings_coordinator:detail", booking.pk),
+            },
+        )
+
+
 def released(assignment: Assignment, reason: str) -> None:
     """A coordinator took the expert off the booking."""
     message_send(

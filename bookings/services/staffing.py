@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings.matching import ExclusionReason as Why
-from bookings.matching import refusals
+from bookings.matching import rank_candidates, refusals
 from bookings.models import Assignment, Booking, Gig, Occurrence
 from bookings.selectors.requests import shown_names
 from bookings.selectors.schedule import next_start
@@ -298,6 +299,7 @@ def assignment_decline(*, assignment: Assignment, by: User | None, reason: str =
         note=reason.strip(),
         fields=["answered_at"],
     )
+    _cover_after(assignment, booking)
     return assignment
 
 
@@ -318,6 +320,10 @@ def offers_expire(*, now: datetime | None = None) -> int:
         per_booking[assignment.booking_id].append(assignment)
     for assignments in per_booking.values():
         notify.offers_expired(assignments[0].booking, assignments)
+        if any(a.replacement_for_id for a in assignments):
+            booking = lock_booking(assignments[0].booking_id)
+            for assignment in assignments:
+                _cover_after(assignment, booking)
     return len(expired)
 
 
@@ -402,12 +408,105 @@ def assignment_withdraw(*, assignment: Assignment, by: User, reason: str = "") -
         _("Nobody can withdraw from a %(status)s booking."),
     )
     reason = reason.strip()
+    own = by == assignment.expert.user
+    if own:
+        _require_not_begun(assignment)
     take_off(assignment, booking=booking, by=by, reason=reason)
-    if by == assignment.expert.user:
+    if own:
         notify.withdrawn(assignment, reason)
+        if booking.cover_automatically:
+            cover_next(booking, withdrawn=assignment)
     else:
         notify.released(assignment, reason)
     return assignment
+
+
+def _require_not_begun(assignment: Assignment) -> None:
+    """An expert withdraws only from what is still to come: not from a gig under way, nor from a
+    booking whose every time has begun."""
+    now = timezone.now()
+    gigs = assignment.gigs.filter(status=Gig.Status.PLANNED)
+    if gigs.filter(start__lte=now, end__gt=now).exists() or not gigs.filter(start__gt=now).exists():
+        raise BookingError(
+            _(
+                "The gig has already started, so you can no longer withdraw from it here. If "
+                "something happened, call the coordinator."
+            )
+        )
+
+
+# Cover without blame: the seat of an expert who withdrew is offered to the next candidates
+# by the ranking, one at a time, each to answer within a day (or half the time left), the ones
+# offered least recently first. Nobody is offered within the last two hours.
+RESERVE_SIZE = 5
+COVER_ANSWER_WITHIN = timedelta(hours=24)
+COVER_LAST_CALL = timedelta(hours=2)
+
+
+def reserve_list(booking: Booking, *, now: datetime | None = None) -> list[Expert]:
+    """The booking's reserve: the best ``RESERVE_SIZE`` candidates by the ranking who have not
+    been on the booking, the one offered any gig least recently (or never) first."""
+    now = now or timezone.now()
+    been = set(booking.assignments.values_list("expert_id", flat=True))
+    ranked = [c.expert for c in rank_candidates(booking, now=now).ranked if c.expert.pk not in been]
+    top = ranked[:RESERVE_SIZE]
+    last = dict(
+        Assignment.objects.filter(expert__in=top)
+        .values("expert_id")
+        .annotate(last=Max("offered_at"))
+        .values_list("expert_id", "last")
+        .order_by()
+    )
+    order = {expert.pk: index for index, expert in enumerate(top)}
+    return sorted(
+        top,
+        key=lambda e: (e.pk in last, last.get(e.pk) or now, order[e.pk]),
+    )
+
+
+def cover_next(booking: Booking, *, withdrawn: Assignment) -> Assignment | None:
+    """Offer the (locked) booking's seat left by ``withdrawn`` to the first of the reserve list,
+    by the system; when nobody is left or time has run out, the unit and the coordinators are
+    told that no replacement was found."""
+    now = timezone.now()
+    accepted = booking.assignments.filter(status=Offer.ACCEPTED).count()
+    if booking.status not in (Status.STAFFING, Status.CONFIRMED):
+        return None
+    if accepted >= booking.experts_wanted:
+        return None
+    if withdrawn.replacements.filter(status__in=Assignment.LIVE).exists():
+        return None
+    first = next_start(booking, now=now)
+    if first is not None and first - now > COVER_LAST_CALL:
+        answer_by = min(now + COVER_ANSWER_WITHIN, now + (first - now) / 2)
+        for expert in reserve_list(booking, now=now):
+            return _offer(
+                booking,
+                expert,
+                answer_by=answer_by,
+                by=None,
+                note="",
+                replacement_for=withdrawn,
+            )
+    notify.cover_none(booking, withdrawn)
+    return None
+
+
+def _cover_after(assignment: Assignment, booking: Booking) -> None:
+    """A replacement offer of an automatically covered booking was declined or expired: the
+    next on the reserve list is asked."""
+    if assignment.replacement_for_id is not None and booking.cover_automatically:
+        cover_next(booking, withdrawn=assignment.replacement_for)
+
+
+@transaction.atomic(durable=True)
+def booking_cover_mode(*, booking: Booking, automatic: bool, by: User) -> Booking:
+    """The coordinator switches between finding cover automatically and being asked first."""
+    booking = lock_booking(booking.pk)
+    if booking.cover_automatically != automatic:
+        booking.cover_automatically = automatic
+        booking.save(update_fields=["cover_automatically", "updated_at"])
+    return booking
 
 
 def take_off(assignment: Assignment, *, booking: Booking, by: User | None, reason: str) -> None:

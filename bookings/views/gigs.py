@@ -224,7 +224,8 @@ def gig_confirm_time(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert cannot come after all; the coordinator finds a replacement."""
     assignment = _own_assignment(request, pk)
-    form = OptionalReasonForm(request.POST or None)
+    # The reason is optional: an empty answer is an answer (two taps, no questions asked).
+    form = OptionalReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_withdraw(

@@ -324,6 +324,25 @@ def occurrence_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@role_required(Role.COORDINATOR)
+def booking_cover_mode(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cover without blame: find a replacement automatically, or ask the coordinator first."""
+    booking = get_object_or_404(Booking, pk=pk)
+    choice = request.POST.get("automatic")
+    if choice not in ("0", "1"):
+        messages.error(request, _("Choose how cover is found."))
+    else:
+        services.booking_cover_mode(booking=booking, automatic=choice == "1", by=request.user)
+        messages.success(
+            request,
+            _("Cover is now found automatically.")
+            if choice == "1"
+            else _("You will be asked before anyone is offered the seat."),
+        )
+    return redirect("bookings_coordinator:detail", booking.pk)
+
+
 @role_required(Role.COORDINATOR)
 def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Take an expert off a booking (they called in sick, say); a replacement is found next."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from bookings import services
-from bookings.models import Assignment, Gig
+from bookings.models import Assignment, Booking, Gig
 from bookings.services.links import ANSWER_LINK_MAX_AGE, ANSWER_SALT
 from expertbank.models import Message
 from tests.bookings.factories import at, bookable_expert, offer, request_booking, staffed
@@ -164,6 +164,8 @@ def test_the_expert_withdraws_and_the_coordinator_reads_it_in_the_digest(
     client, coordinator, anna, run_on_commit
 ):
     booking = request_booking()
+    # The coordinator finds the cover (issue 17: "ask me first"): no automatic offer either.
+    Booking.objects.filter(pk=booking.pk).update(cover_automatically=False)
     (assignment,) = staffed(booking, [anna], by=coordinator)
     client.force_login(anna.user)
     with run_on_commit():
