@@ -291,6 +291,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_coordinator:edit": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:reprice": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:cover_mode": Entry(pk("booking"), POST_ONLY),
+    "bookings_coordinator:cover_mode": Entry(pk("booking"), POST_ONLY),
     "bookings_coordinator:reschedule": Entry(
         lambda w: {"pk": w["booking"].occurrences.get().pk}, COORDINATOR
     ),
