@@ -34,6 +34,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("expert/", include("experts.urls")),
     path("coordinator/experts/", include("experts.urls_coordinator")),
+    path("unit/figures/", include("reports.urls_unit")),
+    path("expert/figures/", include("reports.urls_expert")),
     path("unit/", include("bookings.urls")),
     path("gigs/", include("bookings.urls_expert")),
     path("coordinator/bookings/", include("bookings.urls_coordinator")),

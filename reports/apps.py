@@ -11,7 +11,11 @@ class ReportsConfig(AppConfig):
     def nav_items(self, roles):
         from expertbank.roles import NavItem, Role
 
-        return [NavItem(_("Dashboard"), "reports_coordinator:dashboard", Role.COORDINATOR)]
+        return [
+            NavItem(_("Dashboard"), "reports_coordinator:dashboard", Role.COORDINATOR),
+            NavItem(_("In figures"), "reports_unit:report", Role.UNIT_MEMBER),
+            NavItem(_("My work in figures"), "reports_expert:record", Role.EXPERT),
+        ]
 
     def queue_panels(self, request):
         from reports.queue import dashboard_panels

@@ -258,6 +258,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings:detail": Entry(pk("booking"), UNIT_OWN),
     "bookings:cancel": Entry(pk("booking"), UNIT_OWN),
     "bookings:feedback": Entry(pk("delivered_booking"), UNIT_OWN),
+    "bookings:impact": Entry(lambda w: {"pk": w["delivered_booking"].pk, "mark": 30}, UNIT_OWN),
     # The expert's gigs, offers and reports; the signed links.
     "bookings_expert:home": Entry(None, EXPERT_LIST),
     "bookings_expert:past": Entry(None, EXPERT_LIST),
@@ -290,7 +291,6 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_coordinator:change": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:edit": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:reprice": Entry(pk("booking"), COORDINATOR),
-    "bookings_coordinator:cover_mode": Entry(pk("booking"), POST_ONLY),
     "bookings_coordinator:cover_mode": Entry(pk("booking"), POST_ONLY),
     "bookings_coordinator:reschedule": Entry(
         lambda w: {"pk": w["booking"].occurrences.get().pk}, COORDINATOR
@@ -439,6 +439,10 @@ ACCESS_MAP: dict[str, Entry] = {
     "reports_coordinator:dashboard": Entry(None, COORDINATOR),
     "reports_coordinator:uptake": Entry(None, COORDINATOR),
     "reports_coordinator:funder": Entry(None, COORDINATOR),
+    # The unit's figures and the expert's own record (issue 18).
+    "reports_unit:report": Entry(None, UNIT_LIST),
+    "reports_expert:record": Entry(None, EXPERT_LIST),
+    "reports_expert:certificate": Entry(None, EXPERT_LIST),
     # The Django admin's own pages (each model's pages follow from ADMIN_MODELS below).
     "admin:index": Entry(
         None, answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, coordinator=200, superuser=200)
