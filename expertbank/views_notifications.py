@@ -23,6 +23,7 @@ from expertbank.paging import page_of, query_without_page
 from expertbank.roles import Role, role_required, user_roles
 from expertbank.services.notifications import (
     channel_choice,
+    discreet_set,
     message_retry,
     notification_preferences_set,
 )
@@ -78,6 +79,21 @@ class PreferencesForm(forms.Form):
 @login_required
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
+    is_expert = Role.EXPERT in user_roles(user)
+    if request.method == "POST" and "discreet" in request.POST and is_expert:
+        # Discreet mode (issue 17): its own little form on this page.
+        choice = request.POST["discreet"]
+        if choice in ("0", "1"):
+            discreet_set(user=user, discreet=choice == "1")
+            messages.success(
+                request,
+                _("Discreet mode is on: the details are behind your login.")
+                if choice == "1"
+                else _("Discreet mode is off."),
+            )
+        else:
+            messages.error(request, _("Choose whether discreet mode is on or off."))
+        return redirect("notification_preferences")
     form = PreferencesForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         notification_preferences_set(user=user, choices=form.cleaned_data)
@@ -87,7 +103,12 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "expertbank/notification_preferences.html",
-        {"form": form, "has_phone": bool(user.phone), "chosen": chosen},
+        {
+            "form": form,
+            "has_phone": bool(user.phone),
+            "chosen": chosen,
+            "is_expert": is_expert,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

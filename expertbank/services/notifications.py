@@ -180,6 +180,9 @@ def message_send(
             raise ValueError(f"Message {_key!r} has no address to send to.")
     context = {
         "recipient": to_user,
+        # Discreet mode (issue 17): subjects and SMS texts say only "Gig – place, time"
+        # (``notifications/_discreet.txt``), the details behind the login.
+        "discreet": bool(to_user is not None and to_user.discreet),
         "site_url": settings.SITE_URL,
         "bank": bank_contact(language),
         **context,
@@ -388,6 +391,14 @@ def messages_retry_stale() -> int:
 
 
 # --- Preferences -------------------------------------------------------------------------------
+
+
+def discreet_set(*, user: User, discreet: bool) -> None:
+    """Discreet mode on or off: calendar entries, SMS texts and e-mail subjects say only
+    "Gig – place, time" (issue 17)."""
+    if user.discreet != discreet:
+        user.discreet = discreet
+        user.save(update_fields=["discreet"])
 
 
 def notification_preferences_set(*, user: User, choices: dict[str, str]) -> None:
