@@ -500,6 +500,28 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- Read replica for reports (issue 19; docs/OPERATIONS.md "Scale out") ----------------------
+# Off by default. With REPORTS_DATABASE_URL set, the report pages below read from that database
+# (a streaming replica of the primary); everything else, and every write, uses "default".
+REPORTS_PATHS = env.list(
+    "REPORTS_PATHS",
+    default=[
+        "/coordinator/dashboard/",
+        "/coordinator/reports/",
+        "/unit/figures/",
+        "/expert/figures/",
+    ],
+)
+if env.str("REPORTS_DATABASE_URL", default=""):
+    DATABASES["reports"] = env.db_url("REPORTS_DATABASE_URL")
+    DATABASES["reports"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["expertbank.replica.ReportsRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "expertbank.replica.ReportsReplicaMiddleware",
+    )
+
 # --- Benchmark (make bench; issue 19) ----------------------------------------------------------
 # On only in the benchmark's own server: each response tells its server time and queries in its
 # headers, and /bench/bare/ serves the bare Django view measured beside the real pages.
