@@ -252,7 +252,11 @@ def booking_edit(
             value = value.strip()
         before = getattr(booking, name)
         if before != value:
-            changes[name] = [_text(before), _text(value)]
+            if name == "kind":  # as the page says it, not the stored code
+                kinds = dict(Booking.Kind.choices)
+                changes[name] = [str(kinds.get(before, before)), str(kinds.get(value, value))]
+            else:
+                changes[name] = [_text(before), _text(value)]
             setattr(booking, name, value)
     if not (booking.place or booking.remote_link):
         raise BookingError(_("Give the place, or the link of a remote meeting."))

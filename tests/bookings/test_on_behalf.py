@@ -211,6 +211,7 @@ def test_a_change_is_checked_against_the_frozen_terms_then_recorded(desk, coordi
     assert (row.by, row.note) == (coordinator, "Yksikkö soitti 3.12.")
     assert row.changes["title"] == ["Kevään vertaisilta", "Kevään vertaisilta (siirretty)"]
     assert set(row.changes) >= {"title", "kind", "contact_name", "times"}
+    assert row.changes["kind"] == ["one-off", "series"]
     detail = desk.get(reverse("bookings_coordinator:detail", args=[booking.pk])).content.decode()
     assert "Pekka Puhelin" in detail
 
