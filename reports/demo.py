@@ -29,6 +29,8 @@ from bookings.models import (
     FundingSource,
     Gig,
     GigReport,
+    ImpactAnswer,
+    Membership,
     Occurrence,
     Unit,
 )
@@ -61,6 +63,19 @@ FEEDBACK_TEXTS = [
     "Asiakasraadin ehdotukset otettiin heti käyttöön ajanvarauksessa.",
     "Kiitos! Osallistujat pitivät kokemusasiantuntijan osuutta päivän parhaana.",
     "",
+]
+
+
+C = ImpactAnswer.Change
+IMPACT_ANSWERS = [
+    (C.PRACTICE, "Muutimme ajanvarauksen ohjeet asiakasraadin ehdotusten mukaisiksi."),
+    (C.PRACTICE, "Otimme kokemusasiantuntijan mukaan tiimin kuukausipalaveriin pysyvästi."),
+    (C.UNDERSTANDING, "Henkilöstö puhuu päihteistä nyt suoremmin ja vähemmän leimaavasti."),
+    (C.UNDERSTANDING, "Uudet työntekijät ymmärtävät paremmin, miksi asiakas ei aina saavu."),
+    (C.CLIENTS, "Asiakkaat ovat kertoneet, että vastaanotolle on helpompi tulla."),
+    (C.CLIENTS, "Nuoret hakeutuivat ryhmään omatoimisesti puheenvuoron jälkeen."),
+    (C.NOT_YET, "Keskustelu jatkuu, konkreettisia muutoksia ei vielä ole."),
+    ("", "Palaute käsiteltiin johtoryhmässä ja kehittämistyö on alkanut."),
 ]
 
 
@@ -253,11 +268,40 @@ def seed(*, log: Callable[[str], None]) -> None:
         for booking in bookings
         if rng.random() < 0.7
     )
+    _impact(bookings, rng=rng)
     invoices = _invoices(gigs, today=today)
     log(
         f"created {len(gigs)} past gigs over {MONTHS - GAP} months "
         f"and {invoices} paid invoices for the dashboard"
     )
+
+
+def _impact(bookings: list[Booking], *, rng: random.Random) -> None:
+    """A third of the units answered "what changed?" after 30 days, some again after 90; most
+    let the experts read it."""
+    answerers = {m.unit_id: m.user_id for m in Membership.objects.order_by("pk")}
+    now = timezone.now()
+    answers = []
+    for booking in bookings:
+        if rng.random() > 0.35:
+            continue
+        for mark in (30, 90):
+            answered = booking.last_end + timedelta(days=mark + rng.randint(0, 6))
+            if answered > now or (mark == 90 and rng.random() > 0.4):
+                break
+            change, text = rng.choice(IMPACT_ANSWERS)
+            answers.append(
+                ImpactAnswer(
+                    booking=booking,
+                    day_mark=mark,
+                    change=change,
+                    text=text,
+                    share_with_experts=rng.random() < 0.6,
+                    answered_by_id=answerers.get(booking.unit_id),
+                    answered_at=answered,
+                )
+            )
+    ImpactAnswer.objects.bulk_create(answers)
 
 
 def _invoices(gigs: list[Gig], *, today: date) -> int:
