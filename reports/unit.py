@@ -123,12 +123,13 @@ def unit_impact(user: User, period: Period) -> QuerySet[ImpactAnswer]:
 
 def unit_impact_waiting(user: User, *, today: date | None = None) -> QuerySet[Booking]:
     """The organisation's bookings whose 30-day question is open and not answered yet, newest
-    first (the page shows a few)."""
+    first: those whose last time was 30 to 90 days ago (the page shows a few)."""
     today = today or timezone.localdate()
     opened_by = timezone.make_aware(datetime.combine(today - timedelta(days=29), time.min))
+    too_old = timezone.make_aware(datetime.combine(today - timedelta(days=90), time.min))
     return (
         bookings_for_member(user)
-        .filter(status__in=ASKED_STATUSES, last_end__lt=opened_by)
+        .filter(status__in=ASKED_STATUSES, last_end__lt=opened_by, last_end__gte=too_old)
         .filter(took_place())
         .exclude(impact_answers__day_mark=30)
         .order_by("-last_end", "-pk")

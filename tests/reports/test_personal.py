@@ -271,3 +271,17 @@ def test_the_pages_take_as_many_queries_for_one_row_as_for_fifty(client):
     for user, url in urls.items():
         client.force_login(user)
         assert _queries(client, url) == counts[user]
+
+
+def test_the_unit_sees_the_questions_still_waiting_from_the_last_30_to_90_days():
+    unit = UnitFactory()
+    member = _member(unit)
+    expert = ExpertFactory()
+    today = timezone.localdate()
+    waiting = add_gig(expert=expert, unit=unit, day=today - timedelta(days=40))
+    answered = add_gig(expert=expert, unit=unit, day=today - timedelta(days=45))
+    ImpactAnswer.objects.create(booking=answered.booking, day_mark=30, text="Muutos")
+    add_gig(expert=expert, unit=unit, day=today - timedelta(days=100))  # too old to nag about
+    add_gig(expert=expert, unit=unit, day=today - timedelta(days=10))  # not open yet
+    add_gig(expert=expert, unit=UnitFactory(), day=today - timedelta(days=40))  # another's
+    assert list(unit_numbers.unit_impact_waiting(member)) == [waiting.booking]
