@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from bookings.models import (
     TERMS_FIELDS,
+    Assignment,
     Booking,
     FundingSource,
     Gig,
@@ -64,7 +65,7 @@ from bookings.models import (
 )
 from bookings.selectors.schedule import next_start
 from expertbank.amounts import ZERO, cents
-from experts.models import Expert
+from experts.models import Expert, SupportProfile
 
 DEFAULT_NOTICE_DAYS = 7
 
@@ -201,6 +202,68 @@ def price_estimate(
     net = cents(one_expert * experts)
     tax = vat(net, terms.vat_rate)
     return Estimate(gigs=len(times) * experts, net=net, vat=tax, gross=net + tax, terms=terms)
+
+
+@dataclass(frozen=True)
+class SupportCosts:
+    """What the experts' support costs on top of the estimate (``experts.SupportProfile``)."""
+
+    hours: Decimal  # the scheduled hours of the times, for each person
+    companions: int  # experts who come with a companion or support person
+    interpreters: int  # experts who need an interpreter
+    companion_net: Decimal  # billed to the client for the companions (VAT 0 %)
+    interpreter_net: Decimal  # billed to the client for the interpreters (VAT 0 %)
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    companion_fees: Decimal  # paid to the companions, like a fee
+    terms: PriceTerms
+
+
+def support_costs(
+    terms: PriceTerms | None,
+    *,
+    times: Sequence[tuple[datetime, datetime]],
+    needs: Iterable[SupportProfile],
+) -> SupportCosts | None:
+    """The companion and interpreter costs of ``times`` under the frozen ``terms``, for the
+    experts whose ``needs`` are given; ``None`` when nobody needs either, when the terms price
+    neither (or there are no terms yet)."""
+    needs = list(needs)
+    companions = sum(1 for profile in needs if profile.companion)
+    interpreters = sum(1 for profile in needs if profile.interpreter)
+    if terms is None or not (companions or interpreters):
+        return None
+    hours = sum((hours_between(start, end) for start, end in times), Decimal(0))
+    companion_net = cents(terms.companion_price * hours * companions)
+    interpreter_net = cents(terms.interpreter_price * hours * interpreters)
+    net = companion_net + interpreter_net
+    companion_fees = cents(terms.companion_fee * hours * companions)
+    if not net and not companion_fees:
+        return None  # nothing billed, nothing paid: nothing to show
+    tax = vat(net, terms.vat_rate)
+    return SupportCosts(
+        hours=hours.quantize(Decimal("0.01")),
+        companions=companions,
+        interpreters=interpreters,
+        companion_net=companion_net,
+        interpreter_net=interpreter_net,
+        net=net,
+        vat=tax,
+        gross=net + tax,
+        companion_fees=companion_fees,
+        terms=terms,
+    )
+
+
+def booking_support_costs(booking: Booking) -> SupportCosts | None:
+    """``support_costs`` of a booking's accepted experts at its times, under its frozen terms."""
+    needs = SupportProfile.objects.filter(
+        expert__assignments__booking=booking,
+        expert__assignments__status=Assignment.Status.ACCEPTED,
+    )
+    times = list(booking.occurrences.values_list("start", "end"))
+    return support_costs(booking.terms, times=times, needs=needs)
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,35 @@ class PriceTerms(models.Model):
         blank=True,
         help_text=_("Printed on invoices when the VAT rate is 0 %, e.g. the legal basis."),
     )
+    # Support that travels with the expert (``experts.SupportProfile``): per hour of the gig.
+    # Empty in a form means 0 (``clean`` and ``save``), so older forms and imports keep working.
+    companion_price = models.DecimalField(
+        _("companion: price to the client per hour (€, VAT 0 %)"),
+        default=Decimal("0"),
+        blank=True,
+        validators=NOT_NEGATIVE,
+        help_text=_("Billed for each expert who comes with a companion or support person."),
+        **MONEY,
+    )
+    companion_fee = models.DecimalField(
+        _("companion: fee per hour (€)"),
+        default=Decimal("0"),
+        blank=True,
+        validators=NOT_NEGATIVE,
+        help_text=_("Paid to the companion or support person, like an expert's fee."),
+        **MONEY,
+    )
+    interpreter_price = models.DecimalField(
+        _("interpreter: price to the client per hour (€, VAT 0 %)"),
+        default=Decimal("0"),
+        blank=True,
+        validators=NOT_NEGATIVE,
+        help_text=_(
+            "Billed for each expert who needs an interpreter; 0 when the interpreting comes "
+            "from Kela's interpretation service."
+        ),
+        **MONEY,
+    )
 
     class Meta:
         abstract = True
@@ -140,15 +169,25 @@ class PriceTerms(models.Model):
             ),
         ]
 
+    def save(self, *args, **kwargs) -> None:
+        self._support_zeros()
+        super().save(*args, **kwargs)
+
     @property
     def vat_free(self) -> bool:
         return self.vat_rate == 0
 
     def clean(self) -> None:
+        self._support_zeros()
         if self.vat_rate == 0 and not self.vat_exemption_text:
             raise ValidationError(
                 {"vat_exemption_text": _("Without VAT the invoice must say why: add the text.")}
             )
+
+    def _support_zeros(self) -> None:
+        for name in SUPPORT_TERMS_FIELDS:
+            if getattr(self, name) is None:
+                setattr(self, name, Decimal("0"))
 
 
 TERMS_FIELDS = (
@@ -164,7 +203,12 @@ TERMS_FIELDS = (
     "vat_rate",
     "vat_exemption_text",
     "rebill_travel",
+    "companion_price",
+    "companion_fee",
+    "interpreter_price",
 )
+# The terms of support travelling with an expert (companion, interpreter), per hour.
+SUPPORT_TERMS_FIELDS = ("companion_price", "companion_fee", "interpreter_price")
 
 
 class PriceRow(PriceTerms):

@@ -7,6 +7,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bookings.money import booking_support_costs
 from bookings.selectors import support_on_booking as support_needs
 
 register = template.Library()
@@ -84,3 +85,9 @@ def support_on_booking(booking, *, for_unit: bool = True) -> list[tuple[str, lis
     """The experts' access and support needs on ``booking``: for the unit only what each shares
     (``bookings.selectors.support_on_booking``)."""
     return support_needs(booking, for_unit=for_unit)
+
+
+@register.simple_tag
+def support_costs(booking):
+    """The companion and interpreter costs of the booking's accepted experts, or ``None``."""
+    return booking_support_costs(booking)

@@ -224,6 +224,16 @@ class SupportProfileForm(forms.ModelForm):
             "shared_with_unit",
         ]
         widgets = {"other": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "companion": _(
+                "The companion is paid a fee per hour. If the price list bills the unit for "
+                "the companion, the unit sees on its bill that a companion comes."
+            ),
+            "interpreter": _(
+                "If the price list bills the unit for the interpreter, the unit sees on its "
+                "bill that an interpreter comes."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
