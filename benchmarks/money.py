@@ -258,7 +258,7 @@ def create_world(
             continue
         common = {
             "work_kind": kinds[code],
-            "valid_from": date(2024, 1, 1),
+            "valid_from": min(date(2024, 1, 1), date(min(years), 1, 1)),
             "client_unit": unit,
             "minimum_hours": Decimal(minimum),
             "expert_fee": Decimal(fee),
