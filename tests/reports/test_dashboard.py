@@ -271,3 +271,19 @@ def test_a_page_takes_as_many_queries_for_one_booking_as_for_fifty(desk, name):
     one = _queries(desk, url)
     _many(49)
     assert _queries(desk, url) == one
+
+
+@pytest.mark.parametrize("name", ["dashboard", "uptake", "funder"])
+def test_tampered_filters_are_explained_never_a_server_error(desk, name):
+    url = reverse(f"reports_coordinator:{name}")
+    hostile = [
+        {"from": "0001-01-01", "to": "9999-12-31"},
+        {"from": "2000-01-01", "to": "2025-12-31"},  # more than five years
+        {"organisation": "9" * 20, "area": "-1", "municipality": "<script>"},
+        {"from": "2025-01-01", "format": "exe", "table": "x" * 500},
+    ]
+    for query in hostile:
+        response = desk.get(url, query)
+        assert response.status_code == 200, query
+    html = desk.get(url, {"from": "2000-01-01", "to": "2025-12-31"}).content.decode()
+    assert "Choose a period of at most five years." in html
