@@ -49,8 +49,10 @@ KINDS: dict[str, dict] = {
     # Account and invitations (essential)
     "invitation": {"category": "account", "essential": True, "sms": True},
     "consent_request": {"category": "account", "essential": True, "sms": True},
+    # The answer to an inbound text message (issue 17; always sent with channel="sms")
+    "sms_reply": {"category": "account", "essential": True, "sms": True},
     # Bookings: offers, confirmations, changes, cancellations (essential)
-    "booking_offer": {"category": "bookings", "essential": True, "sms": False},
+    "booking_offer": {"category": "bookings", "essential": True, "sms": True},
     "booking_offer_closed": {"category": "bookings", "essential": True, "sms": False},
     "booking_offers_expired": {"category": "bookings", "essential": True, "sms": False},
     "booking_received": {"category": "bookings", "essential": True, "sms": False},

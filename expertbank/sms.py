@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 import sys
+import uuid
+from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
 outbox: list[tuple[str, str]] = []
@@ -74,13 +77,41 @@ def sms_fit(text: str, max_segments: int = MAX_SEGMENTS) -> str:
     return link or text[: 67 * max_segments]
 
 
+# --- Inbound -------------------------------------------------------------------------------------
+# Answers by text message (issue 17): the provider POSTs each text it receives to the webhook
+# ``/sms/inbound/`` (``expertbank.views_sms``); the backend reads the provider's fields
+# (``parse_inbound``) and ``expertbank.services.sms_inbound.sms_receive`` decides the reply.
+# A domain app answers the codes it owns by appending a handler here in its ``AppConfig.ready``:
+# ``handler(user=..., answer="yes" | "no", code="4821")`` returns the reply text, or None when
+# the code is not its own.
+InboundHandler = Callable[..., "str | None"]
+inbound_handlers: list[InboundHandler] = []
+
+
 class BaseSMSBackend:
     def send(self, *, to: str, text: str) -> None:
         raise NotImplementedError
 
+    def parse_inbound(self, request: HttpRequest) -> tuple[str, str, str]:
+        """(sender, text, the provider's message id) of an inbound webhook POST; ValueError
+        when a field is missing. The generic form: ``from``, ``text`` and ``id``."""
+        sender = request.POST.get("from", "").strip()
+        text = request.POST.get("text", "")
+        message_id = request.POST.get("id", "").strip()
+        if not sender or not message_id or len(message_id) > 100 or len(text) > 1000:
+            raise ValueError("from, text and id are required")
+        return sender, text, message_id
+
+    def receive(self, *, sender: str, text: str, message_id: str = "") -> str:
+        """Take one inbound text as if the provider had posted it; returns the reply."""
+        from expertbank.services.sms_inbound import sms_receive
+
+        return sms_receive(sender=sender, text=text, message_id=message_id or uuid.uuid4().hex)
+
 
 class ConsoleSMSBackend(BaseSMSBackend):
-    """Writes the message to standard output, as Django's console e-mail backend does."""
+    """Writes the message to standard output, as Django's console e-mail backend does; a test or
+    the demo posts an answer with ``receive`` (``manage.py sms_reply``)."""
 
     def send(self, *, to: str, text: str) -> None:
         sys.stdout.write(f"SMS to {to}:\n{text}\n{'-' * 40}\n")

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from expertbank import views, views_notifications
+from expertbank import views, views_notifications, views_sms
 from expertbank.admin import admin_i18n_javascript, admin_login, admin_password_change
 
 admin.site.site_header = _("Experience expert bank")
@@ -29,6 +29,7 @@ urlpatterns = [
         views_notifications.notification_preferences,
         name="notification_preferences",
     ),
+    path("sms/inbound/", views_sms.sms_inbound, name="sms_inbound"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),

@@ -176,6 +176,8 @@ ACCESS_MAP: dict[str, Entry] = {
     "message_log": Entry(None, COORDINATOR),
     "message_retry": Entry(lambda w: {"pk": 1}, COORDINATOR_ACTION),
     "notification_preferences": Entry(None, LOGGED_IN),
+    # The SMS provider's inbound webhook: POST only, its shared secret is the check (issue 17).
+    "sms_inbound": Entry(None, POST_ONLY),
     "invitation_accept": Entry(lambda w: {"token": w["invitation_token"]}, PUBLIC),
     "set_language": Entry(None, POST_ONLY),
     # allauth: logging in, passwords, e-mail addresses.

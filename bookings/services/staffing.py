@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,6 +38,23 @@ from experts.models import Expert
 
 Status = Booking.Status
 Offer = Assignment.Status
+
+
+def sms_code_new(expert: Expert) -> str:
+    """A short code for answering by text message ("KYLLÄ 4821"): four digits, not used by any
+    open offer (the database's constraint says so too) nor by the expert's own live offers and
+    gigs, so that an answer from the expert's number points at one assignment only."""
+    taken = set(
+        Assignment.objects.filter(
+            Q(status=Offer.OFFERED) | Q(expert=expert, status__in=Assignment.LIVE)
+        )
+        .exclude(sms_code="")
+        .values_list("sms_code", flat=True)
+    )
+    while True:
+        code = str(1000 + secrets.randbelow(9000))
+        if code not in taken:
+            return code
 
 
 def _check_deadline(booking: Booking, answer_by: datetime) -> None:
@@ -86,6 +104,7 @@ def _offer(
         offered_by=by,
         offer_note=note.strip(),
         replacement_for=replacement_for,
+        sms_code=sms_code_new(expert),
     )
     record(assignment, booking=booking, by=by, from_status="", to_status=Offer.OFFERED)
     notify.offer(assignment)
