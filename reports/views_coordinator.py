@@ -19,17 +19,19 @@ from reports.charts import Chart, bar_chart, column_chart, euros, stacked_chart
 from reports.export import Table, export_response, file_response, wanted_format
 from reports.filters import ReportFilter
 from reports.funder import funder_report, funder_tables
-from reports.period import Scope
+from reports.period import Period, Scope
 
 logger = logging.getLogger(__name__)
 
 
 def _filters(request: HttpRequest) -> tuple[ReportFilter, Scope, str]:
     """The filter set, its scope, and the filters as a query string for download links."""
-    filterset = ReportFilter(request.GET or None)
+    data = request.GET.copy()
+    if not data.get("from") and not data.get("to"):  # the form shows the period shown
+        default = Period.last_twelve_months(timezone.localdate())
+        data["from"], data["to"] = default.start.isoformat(), default.end.isoformat()
+    filterset = ReportFilter(data)
     scope = filterset.scope()
-    if not filterset.is_bound:  # the form shows the period the page is about
-        filterset.form.initial.update({"from": scope.period.start, "to": scope.period.end})
     query = request.GET.copy()
     for key in ("format", "table"):
         query.pop(key, None)
