@@ -72,7 +72,7 @@ def unit(db):
     """A unit with two bookers (neither of them is the coordinator)."""
     unit = UnitFactory(name="Lastensuojelun avohuolto")
     for _ in range(2):
-        MembershipFactory(unit=unit, role=Membership.Role.BOOKER)
+        MembershipFactory(unit=unit, role=Membership.Role.BOOKER, user__language="en")
     return unit
 
 
@@ -106,6 +106,8 @@ def test_the_request_is_entered_for_the_unit_which_is_told(desk, coordinator, un
     told = set(Message.objects.filter(kind="booking_received").values_list("recipient", flat=True))
     bookers = set(unit.memberships.values_list("user", flat=True))
     assert told == bookers
+    body = Message.objects.filter(kind="booking_received").first().body
+    assert "A coordinator entered this request for your unit" in body
     assert coordinator.pk not in told
     detail = desk.get(reverse("bookings_coordinator:detail", args=[booking.pk])).content.decode()
     assert "on the unit&#x27;s behalf" in detail or "on the unit's behalf" in detail
@@ -292,3 +294,11 @@ def test_the_edit_form_lists_a_series_dates_and_a_fixed_terms_blocks(desk):
     data = _form(unit=fixed.unit_id, title="Jakso (uusi nimi)", send="1")
     assert desk.post(_edit(fixed), data).status_code == 302
     assert fixed.occurrences.count() == 3
+
+
+def test_a_units_own_request_is_not_said_to_be_entered_by_a_coordinator():
+    booker = member()  # reads in English
+    request_booking(by=booker)
+    body = Message.objects.get(kind="booking_received", recipient=booker).body
+    assert "Thank you for your request" in body
+    assert "A coordinator entered" not in body
