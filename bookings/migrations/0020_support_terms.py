@@ -6,40 +6,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bookings', '0019_cover_and_sms_code'),
+        ("bookings", "0019_cover_and_sms_code"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bookingterms',
-            name='companion_fee',
-            field=models.DecimalField(blank=True, decimal_places=2, default=Decimal('0'), help_text="Paid to the companion or support person, like an expert's fee.", max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='companion: fee per hour (€)'),
+            model_name="bookingterms",
+            name="companion_fee",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                default=Decimal("0"),
+                help_text="Paid to the companion or support person, like an expert's fee.",
+                max_digits=12,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="companion: fee per hour (€)",
+            ),
         ),
         migrations.AddField(
-            model_name='bookingterms',
-            name='companion_price',
-            field=models.DecimalField(blank=True, decimal_places=2, default=Decimal('0'), help_text='Billed for each expert who comes with a companion or support person.', max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='companion: price to the client per hour (€, VAT 0 %)'),
+            model_name="bookingterms",
+            name="companion_price",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                default=Decimal("0"),
+                help_text="Billed for each expert who comes with a companion or support person.",
+                max_digits=12,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="companion: price to the client per hour (€, VAT 0 %)",
+            ),
         ),
         migrations.AddField(
-            model_name='bookingterms',
-            name='interpreter_price',
-            field=models.DecimalField(blank=True, decimal_places=2, default=Decimal('0'), help_text="Billed for each expert who needs an interpreter; 0 when the interpreting comes from Kela's interpretation service.", max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='interpreter: price to the client per hour (€, VAT 0 %)'),
+            model_name="bookingterms",
+            name="interpreter_price",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                default=Decimal("0"),
+                help_text="Billed for each expert who needs an interpreter; 0 when the interpreting comes from Kela's interpretation service.",
+                max_digits=12,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="interpreter: price to the client per hour (€, VAT 0 %)",
+            ),
         ),
         migrations.AddField(
-            model_name='pricerow',
-            name='companion_fee',
-            field=models.DecimalField(blank=True, decimal_places=2, default=Decimal('0'), help_text="Paid to the companion or support person, like an expert's fee.", max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='companion: fee per hour (€)'),
+            model_name="pricerow",
+            name="companion_fee",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                default=Decimal("0"),
+                help_text="Paid to the companion or support person, like an expert's fee.",
+                max_digits=12,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="companion: fee per hour (€)",
+            ),
         ),
         migrations.AddField(
-            model_name='pricerow',
-            name='companion_price',
-            field=models.DecimalField(blank=True, decimal_places=2, default=Decimal('0'), help_text='Billed for each expert who comes with a companion or support person.', max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='companion: price to the client per hour (€, VAT 0 %)'),
+            model_name="pricerow",
+            name="companion_price",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                default=Decimal("0"),
+                help_text="Billed for each expert who comes with a companion or support person.",
+                max_digits=12,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="companion: price to the client per hour (€, VAT 0 %)",
+            ),
         ),
         migrations.AddField(
-            model_name='pricerow',
-            name='interpreter_price',
-            field=models.DecimalField(blank=True, decimal_places=2, default=Decimal('0'), help_text="Billed for each expert who needs an interpreter; 0 when the interpreting comes from Kela's interpretation service.", max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='interpreter: price to the client per hour (€, VAT 0 %)'),
+            model_name="pricerow",
+            name="interpreter_price",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                default=Decimal("0"),
+                help_text="Billed for each expert who needs an interpreter; 0 when the interpreting comes from Kela's interpretation service.",
+                max_digits=12,
+                validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                verbose_name="interpreter: price to the client per hour (€, VAT 0 %)",
+            ),
         ),
     ]
