@@ -164,6 +164,20 @@ def _cancelled(rows) -> None:
     rows.changes = keep
 
 
+def _mileage_from(day) -> None:
+    """The Tax Administration's kilometre allowance back to the history's first day (the
+    migrations hold it from 2024): 0.53 € a km before that (2022–2023 were 0.46–0.53)."""
+    from decimal import Decimal
+
+    from bookings.models import MileageRate
+
+    first = day.replace(month=1, day=1)
+    if not MileageRate.objects.filter(valid_from__lte=first).exists():
+        MileageRate.objects.create(
+            valid_from=first, per_km=Decimal("0.53"), source="seed_scale: the years before 2024"
+        )
+
+
 def build_month(world, period, bookings: int, rng: random.Random, *, state: str = "delivered"):
     """About ``bookings`` bookings with times in ``period`` (the monthly builder of
     ``benchmarks/money.py``, whose size counts gigs: about 1.4 a booking)."""
@@ -325,6 +339,7 @@ def seed(
         f"bookings: {made:,} ({gigs:,} gigs) over {len(past)} months and the coming two, "
         f"in {clock.perf_counter() - started:.0f} s"
     )
+    _mileage_from(past[0].start)
     to_settle = past[:-1] if settle is None else past[:-1][len(past) - 1 - settle :]
     if to_settle:
         log(f"settling {len(to_settle)} months before last through the money services:")
