@@ -1,9 +1,10 @@
 """The filters of the dashboard, the uptake table and the funder report (django-filter):
 the period (``?from=&to=``), the organisation, the experience area and the municipality.
 
-The filter set narrows the gigs (``.qs``) the way ``reports.period.Scope`` narrows every other
-figure; ``scope()`` turns the validated values into that scope. A value that does not validate
-is left out and the form says why; a missing period is the last twelve months.
+The filter set gives the form, its translated labels and the guarded fields; ``scope()`` turns
+the validated values into a ``reports.period.Scope``, which every figure is computed over (its
+``.qs`` narrows gigs the same way, for whoever needs a plain list). A value that does not
+validate is left out and the form says why; a missing period is the last twelve months.
 """
 
 from __future__ import annotations
