@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Gig, GigReport
 from bookings.selectors import after as selectors_after
 from bookings.selectors import feedback as selectors_feedback
+from bookings.selectors.impact import booking_impact_answers, impact_open_marks
 
 register = template.Library()
 
@@ -69,3 +70,12 @@ def feedback_state(booking, user) -> dict:
         "open": given is None and selectors_feedback.feedback_open(booking),
         "given": given,
     }
+
+
+@register.simple_tag
+def impact_state(booking) -> list[dict]:
+    """For the unit's booking page: the "What changed?" questions open for the booking (30 and
+    90 days after its last time), each with its answer if given."""
+    marks = impact_open_marks(booking)
+    answers = booking_impact_answers(booking) if marks else {}
+    return [{"mark": mark, "answer": answers.get(mark)} for mark in marks]

@@ -132,3 +132,25 @@ def test_another_organisations_booking_answers_404(terms, booker, client):
     with pytest.raises(BookingError):
         impact_answer(booking=gig.booking, by=outsider, day_mark=30, text="Hijack")
     assert not ImpactAnswer.objects.exists()
+
+
+def test_the_booking_page_links_the_open_question_and_says_when_it_was_answered(
+    terms, booker, client
+):
+    gig = ended_gig(by=booker, ended_ago=timedelta(days=30))
+    booking = gig.booking
+    client.force_login(booker)
+    detail = reverse("bookings:detail", args=[booking.pk])
+    page = client.get(detail).content.decode()
+    assert reverse("bookings:impact", args=[booking.pk, 30]) in page
+    assert reverse("bookings:impact", args=[booking.pk, 90]) not in page  # not open yet
+    impact_answer(booking=booking, by=booker, day_mark=30, text="Uusi käytäntö.")
+    page = client.get(detail).content.decode()
+    assert "answered. Thank you!" in page
+
+
+def test_a_recent_booking_page_shows_no_question(terms, booker, client):
+    gig = ended_gig(by=booker, ended_ago=timedelta(days=3))
+    client.force_login(booker)
+    page = client.get(reverse("bookings:detail", args=[gig.booking.pk])).content.decode()
+    assert reverse("bookings:impact", args=[gig.booking.pk, 30]) not in page
