@@ -149,6 +149,15 @@ def organisations(log: Callable[[str], None]) -> dict[str, Unit]:
     return units
 
 
+# From 2026 a companion or support person who comes with an expert is billed and paid per hour;
+# interpreting is arranged through Kela's interpretation service, so it costs the unit nothing.
+SUPPORT_TERMS = {
+    "companion_price": Decimal("35.00"),
+    "companion_fee": Decimal("20.00"),
+    "interpreter_price": Decimal("0.00"),
+}
+
+
 def price_lists() -> None:
     general, _created = PriceList.objects.get_or_create(
         name="Yleinen hinnasto",
@@ -189,7 +198,7 @@ def price_lists() -> None:
             price_list=general,
             work_kind=kinds[code],
             valid_from=date(2026, 1, 1),
-            defaults={**common, "client_price": Decimal(price)},
+            defaults={**common, "client_price": Decimal(price), **SUPPORT_TERMS},
         )
         PriceRow.objects.get_or_create(
             price_list=reduced,

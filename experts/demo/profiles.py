@@ -31,6 +31,7 @@ from experts.models import (
     ExpertDocument,
     Language,
     PrivacyNotice,
+    SupportProfile,
     TaxCard,
     WorkKind,
 )
@@ -38,6 +39,7 @@ from experts.services.availability import blackout_add_impl, slot_add_impl
 from experts.services.consent import consent_give_impl, disclosure_set_impl
 from experts.services.documents import document_record_impl, tax_card_record_impl
 from experts.services.pool import expert_update_impl
+from experts.services.support import support_profile_set_impl
 
 
 def _by_code(model, attribute: str, codes: list[str]) -> list:
@@ -208,6 +210,36 @@ def _notice_in_three_languages(log: Callable[[str], None]) -> None:
         log(f"translated the summary of privacy notice {notice.version}")
 
 
+# Two demo experts with access and support needs: Mikko shares his with the booking unit (it sees
+# them on the booking page), Johanna keeps hers between herself and the coordinators.
+SUPPORT = {
+    "mikko.makinen": {
+        "companion": True,
+        "no_evenings": True,
+        "max_minutes": 120,
+        "step_free": True,
+        "other": "Tukihenkilöni Jari tulee mukaan ja istuu salissa.",
+        "shared_with_unit": ["companion", "no_evenings", "max_minutes"],
+    },
+    "johanna.lindholm": {
+        "quiet_room": True,
+        "questions_in_advance": True,
+        "other": "Jag behöver en kort paus varje timme.",
+        "shared_with_unit": [],
+    },
+}
+
+
+def _support(*, by: User | None, log: Callable[[str], None]) -> None:
+    """The demo experts' support needs (only where none are saved yet)."""
+    for local, values in SUPPORT.items():
+        expert = Expert.objects.filter(user__email=f"{local}@{DEMO_DOMAIN}").first()
+        if expert is None or SupportProfile.objects.filter(expert=expert).exists():
+            continue
+        support_profile_set_impl(expert=expert, by=by, **values)
+        log(f"saved the support needs of {expert.name}")
+
+
 def seed(*, log: Callable[[str], None]) -> None:
     coordinator = User.objects.filter(email=f"koordinaattori@{DEMO_DOMAIN}").first()
     _notice_in_three_languages(log)
@@ -225,3 +257,4 @@ def seed(*, log: Callable[[str], None]) -> None:
             log(f"filled the profile of {spec.name}")
         if index < 3:
             _keep_bookable(expert, spec)
+    _support(by=coordinator, log=log)

@@ -1,0 +1,37 @@
+"""The demo shows the access and support profile: two experts with needs, one sharing them with
+the booking unit, and a price list that bills and pays a companion."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from bookings.models import PriceRow
+from expertbank.demo import DEMO_DOMAIN
+from expertbank.models import User
+from experts.models import SupportProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_support_needs_private_and_shared(client):
+    call_command("seed_demo", verbosity=0)
+    profiles = SupportProfile.objects.filter(expert__user__email__endswith=DEMO_DOMAIN)
+    assert profiles.count() == 2
+    shared = [profile for profile in profiles if profile.shared_texts()]
+    assert len(shared) == 1
+    assert shared[0].no_evenings and shared[0].max_minutes == 120
+    private = next(profile for profile in profiles if not profile.shared_texts())
+    assert private.texts()
+    assert PriceRow.objects.filter(companion_price__gt=0, companion_fee__gt=0).exists()
+    # Idempotent: a second run changes nothing.
+    call_command("seed_demo", verbosity=0)
+    assert SupportProfile.objects.count() == 2
+    # The demo logins reach it.
+    mikko = User.objects.get(email=f"mikko.makinen@{DEMO_DOMAIN}")
+    client.force_login(mikko)
+    page = client.get(reverse("experts:support"))
+    assert page.status_code == 200
+    assert page.context["form"].instance.companion
+    assert Decimal(page.context["form"].instance.max_minutes) == 120
