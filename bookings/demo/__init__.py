@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bookings.demo import after, reminders
+from bookings.demo import after, reminders, texts
 from bookings.demo.bookings import SPECS, Builder
 from bookings.demo.organisations import funding, organisations, price_lists
 from bookings.models import Booking
@@ -17,6 +17,7 @@ def seed(*, log: Callable[[str], None]) -> None:
     units = organisations(log)
     price_lists()
     source = funding()
+    texts.discreet(log=log)
     builder = Builder(log=log)
     for spec in SPECS:
         unit = units[spec.unit]
@@ -26,3 +27,4 @@ def seed(*, log: Callable[[str], None]) -> None:
         log(f"created booking {spec.title}")
     after.seed(builder, log=log)
     reminders.seed(log=log)
+    texts.sms_answer(builder, log=log)

@@ -31,7 +31,7 @@ from bookings.models import (
 from bookings.selectors.schedule import clashing_gigs, travel_buffer
 from bookings.services import notify
 from bookings.services.requests import entered_on_behalf_note
-from bookings.services.staffing import covered_note
+from bookings.services.staffing import covered_note, sms_code_new
 from bookings.services.terms import freeze_terms
 from expertbank.demo import DEMO_DOMAIN
 from expertbank.models import Message, User
@@ -305,6 +305,7 @@ class Builder:
             offered_at=min(at, self.now),
             offered_by=self.coordinator,
             status="",
+            sms_code=sms_code_new(expert),
         )
         self.change(assignment, booking, Assignment.Status.OFFERED, at, by=self.coordinator)
         return assignment
@@ -488,31 +489,20 @@ class Builder:
         )
 
     def withdraw(self, booking, assignment, times, answer_by) -> None:
+        """Cover without blame (issue 17): the expert withdrew without a reason, and the seat was
+        offered automatically (by the system, no coordinator) to the next on the reserve list."""
         at = self.now - timedelta(days=1)
         for gig in assignment.gigs.filter(start__gt=self.now):
             gig.fee_amount = 0
             gig.save(update_fields=["fee_amount"])
-            self.change(
-                gig,
-                booking,
-                Gig.Status.CANCELLED,
-                at,
-                by=assignment.expert.user,
-                note="Sairastuin.",
-            )
-        self.change(
-            assignment,
-            booking,
-            Assignment.Status.WITHDRAWN,
-            at,
-            by=assignment.expert.user,
-            note="Sairastuin.",
-        )
+            self.change(gig, booking, Gig.Status.CANCELLED, at, by=assignment.expert.user)
+        self.change(assignment, booking, Assignment.Status.WITHDRAWN, at, by=assignment.expert.user)
         taken = [a.expert for a in booking.assignments.all()]
         for expert in self.pick(booking, times, 1, exclude=taken):
             replacement = self.offer(booking, expert, at, answer_by)
             replacement.replacement_for = assignment
-            replacement.save(update_fields=["replacement_for"])
+            replacement.offered_by = None
+            replacement.save(update_fields=["replacement_for", "offered_by"])
 
     def reschedule(self, booking) -> None:
         occurrence = booking.occurrences.order_by("start").last()

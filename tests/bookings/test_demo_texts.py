@@ -1,0 +1,30 @@
+"""Issue 17 in the demo: a discreet expert, a withdrawn gig with an automatic replacement offer,
+and an offer answered by text message in the message log."""
+
+import pytest
+from django.core.management import call_command
+
+from bookings.models import Assignment, BookingChange
+from expertbank.demo import DEMO_DOMAIN
+from expertbank.models import Message, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_shows_cover_discretion_and_an_sms_answer():
+    call_command("seed_demo", verbosity=0)
+    assert User.objects.get(email=f"mikko.makinen@{DEMO_DOMAIN}").discreet
+    replacement = Assignment.objects.filter(replacement_for__isnull=False).first()
+    assert replacement is not None and replacement.offered_by is None
+    withdrawn = BookingChange.objects.get(
+        assignment=replacement.replacement_for, to_status="withdrawn"
+    )
+    assert withdrawn.note == ""
+    reply = Message.objects.get(kind="sms_reply")
+    assert (reply.channel, reply.status) == ("sms", "sent")
+    answer = BookingChange.objects.get(
+        by=reply.recipient, to_status="declined", note__startswith="EI "
+    )
+    assert answer.assignment.sms_code in answer.note
+    call_command("seed_demo", verbosity=0)
+    assert Message.objects.filter(kind="sms_reply").count() == 1
