@@ -99,3 +99,26 @@ def test_a_negative_support_price_is_refused(row):
     row.interpreter_price = Decimal("-1")
     with pytest.raises(ValidationError):
         row.full_clean()
+
+
+def test_the_coordinator_sees_every_need_the_costs_and_the_companions_fee(
+    client, booker, row, coordinator
+):
+    booking = request_booking(by=booker, times=[(at(20, 10), at(20, 12))])
+    expert = bookable_expert(public_alias="Sanna V.")
+    support_profile_set(expert=expert, by=None, companion=True, other="Paniikkihäiriö")
+    staffed(booking, [expert], by=coordinator)
+    client.force_login(coordinator)
+    page = client.get(reverse("bookings_coordinator:detail", args=[booking.pk])).content.decode()
+    assert "Paniikkihäiriö" in page  # private from the unit, not from the coordinator
+    assert "Support costs on top of the price" in page
+    assert "Companions' fees" in page
+    assert "50.00" in page  # 2 h × 25 € to the companion
+
+
+def test_the_price_preview_shows_the_support_terms(client, booker, row):
+    client.force_login(booker)
+    page = client.get(reverse("bookings:request")).content.decode()
+    assert "A companion or support person coming with an expert: 40.00" in page
+    assert "An interpreter an expert needs: 80.00" in page
+    assert "Companion's fee" not in page  # the fee is not the unit's business
