@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from bookings import tasks
 from bookings.models import ImpactAnswer
 from bookings.selectors.impact import expert_shared_impact, impact_open_marks
 from bookings.services import BookingError
 from bookings.services.impact import impact_answer, impact_questions_send
+from expertbank.celery import app
 from expertbank.message_kinds import kind_info
 from expertbank.models import Message
 from tests.bookings.factories import bookable_expert, member
@@ -154,3 +156,12 @@ def test_a_recent_booking_page_shows_no_question(terms, booker, client):
     client.force_login(booker)
     page = client.get(reverse("bookings:detail", args=[gig.booking.pk])).content.decode()
     assert reverse("bookings:impact", args=[gig.booking.pk, 30]) not in page
+
+
+def test_the_sweep_has_its_beat_row_from_9_15_helsinki_time():
+    app.loader.import_default_modules()
+    row = PeriodicTask.objects.get(name="impact-questions")
+    assert (row.task, row.enabled) == ("bookings.tasks.impact_questions_task", True)
+    assert row.task in app.tasks
+    assert (row.crontab.minute, row.crontab.hour) == ("15", "9-18")
+    assert str(row.crontab.timezone) == "Europe/Helsinki"
