@@ -207,6 +207,14 @@ def _advice() -> dict[str, str]:
             "You need rest days around a heavy gig. Contact the coordinator if you want to "
             "change them."
         ),
+        Why.EVENING: _(
+            "You said no evenings on your Access and support page, and this gig ends after "
+            "18.00. If you can come after all, change it there and accept again."
+        ),
+        Why.TOO_LONG: _(
+            "This gig is longer than the longest gig you can take (your Access and support "
+            "page). If you can come after all, change it there and accept again."
+        ),
     }
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from bookings import services
 from bookings.matching import ExclusionReason, rank_candidates, refusals
+from bookings.models import Assignment
+from bookings.services import BookingError
 from experts.services import support_profile_set
-from tests.bookings.factories import at, request_booking
+from tests.bookings.factories import at, offer, request_booking
 from tests.bookings.test_matching import areas, candidate, exclusion, fitting_expert, ranked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -73,3 +76,18 @@ def test_the_candidate_reasons_name_every_need_for_the_coordinator(booker):
     plain = fitting_expert()
     result = rank_candidates(booking)
     assert candidate(result, expert).score == candidate(result, plain).score
+
+
+def test_an_offer_is_refused_on_accept_after_the_expert_said_no_evenings(booker, coordinator):
+    booking = request_booking(
+        by=booker, times=[(at(20, 17), at(20, 19))], areas=areas("substance-use")
+    )
+    expert = fitting_expert()
+    (assignment,) = offer(booking, [expert], by=coordinator)
+    support_profile_set(expert=expert, by=None, no_evenings=True)
+    with pytest.raises(BookingError) as refused:
+        services.assignment_accept(assignment=assignment, by=expert.user)
+    assert "no evenings, but this ends after 18.00" in str(refused.value)
+    assert "Access and support page" in str(refused.value)
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.OFFERED
