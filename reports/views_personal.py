@@ -231,6 +231,10 @@ def expert_record(request: HttpRequest) -> HttpResponse:
             "year": year,
             "chart": chart,
             "table": tables[0],
+            "monthly_cap": next((m.cap for m in year.months if m.cap is not None), None),
+            "over_months": [
+                m.label for m in year.months if m.headroom is not None and m.headroom < 0
+            ],
             "impact": list(expert_shared_impact(expert)[:20]),
             "work": expert_numbers.work_by_year_and_kind(expert),
         },

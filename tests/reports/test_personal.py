@@ -285,3 +285,15 @@ def test_the_unit_sees_the_questions_still_waiting_from_the_last_30_to_90_days()
     add_gig(expert=expert, unit=unit, day=today - timedelta(days=10))  # not open yet
     add_gig(expert=expert, unit=UnitFactory(), day=today - timedelta(days=40))  # another's
     assert list(unit_numbers.unit_impact_waiting(member)) == [waiting.booking]
+
+
+def test_the_record_says_which_months_are_over_the_monthly_cap(client):
+    expert = ExpertFactory(user=UserFactory(language="en"), earnings_cap_monthly=Decimal("300"))
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    add_gig(expert=expert, unit=UnitFactory(), day=first, fee=Decimal("450"), paid_on=first)
+    client.force_login(expert.user)
+    response = client.get(reverse("reports_expert:record"))
+    assert response.context["monthly_cap"] == Decimal("300.00")
+    assert response.context["over_months"] == [f"{today.month}/{today.year}"]
+    assert f"Over the cap in: {today.month}/{today.year}." in response.content.decode()
