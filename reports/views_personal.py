@@ -220,8 +220,15 @@ def expert_record(request: HttpRequest) -> HttpResponse:
             "Earnings this year by month, counted by the day the fee is paid or will be paid."
         ),
     )
+    work = expert_numbers.work_by_year_and_kind(expert)
     tables = _expert_tables(year)
-    download = _download(request, [*tables, chart.table], "my-earnings")
+    work_table = Table(
+        _("Work by year"),
+        [_("Year"), _("Kind of work"), _("Gigs"), _("Hours")],
+        [[row.year, row.kind, row.gigs, row.hours] for row in work],
+        slug="work",
+    )
+    download = _download(request, [*tables, work_table, chart.table], "my-work")
     if download is not None:
         return download
     return render(
@@ -236,7 +243,8 @@ def expert_record(request: HttpRequest) -> HttpResponse:
                 m.label for m in year.months if m.headroom is not None and m.headroom < 0
             ],
             "impact": list(expert_shared_impact(expert)[:20]),
-            "work": expert_numbers.work_by_year_and_kind(expert),
+            "work": work,
+            "work_table": work_table,
         },
     )
 

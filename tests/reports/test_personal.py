@@ -297,3 +297,11 @@ def test_the_record_says_which_months_are_over_the_monthly_cap(client):
     assert response.context["monthly_cap"] == Decimal("300.00")
     assert response.context["over_months"] == [f"{today.month}/{today.year}"]
     assert f"Over the cap in: {today.month}/{today.year}." in response.content.decode()
+
+
+def test_the_expert_s_work_by_year_downloads(client, capped):
+    client.force_login(capped.user)
+    response = client.get(reverse("reports_expert:record") + "?format=csv&table=work")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Year", "Kind of work", "Gigs", "Hours"]
+    assert [row[0] for row in rows[1:]] == ["2025"] and rows[1][2] == "3"
