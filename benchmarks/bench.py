@@ -401,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     env = bench_env(url)
     ensure_database(url)
     manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")  # DEBUG off serves the hashed names
     seeding = manage(
         dict(env, DEBUG="true"),
         "seed_scale",
