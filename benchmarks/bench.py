@@ -105,6 +105,7 @@ def manage(env: dict, *args: str) -> float:
 def pick_pages() -> list[tuple[str, str, object]]:
     """(label, path, user or None) for every daily page, on the seeded data."""
     from django.db.models import Count, Q
+    from django.urls import reverse
 
     from benchmarks import scale
     from bookings.models import Booking, Gig, Membership
@@ -155,11 +156,11 @@ def pick_pages() -> list[tuple[str, str, object]]:
         ("coordinator: message log", "/coordinator/messages/", coordinator),
         ("coordinator: dashboard", "/coordinator/dashboard/", coordinator),
         ("coordinator: funder report", "/coordinator/reports/funder/", coordinator),
-        ("expert: start page", start_page(expert), expert),
+        ("expert: start page", reverse(start_page(expert)), expert),
         ("expert: gigs", "/gigs/", expert),
         ("expert: payments", "/payments/", expert),
         ("expert: iCal feed", f"/gigs/calendar/{token}.ics", None),
-        ("unit: bookings", start_page(booker), booker),
+        ("unit: bookings", reverse(start_page(booker)), booker),
         ("unit: invoices", "/unit/invoices/", booker),
         ("admin: bookings", "/admin/bookings/booking/", coordinator),
         ("admin: experts", "/admin/experts/expert/", coordinator),
