@@ -102,6 +102,10 @@ class PriceRowInline(guarded_admin.StackedInline):
         ),
         (_("VAT exemption"), {"fields": ["vat_exemption_text"]}),
         (_("Travel"), {"fields": ["rebill_travel"]}),
+        (
+            _("Support (per hour)"),
+            {"fields": [("companion_price", "companion_fee", "interpreter_price")]},
+        ),
         (_("Expert"), {"fields": [("expert_fee", "fee_unit", "preparation_hours")]}),
         (
             _("Cancellation"),
