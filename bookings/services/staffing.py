@@ -453,7 +453,9 @@ def _require_not_begun(assignment: Assignment) -> None:
     booking whose every time has begun."""
     now = timezone.now()
     gigs = assignment.gigs.filter(status=Gig.Status.PLANNED)
-    if gigs.filter(start__lte=now, end__gt=now).exists() or not gigs.filter(start__gt=now).exists():
+    begun = gigs.filter(start__lte=now)
+    under_way = begun.filter(end__gt=now).exists()
+    if under_way or (begun.exists() and not gigs.filter(start__gt=now).exists()):
         raise BookingError(
             _(
                 "The gig has already started, so you can no longer withdraw from it here. If "
@@ -493,8 +495,9 @@ def reserve_list(booking: Booking, *, now: datetime | None = None) -> list[Exper
 
 def cover_next(booking: Booking, *, withdrawn: Assignment) -> Assignment | None:
     """Offer the (locked) booking's seat left by ``withdrawn`` to the first of the reserve list,
-    by the system; when nobody is left or time has run out, the unit and the coordinators are
-    told that no replacement was found."""
+    by the system. When nobody is left and the first time is within 36 hours (or time has run
+    out), the unit and the coordinators are told that no replacement was found; further away,
+    the coordinators read it in the digest and can still offer the seat by hand."""
     now = timezone.now()
     accepted = booking.assignments.filter(status=Offer.ACCEPTED).count()
     if booking.status not in (Status.STAFFING, Status.CONFIRMED):
@@ -515,6 +518,10 @@ def cover_next(booking: Booking, *, withdrawn: Assignment) -> Assignment | None:
                 note="",
                 replacement_for=withdrawn,
             )
+    if first is not None and first - now > notify.URGENT_WITHIN:
+        # Nobody on the list now, but there is time: the coordinators read it in the daily
+        # digest and the work queue ("short of experts"); the unit is not told yet.
+        return None
     notify.cover_none(booking, withdrawn)
     return None
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.matching import rank_candidates
-from bookings.models import Assignment, Booking, Gig
+from bookings.models import Assignment, Booking, Gig, Occurrence
 from expertbank.models import Message
 from tests.bookings.factories import at, bookable_expert, offer, request_booking, staffed
 
@@ -23,6 +23,16 @@ def _confirmed(coordinator, expert, **kwargs) -> tuple[Booking, Assignment]:
     services.booking_confirm(booking=booking, by=coordinator)
     booking.refresh_from_db()
     return booking, assignment
+
+
+def _soon(booking: Booking, hours: int = 20) -> None:
+    """Move the booking's only time to ``hours`` from now."""
+    start = timezone.now().replace(microsecond=0) + timedelta(hours=hours)
+    end = start + timedelta(hours=2)
+    Occurrence.objects.filter(booking=booking).update(start=start, end=end)
+    Gig.objects.filter(booking=booking).update(start=start, end=end, busy_until=end)
+    Booking.objects.filter(pk=booking.pk).update(first_start=start, last_end=end)
+    booking.refresh_from_db()
 
 
 def test_withdrawing_offers_the_seat_to_the_reserve_least_recently_offered_first(
@@ -71,10 +81,20 @@ def test_a_withdrawal_leaves_no_mark_in_the_ranking(coordinator, anna):
     assert [r.code for r in after.reasons] == [r.code for r in before.reasons]
 
 
+def test_nobody_left_on_the_reserve_far_ahead_leaves_it_to_the_coordinator(coordinator, anna):
+    booking, assignment = _confirmed(coordinator, anna)
+    services.assignment_withdraw(assignment=assignment, by=anna.user, reason="")
+    assert not Assignment.objects.filter(booking=booking, status="offered").exists()
+    assert not Message.objects.filter(recipient=booking.requested_by).exclude(
+        kind__in=["booking_received", "booking_confirmed_unit"]
+    )
+
+
 def test_nobody_left_on_the_reserve_tells_the_unit_and_the_coordinator(
     coordinator, anna, run_on_commit
 ):
     booking, assignment = _confirmed(coordinator, anna)
+    _soon(booking)
     with run_on_commit():
         services.assignment_withdraw(assignment=assignment, by=anna.user, reason="")
     assert not Assignment.objects.filter(booking=booking, status="offered").exists()
@@ -87,9 +107,11 @@ def test_nobody_left_on_the_reserve_tells_the_unit_and_the_coordinator(
 def test_an_expired_replacement_offer_passes_to_the_next(coordinator, anna):
     first_expert = bookable_expert()
     booking, assignment = _confirmed(coordinator, anna)
+    _soon(booking)
     services.assignment_withdraw(assignment=assignment, by=anna.user, reason="")
     first = Assignment.objects.get(booking=booking, status="offered")
     assert first.expert == first_expert
+    assert first.answer_by <= booking.first_start - timedelta(hours=9)
     Assignment.objects.filter(pk=first.pk).update(answer_by=timezone.now() - timedelta(minutes=1))
     services.offers_expire()
     # Nobody else in the pool: the unit is told none was found.

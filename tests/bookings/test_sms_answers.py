@@ -80,7 +80,10 @@ def test_the_code_is_worthless_from_another_number(coordinator, phone_anna):
     stranger.user.save()
     reply = _reply("+358409876543", f"KYLLÄ {assignment.sms_code}")
     assert "no open offer or gig of yours" in reply
-    assert "not in the bank" in _reply("+358501112223", f"KYLLÄ {assignment.sms_code}")
+    # An unknown number is answered in the bank's language, with nobody as the recipient.
+    assert _reply("+358501112223", f"KYLLÄ {assignment.sms_code}")
+    unknown = Message.objects.get(kind="sms_reply", to="+358501112223")
+    assert (unknown.recipient, unknown.language) == (None, "fi")
     assert _reply("not a number", f"KYLLÄ {assignment.sms_code}") == ""
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.OFFERED
