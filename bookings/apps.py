@@ -17,12 +17,17 @@ class BookingsConfig(AppConfig):
             inbound_handlers.append(sms_answer)
 
     def nav_items(self, roles):
-        from expertbank.roles import NavItem, Role
+        from expertbank.roles import MANAGEMENT, NavItem, Role
 
         return [
             NavItem(_("Bookings"), "bookings_coordinator:list", Role.COORDINATOR),
             NavItem(_("Reports"), "bookings_coordinator:reports", Role.COORDINATOR),
-            NavItem(_("Organisations"), "bookings_coordinator:organisations", Role.COORDINATOR),
+            NavItem(
+                _("Organisations"),
+                "bookings_coordinator:organisations",
+                Role.COORDINATOR,
+                MANAGEMENT,
+            ),
             NavItem(_("Our bookings"), "bookings:unit_home", Role.UNIT_MEMBER),
             NavItem(_("My gigs"), "bookings_expert:home", Role.EXPERT),
         ]

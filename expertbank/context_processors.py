@@ -1,11 +1,11 @@
 from expertbank.contact import bank_contact
-from expertbank.roles import user_roles, visible_sections
+from expertbank.roles import nav_menu, user_roles
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     return {
-        "nav_items": visible_sections(user),
+        "nav_entries": nav_menu(user),
         "user_roles": sorted(user_roles(user)),
     }
 

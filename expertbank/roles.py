@@ -122,6 +122,7 @@ class NavItem:
     label: str | Promise
     url_name: str
     role: Role | None = None
+    group: str | Promise | None = None  # items of one group share a drop-down menu
 
     @property
     def url(self) -> str:
@@ -155,7 +156,39 @@ def visible_sections(user) -> list[NavItem]:
             items += [item for item in contribute(roles) if item.role in roles]
     if Role.COORDINATOR in roles:
         items += [
-            NavItem(_("Invitations"), "invitation_list", Role.COORDINATOR),
-            NavItem(_("Administration"), "admin:index", Role.COORDINATOR),
+            NavItem(_("Invitations"), "invitation_list", Role.COORDINATOR, MANAGEMENT),
+            NavItem(_("Administration"), "admin:index", Role.COORDINATOR, MANAGEMENT),
         ]
     return items
+
+
+# The coordinator's menu groups, so that the bar fits one line of a desktop in every language.
+MONEY = _("Money")
+MANAGEMENT = _("Management")
+
+
+@dataclass
+class NavEntry:
+    """One place in the menu bar: a link (``item``) or a drop-down of ``items`` under ``label``."""
+
+    label: str | Promise
+    item: NavItem | None = None
+    items: list[NavItem] | None = None
+
+
+def nav_menu(user) -> list[NavEntry]:
+    """The menu bar: ``visible_sections`` in order, a group's items folded into one drop-down where
+    its first item stands (a group with one visible item stays a plain link)."""
+    items = visible_sections(user)
+    groups: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group is not None:
+            groups.setdefault(str(item.group), []).append(item)
+    entries: list[NavEntry] = []
+    for item in items:
+        members = groups.get(str(item.group)) if item.group is not None else None
+        if not members or len(members) == 1:
+            entries.append(NavEntry(item.label, item=item))
+        elif members[0] is item:
+            entries.append(NavEntry(item.group, items=members))
+    return entries

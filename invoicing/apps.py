@@ -13,11 +13,11 @@ class InvoicingConfig(AppConfig):
         register(INVOICING_ERASER)
 
     def nav_items(self, roles):
-        from expertbank.roles import NavItem, Role
+        from expertbank.roles import MONEY, NavItem, Role
 
         return [
-            NavItem(_("Invoices"), "invoicing_coordinator:list", Role.COORDINATOR),
-            NavItem(_("Fees"), "invoicing_coordinator:fee_statements", Role.COORDINATOR),
+            NavItem(_("Invoices"), "invoicing_coordinator:list", Role.COORDINATOR, MONEY),
+            NavItem(_("Fees"), "invoicing_coordinator:fee_statements", Role.COORDINATOR, MONEY),
             NavItem(_("Invoices"), "invoicing_unit:list", Role.UNIT_MEMBER),
             NavItem(_("My payments"), "invoicing_expert:home", Role.EXPERT),
         ]

@@ -34,6 +34,7 @@ def test_a_coordinator_finds_the_work_queue_from_the_menu_on_a_phone(page, live_
     _log_in(page, live_server, coordinator.email)
     page.wait_for_url(f"{live_server.url}/coordinator/")
     page.get_by_role("button", name="Näytä valikko").click()
+    page.get_by_role("navigation").get_by_role("button", name="Hallinta").click()
     page.get_by_role("navigation").get_by_role("link", name="Kutsut").click()
     page.wait_for_url(f"{live_server.url}/coordinator/invitations/")
     assert page.locator("h1").inner_text() == "Kutsut"
@@ -55,7 +56,7 @@ def test_the_coordinators_menu_fits_on_one_line_of_a_desktop(browser, live_serve
         _log_in(page, live_server, coordinator.email)
         page.wait_for_url(f"{live_server.url}/coordinator/")
         assert page.locator("html").get_attribute("lang") == language
-        assert page.locator("nav").get_by_role("button", name="EN").is_visible()
+        assert page.locator("nav").get_by_role("button", name="EN", exact=True).is_visible()
         bar = page.evaluate(
             "() => { const bar = document.querySelector('nav > div');"
             " return [bar.scrollWidth, bar.clientWidth, document.querySelector('nav')"

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from expertbank.roles import Role, start_page, user_roles, visible_sections
+from expertbank.roles import Role, nav_menu, start_page, user_roles, visible_sections
 from tests.factories import (
     CoordinatorFactory,
     ExpertFactory,
@@ -80,6 +81,30 @@ def test_a_user_can_hold_several_roles_and_the_navigation_shows_each():
     assert "coordinator_home" not in urls
     assert "invitation_list" not in urls
     assert "admin:index" not in urls
+
+
+def test_the_coordinators_money_and_management_pages_share_drop_downs(client):
+    coordinator = CoordinatorFactory()
+    entries = nav_menu(coordinator)
+    with translation.override("en"):
+        groups = {
+            str(entry.label): [item.url_name for item in entry.items]
+            for entry in entries
+            if entry.items
+        }
+    assert groups == {
+        "Money": ["invoicing_coordinator:list", "invoicing_coordinator:fee_statements"],
+        "Management": ["bookings_coordinator:organisations", "invitation_list", "admin:index"],
+    }
+    # Every section is still in the menu, once: the drop-downs fold, they drop nothing.
+    folded = [e.item.url_name for e in entries if e.item] + [
+        u for urls in groups.values() for u in urls
+    ]
+    assert sorted(folded) == sorted(item.url_name for item in visible_sections(coordinator))
+    client.force_login(coordinator)
+    content = client.get("/coordinator/").content.decode()
+    assert 'class="nav-link dropdown-toggle"' in content
+    assert reverse("invoicing_coordinator:fee_statements") in content
 
 
 def test_the_navigation_shows_only_what_the_user_may_see(client):
