@@ -3,6 +3,7 @@ experts or ready to confirm, offers waiting, the coordinators to tell, and a boo
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -15,9 +16,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bookings.models import Assignment, Booking, BookingChange, Gig
 from expertbank.models import User
@@ -120,6 +122,24 @@ def offers_waiting() -> QuerySet[Assignment]:
     )
 
 
+# Why an offer closed when the booking's seats were filled: the history's note, the expert's
+# message and their answer page all say it (the note is kept in the language of the moment).
+COVERED_NOTE = gettext_lazy(
+    "This one is already covered: all the experts the booking needs have accepted."
+)
+
+
+def _in_reader_language(note: str) -> str:
+    """A closing note the system wrote, in the reader's language (a person's note as written)."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            if note == str(COVERED_NOTE):
+                break
+    else:
+        return note
+    return str(COVERED_NOTE)
+
+
 def offer_state_text(assignment: Assignment) -> str:
     """What an offer that can no longer be answered says to its expert, in words: why it closed
     (its history's note: covered, no answer by the deadline, the booking cancelled…) or what
@@ -140,7 +160,7 @@ def offer_state_text(assignment: Assignment) -> str:
             .values_list("note", flat=True)
             .first()
         )
-        return _("This offer is closed. %(why)s") % {"why": closed or ""}
+        return _("This offer is closed. %(why)s") % {"why": _in_reader_language(closed or "")}
     return {
         Status.ACCEPTED: _("You accepted this offer."),
         Status.DECLINED: _("You declined this offer. Thank you for answering."),

@@ -18,6 +18,7 @@ from bookings.matching import rank_candidates, refusals
 from bookings.models import Assignment, Booking, Gig, Occurrence
 from bookings.selectors.requests import shown_names
 from bookings.selectors.schedule import next_start
+from bookings.selectors.staffing import COVERED_NOTE
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
@@ -355,9 +356,8 @@ def offers_expire(*, now: datetime | None = None) -> int:
 
 
 def covered_note() -> str:
-    """Why an offer closed when the booking's seats were filled (the history's note, the
-    expert's message and their answer page all say it)."""
-    return _("This one is already covered: all the experts the booking needs have accepted.")
+    """Why an offer closed when the booking's seats were filled, in the active language."""
+    return str(COVERED_NOTE)
 
 
 def offers_close_covered(
@@ -372,7 +372,7 @@ def offers_close_covered(
     closed = [a for a in assignments if a.status == Offer.OFFERED]
     for assignment in closed:
         change_status(assignment, Offer.EXPIRED, booking=booking, by=by, note=note)
-        notify.offer_closed(assignment, note)
+        notify.offer_closed(assignment, COVERED_NOTE)  # in the expert's language
     return closed
 
 
