@@ -87,7 +87,7 @@ def test_an_inactive_price_list_is_not_used(booker):
     assert booking.terms is None
 
 
-def test_overlapping_rows_for_one_kind_of_work_are_refused():
+def test_overlapping_rows_for_one_kind_of_work_are_refused(english):
     row = PriceRowFactory(valid_from=date(2026, 1, 1))
     clash = PriceRow(
         price_list=row.price_list,
@@ -100,7 +100,7 @@ def test_overlapping_rows_for_one_kind_of_work_are_refused():
         clash.full_clean()
 
 
-def test_a_row_without_vat_needs_its_exemption_text():
+def test_a_row_without_vat_needs_its_exemption_text(english):
     row = PriceRowFactory.build(price_list=PriceListFactory(), vat_rate=Decimal("0"))
     with pytest.raises(ValidationError, match="why"):
         row.full_clean()
