@@ -37,26 +37,8 @@ def fee_statements_ready_send(*, now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     due = FeeStatement.objects.filter(
         status__in=READY, created_at__gte=now - LOOKBACK, expert__user__is_active=True
-    ).select_related("expert__user")
-
-    def send(statement: FeeStatement, key: str) -> None:
-        message_send(
-            kind="fee_statement_ready",
-            key=key,
-            to_user=statement.expert.user,
-            context={
-                "statement": statement,
-                "url": _url("invoicing_expert:statement", statement.pk),
-            },
-        )
-
-    return sweep(
-        due,
-        kind="fee_statement_ready",
-        key=key_expression("feestatement:", F("pk"), ":ready"),
-        send=send,
-        late=lambda statement: False,
     )
+    return _statement_notices(due, kind="fee_statement_ready", event="ready")
 
 
 def fees_paid_send(*, now: datetime | None = None) -> SweepResult:
@@ -65,11 +47,16 @@ def fees_paid_send(*, now: datetime | None = None) -> SweepResult:
         status=FeeStatement.Status.PAID,
         paid_on__gte=today - LOOKBACK,
         expert__user__is_active=True,
-    ).select_related("expert__user")
+    )
+    return _statement_notices(due, kind="fee_paid", event="paid")
+
+
+def _statement_notices(due, *, kind: str, event: str) -> SweepResult:
+    """One message of ``kind`` per fee statement and ``event``, linking to the statement."""
 
     def send(statement: FeeStatement, key: str) -> None:
         message_send(
-            kind="fee_paid",
+            kind=kind,
             key=key,
             to_user=statement.expert.user,
             context={
@@ -79,9 +66,9 @@ def fees_paid_send(*, now: datetime | None = None) -> SweepResult:
         )
 
     return sweep(
-        due,
-        kind="fee_paid",
-        key=key_expression("feestatement:", F("pk"), ":paid"),
+        due.select_related("expert__user"),
+        kind=kind,
+        key=key_expression("feestatement:", F("pk"), f":{event}"),
         send=send,
         late=lambda statement: False,
     )
