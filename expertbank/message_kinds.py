@@ -54,7 +54,6 @@ KINDS: dict[str, dict] = {
     # Bookings: offers, confirmations, changes, cancellations (essential)
     "booking_offer": {"category": "bookings", "essential": True, "sms": True},
     "booking_offer_closed": {"category": "bookings", "essential": True, "sms": False},
-    "booking_offers_expired": {"category": "bookings", "essential": True, "sms": False},
     "booking_received": {"category": "bookings", "essential": True, "sms": False},
     "booking_rejected": {"category": "bookings", "essential": True, "sms": False},
     "booking_confirmed_expert": {"category": "bookings", "essential": True, "sms": False},
@@ -62,10 +61,8 @@ KINDS: dict[str, dict] = {
     "booking_experts_changed": {"category": "bookings", "essential": True, "sms": False},
     "booking_cancelled_expert": {"category": "bookings", "essential": True, "sms": False},
     "booking_cancelled_unit": {"category": "bookings", "essential": True, "sms": False},
-    "booking_cancelled_coordinator": {"category": "bookings", "essential": True, "sms": False},
     "booking_rescheduled_expert": {"category": "bookings", "essential": True, "sms": False},
     "booking_rescheduled_unit": {"category": "bookings", "essential": True, "sms": False},
-    "booking_withdrawn": {"category": "bookings", "essential": True, "sms": False},
     "booking_released": {"category": "bookings", "essential": True, "sms": False},
     "booking_cover_none_unit": {"category": "bookings", "essential": True, "sms": False},
     "booking_consent_withdrawn": {"category": "bookings", "essential": True, "sms": False},
@@ -97,7 +94,6 @@ KINDS: dict[str, dict] = {
     "impact_question": {"category": "feedback", "essential": False, "sms": False},
     # Invoices (a payment reminder is a demand: essential)
     "invoice_issued": {"category": "invoices", "essential": False, "sms": False},
-    "invoice_overdue": {"category": "invoices", "essential": False, "sms": False},
     "invoice_reminder": {"category": "invoices", "essential": True, "sms": False},
     # Coordinators
     "coordinator_digest": {"category": "digest", "essential": False, "sms": False},
