@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from bookings.demo.bookings import demo_brief
 from bookings.models import (
     Assignment,
     Booking,
@@ -170,6 +171,7 @@ def seed(*, log: Callable[[str], None]) -> None:
                 audience_size=rng.randint(low, high) if low and rng.random() < 0.85 else None,
                 funding_source=source if funded else None,
                 status=Booking.Status.CLOSED,
+                **demo_brief(code),
                 first_start=start,
                 last_end=end,
                 created_at=start - timedelta(days=rng.randint(14, 45)),

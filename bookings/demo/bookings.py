@@ -209,7 +209,8 @@ BRIEFS = {
 }
 
 
-def _brief(work: str) -> dict:
+def demo_brief(work: str) -> dict:
+    """The brief of a demo booking of this kind of work (the reports demo uses it too)."""
     values = BRIEFS.get(work, BRIEFS["talk"])
     return dict(zip(Booking.BRIEF_FIELDS, values, strict=True))
 
@@ -359,7 +360,7 @@ class Builder:
             contact_name=unit.contact_name or (member.user.full_name if member else ""),
             contact_phone=unit.contact_phone,
             notes="Kahvitarjoilu. Ilmoittaudu aulan infossa.",
-            **_brief(spec.work),
+            **demo_brief(spec.work),
             funding_source=funding if "funded" in spec.extra else None,
             status="",
             first_start=first,
