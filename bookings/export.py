@@ -16,6 +16,7 @@ from bookings.models import (
     FundingSource,
     Gig,
     GigReport,
+    ImpactAnswer,
     Membership,
     MileageRate,
     Occurrence,
@@ -73,6 +74,14 @@ register(
             booking__in=_bookings(expert), released_at__isnull=False
         ),
         exclude={"given_by": "the unit member who wrote it: another person's data"},
+    ),
+    Part(
+        "impact_answers",
+        ImpactAnswer,
+        lambda expert: ImpactAnswer.objects.filter(
+            booking__in=_bookings(expert), share_with_experts=True
+        ),
+        exclude={"answered_by": "the unit member who wrote it: another person's data"},
     ),
     Part(
         "memberships",

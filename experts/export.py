@@ -26,7 +26,14 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
-from expertbank.models import AuditEntry, Invitation, Message, ReadEntry, User
+from expertbank.models import (
+    AuditEntry,
+    Invitation,
+    Message,
+    NotificationPreference,
+    ReadEntry,
+    User,
+)
 from expertbank.services.audit import audit_record
 from experts.models import (
     AreaDisclosure,
@@ -39,6 +46,7 @@ from experts.models import (
     ExpertImport,
     Language,
     PrivacyNotice,
+    SupportProfile,
     TaxCard,
     WorkKind,
 )
@@ -181,6 +189,16 @@ register(
     ),
     Part("invitations", Invitation, lambda expert: Invitation.objects.filter(user=expert.user_id)),
     Part("messages", Message, lambda expert: Message.objects.filter(recipient=expert.user_id)),
+    Part(
+        "message_choices",
+        NotificationPreference,
+        lambda expert: NotificationPreference.objects.filter(user=expert.user_id),
+    ),
+    Part(
+        "support_profile",
+        SupportProfile,
+        lambda expert: SupportProfile.objects.filter(expert=expert),
+    ),
     Part("availability", AvailabilitySlot, lambda expert: expert.slots.all()),
     Part("days_off", Blackout, lambda expert: expert.blackouts.all()),
     Part("consents", ConsentRecord, lambda expert: expert.consents.all(), names=("notice",)),

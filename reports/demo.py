@@ -13,6 +13,7 @@ Idempotent: nothing is done once the history's funding source exists.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -39,7 +40,7 @@ from expertbank.amounts import cents
 from expertbank.bank import bank
 from experts.models import ExperienceArea, Expert, WorkKind
 from invoicing import money
-from invoicing.models import Invoice, InvoiceLine, NumberSeries
+from invoicing.models import IncomingPayment, Invoice, InvoiceLine, NumberSeries, PaymentFile
 
 HISTORY_CODE = "STEA-C3112"
 EXEMPTION = "Arvonlisäveroton myynti: yleishyödyllinen yhteisö (AVL 4 §)."
@@ -387,4 +388,27 @@ def _invoices(gigs: list[Gig], *, today: date) -> int:
             )
     Invoice.objects.bulk_create(invoices)
     InvoiceLine.objects.bulk_create(lines)
+    # Each paid in full a few days before its due date, as the bank's statements said.
+    statement = PaymentFile.objects.create(
+        name="tiliote-historia-demo.xml",
+        sha256=hashlib.sha256(b"expertbank demo history").hexdigest(),
+        version="camt.054.001.02",
+        entries=len(invoices),
+        new_entries=len(invoices),
+    )
+    IncomingPayment.objects.bulk_create(
+        IncomingPayment(
+            entry_reference=f"DEMO-HISTORY-{invoice.number}",
+            file=statement,
+            amount=invoice.gross_total,
+            booking_date=invoice.due_date - timedelta(days=3),
+            value_date=invoice.due_date - timedelta(days=3),
+            reference=invoice.reference,
+            payer_name=invoice.buyer_name,
+            invoice=invoice,
+            allocated_at=_moment(invoice.due_date - timedelta(days=3), 12),
+            created_at=_moment(invoice.due_date - timedelta(days=3), 12),
+        )
+        for invoice in invoices
+    )
     return len(invoices)

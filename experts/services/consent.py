@@ -77,6 +77,14 @@ def consent_from_application_impl(
 
 
 @transaction.atomic(durable=True)
+def consent_from_application(
+    *, expert: Expert, notice: PrivacyNotice, given_at, by: User | None
+) -> ConsentRecord | None:
+    """``consent_from_application_impl`` as an action of its own (e.g. for a repair by hand)."""
+    return consent_from_application_impl(expert=expert, notice=notice, given_at=given_at, by=by)
+
+
+@transaction.atomic(durable=True)
 def consent_give(*, expert: Expert, by: User | None, on_paper: bool = False) -> ConsentRecord:
     """Record consent to the current privacy notice (the expert's own, or on paper)."""
     return consent_give_impl(expert=expert, by=by, on_paper=on_paper)

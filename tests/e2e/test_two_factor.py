@@ -27,7 +27,7 @@ def _log_in(page, live_server, email: str) -> None:
 
 
 def _log_out_from_the_account_menu(page) -> None:
-    page.locator("nav .dropdown-toggle").click()
+    page.get_by_role("button", name="Oma tili").click()
     page.get_by_role("button", name="Kirjaudu ulos").click()
     page.wait_for_load_state()
 
@@ -73,7 +73,7 @@ def test_the_account_menu_leads_to_two_factor_authentication(desktop, live_serve
     coordinator = CoordinatorFactory(email="sanna@example.com")
     _log_in(desktop, live_server, coordinator.email)
     desktop.wait_for_url(f"{live_server.url}/coordinator/")
-    desktop.locator("nav .dropdown-toggle").click()
+    desktop.get_by_role("button", name="Oma tili").click()
     desktop.locator('nav a[href="/accounts/2fa/"]').click()
     desktop.wait_for_url(f"{live_server.url}/accounts/2fa/")
     assert desktop.locator("h1").inner_text() == "Kaksivaiheinen tunnistus"

@@ -48,6 +48,9 @@ def _broker(url: str):
     """The test process publishes to ``url`` (not eagerly) for the block."""
     conf = celery_app.conf
     saved = (conf.broker_url, conf.broker_transport_options, conf.task_always_eager)
+    # Celery reads CELERY_BROKER_URL from the environment before its settings (as CI sets it).
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     conf.broker_url = url
     conf.broker_transport_options = {"socket_connect_timeout": 1, "max_retries": 0}
     conf.task_always_eager = False
@@ -61,6 +64,10 @@ def _broker(url: str):
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
         conf.broker_url, conf.broker_transport_options, conf.task_always_eager = saved
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
 
 
 @contextmanager

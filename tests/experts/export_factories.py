@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from bookings.models import CalendarToken, CheckIn, Feedback, Gig
-from expertbank.models import Invitation, Message, ReadEntry
+from bookings.models import CalendarToken, CheckIn, Feedback, Gig, ImpactAnswer
+from expertbank.models import Invitation, Message, NotificationPreference, ReadEntry
 from expertbank.services.audit import audit_record, read_record
-from experts.models import AreaDisclosure, BookerKind, Expert, TaxCard, WorkKind
+from experts.models import AreaDisclosure, BookerKind, Expert, SupportProfile, TaxCard, WorkKind
 from invoicing.models import FeeStatement
 from invoicing.services import fees as fee_services
 from invoicing.services import invoices_issue
@@ -125,6 +125,17 @@ def expert_with_data_everywhere(*, coordinator) -> Everything:
         released_by=coordinator,
     )
     CalendarToken.objects.create(expert=expert, token=f"{PLANT}-secret-token")
+    ImpactAnswer.objects.create(
+        booking=gig.booking,
+        day_mark=30,
+        text=f"{PLANT} we changed our intake",
+        share_with_experts=True,
+        answered_by=member(),
+    )
+    NotificationPreference.objects.create(
+        user=expert.user, category="gig_reminders", channel=NotificationPreference.Channel.BOTH
+    )
+    SupportProfile.objects.create(expert=expert, quiet_room=True, other=f"{PLANT} a chair")
     # Money: the fee statement, paid in a batch with its report, and the unit's invoice
     period = month_of(gig)
     (statement,) = fee_services.fees_run(period=period, by=coordinator).statements
