@@ -34,7 +34,7 @@ class ExpertQuerySet(models.QuerySet):
     def bookable(self) -> ExpertQuerySet:
         """Certified, active, with consent to the current privacy notice."""
         return self.with_current_consent().filter(
-            status=Expert.Status.ACTIVE, certified_on__isnull=False
+            status=Expert.Status.ACTIVE, certified_on__isnull=False, role=Expert.Role.EXPERT
         )
 
     def available_on(self, day: date) -> ExpertQuerySet:
@@ -65,6 +65,13 @@ class Expert(models.Model):
         ACTIVE = "active", _("active")
         PAUSED = "paused", _("paused")
         RETIRED = "retired", _("retired")
+
+    class Role(models.TextChoices):
+        """What the bank may ask of the person: only experts are offered gigs."""
+
+        EXPERT = "expert", _("experience expert")
+        PANEL_MEMBER = "panel_member", _("customer panel member")
+        SUPPORT_PERSON = "support_person", _("companion or support person")
 
     class ShownAs(models.TextChoices):
         ALIAS = "alias", _("public alias")
@@ -106,6 +113,16 @@ class Expert(models.Model):
         blank=True,
         max_length=1000,
         help_text=_("Shown to booking units. Tell only what you want everyone to know."),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        default=Role.EXPERT,
+        help_text=_(
+            "A panel member is paid and invited to their panel's meetings, a companion is paid "
+            "a companion fee; neither is offered other gigs."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.IN_TRAINING
