@@ -65,6 +65,14 @@ class User(AbstractUser):
             "the details are behind the login."
         ),
     )
+    plain_language = models.BooleanField(
+        _("plain language"),
+        default=False,
+        help_text=_(
+            "The expert's pages and messages use short sentences, one thing to do at a time "
+            "and big buttons (selkokieli, lättläst, easy read)."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
