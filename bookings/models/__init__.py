@@ -17,6 +17,14 @@ from bookings.models.bookings import (
 )
 from bookings.models.impact import ImpactAnswer
 from bookings.models.organisations import Membership, Organisation, Unit, validate_ovt
+from bookings.models.panels import (
+    Panel,
+    PanelApplication,
+    PanelAttendance,
+    PanelChange,
+    PanelMeeting,
+    PanelMember,
+)
 from bookings.models.reports import CheckIn, Expense, Feedback, GigReport
 from bookings.models.terms import (
     TERMS_FIELDS,
@@ -48,6 +56,12 @@ __all__ = [
     "MileageRate",
     "Occurrence",
     "Organisation",
+    "Panel",
+    "PanelApplication",
+    "PanelAttendance",
+    "PanelChange",
+    "PanelMeeting",
+    "PanelMember",
     "PriceList",
     "PriceRow",
     "PriceTerms",
