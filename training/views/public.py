@@ -9,10 +9,10 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from expertbank.fields import parse_id
+from expertbank.ratelimit import rate_limit_exceeded, rate_limit_reached
 from experts.models import PrivacyNotice
 from training.forms import ApplicationForm
 from training.models import Cohort
-from training.ratelimit import rate_limit_exceeded, rate_limit_reached
 from training.services import TrainingError, application_submit
 
 # Submissions per client address per hour; a family or a library computer fits well within it.
