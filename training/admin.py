@@ -68,6 +68,7 @@ class ProgrammeAdmin(guarded_admin.ModelAdmin):
                 ]
             },
         ),
+        (_("After certification"), {"fields": ["paired_gigs"]}),
         (_("Description"), {"fields": ["description_fi", "description_sv", "description_en"]}),
     ]
 

@@ -53,6 +53,15 @@ class Programme(TranslatedName):
     excused_counts_as_attended = models.BooleanField(
         _("excused absences count as attendance"), default=False
     )
+    paired_gigs = models.PositiveSmallIntegerField(
+        _("first gigs in a pair"),
+        default=0,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "How many first gigs an expert certified by this programme does beside an "
+            "experienced partner (e.g. 3); 0: no pairs."
+        ),
+    )
 
     class Meta(TranslatedName.Meta):
         verbose_name = _("training programme")

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from bookings.models.organisations import Unit
 from bookings.models.terms import BookingTerms, FundingSource
 from expertbank.amounts import MONEY
+from expertbank.crypto import EncryptedTextField
 from expertbank.models import History
 from experts.models import ExperienceArea, Expert, Language, WorkKind
 
@@ -263,6 +264,19 @@ class Assignment(models.Model):
         related_name="replacements",
         verbose_name=_("replaces"),
     )
+    # Pairs (issue 17): the experienced partner's assignment points at the new expert's. The
+    # pair fills one seat (the new expert's); both are paid, the unit is billed for one.
+    partner_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("experienced partner of"),
+    )
+    # The debrief the coordinator records once for both of a pair (on the new expert's
+    # assignment); both see it. It may tell of health: encrypted at rest.
+    pair_debrief = EncryptedTextField(_("shared debrief"), blank=True, max_length=2000)
     # The short code an SMS answer carries ("KYLLÄ 4821"): unique among open offers, cleared
     # with nothing else (an answered or expired offer's code simply no longer matches).
     sms_code = models.CharField(_("SMS answer code"), max_length=8, blank=True, default="")

@@ -102,6 +102,7 @@ class ExpertAdmin(guarded_admin.ModelAdmin):
                     "status",
                     "status_since",
                     "certified_on",
+                    "paired_gigs_required",
                     "max_gigs_per_month",
                     "rest_days_after_heavy",
                 ],

@@ -42,7 +42,13 @@ PROFILE_FIELDS = [
     "travel_radius_km",
     "bio",
 ]
-STATUS_FIELDS = ["status", "certified_on", "max_gigs_per_month", "rest_days_after_heavy"]
+STATUS_FIELDS = [
+    "status",
+    "certified_on",
+    "paired_gigs_required",
+    "max_gigs_per_month",
+    "rest_days_after_heavy",
+]
 SENSITIVE_FIELDS = [
     "identity_code",
     "iban",

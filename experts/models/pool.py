@@ -135,6 +135,19 @@ class Expert(models.Model):
         help_text=_("Completion of basic training, or the date entered for earlier training."),
     )
 
+    # Pairs (issue 17): a newly certified expert's first gigs are done beside an experienced
+    # one. Copied from the basic programme when training certifies the expert; coordinators may
+    # change it. The gigs done are counted by bookings (``bookings.selectors.pairs``).
+    paired_gigs_required = models.PositiveSmallIntegerField(
+        _("first gigs in a pair"),
+        default=0,
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "How many first gigs the expert does beside an experienced partner; 0: no pairs. "
+            "After that many gigs the expert goes solo."
+        ),
+    )
+
     # Availability limits
     max_gigs_per_month = models.PositiveSmallIntegerField(
         _("at most gigs a month"), null=True, blank=True, validators=[MaxValueValidator(100)]

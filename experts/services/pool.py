@@ -50,6 +50,7 @@ AUDITED_FIELDS = [
     "status",
     "status_since",
     "certified_on",
+    "paired_gigs_required",
     "max_gigs_per_month",
     "rest_days_after_heavy",
     "identity_code",

@@ -406,7 +406,7 @@ def enrollment_complete_impl(
     enrollment.save(update_fields=["status", "status_since", "completed_on"])
     programme = enrollment.cohort.programme
     if programme.certifies:
-        _certify(enrollment.expert, on=on, by=by)
+        _certify(enrollment.expert, on=on, by=by, paired_gigs=programme.paired_gigs)
     if programme.issues_certificate:
         from training.services.certificates import certificate_issue_later
 
@@ -429,11 +429,15 @@ def enrollment_complete(
     return enrollment_complete_impl(enrollment=enrollment, by=by, on=on, now=now)
 
 
-def _certify(expert: Expert, *, on: date, by: User | None) -> None:
-    """An earlier certification date and a status set by a coordinator are kept as they are."""
+def _certify(expert: Expert, *, on: date, by: User | None, paired_gigs: int = 0) -> None:
+    """An earlier certification date and a status set by a coordinator are kept as they are.
+    A newly certified expert does the programme's number of first gigs in a pair (copied onto
+    the expert, where matching reads it and coordinators may change it)."""
     values = {}
     if expert.certified_on is None:
         values["certified_on"] = on
+        if paired_gigs and not expert.paired_gigs_required:
+            values["paired_gigs_required"] = paired_gigs
     if expert.status == Expert.Status.IN_TRAINING:
         values["status"] = Expert.Status.ACTIVE
     if values:
