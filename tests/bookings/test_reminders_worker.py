@@ -3,14 +3,9 @@ reminder is written once, however often the task runs (issue 15)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import uuid
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from bookings import services
@@ -19,8 +14,8 @@ from bookings.tasks import booking_reminders_task
 from expertbank.celery import app as celery_app
 from expertbank.models import Message
 from tests.bookings.factories import bookable_expert, offer, request_booking
-from tests.expertbank.test_celery_worker import _test_database_url
 from tests.factories import CoordinatorFactory
+from tests.worker import celery_worker, unique_queue
 
 
 def _gig_in_47_hours() -> Gig:
@@ -38,48 +33,18 @@ def _gig_in_47_hours() -> Gig:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_the_sweep_and_each_reminder_is_sent_once(tmp_path, terms):
     gig = _gig_in_47_hours()
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {**os.environ, "DATABASE_URL": _test_database_url()}
-    log_path = tmp_path / "worker.log"
-    with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "expertbank",
-                "worker",
-                "--pool=solo",
-                "--queues",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    celery_app.conf.task_always_eager = False
-    try:
+    queue = unique_queue()
+    with celery_worker(tmp_path / "worker.log", queue=queue) as worker:
+        celery_app.conf.task_always_eager = False
         answers = []
         for _run in range(3):
             result = booking_reminders_task.apply_async(queue=queue)
             try:
                 answers.append(result.get(timeout=90))
             except Exception:
-                pytest.fail(f"the worker did not answer; its log:\n{log_path.read_text()}")
+                pytest.fail(f"the worker did not answer; its log:\n{worker.log()}")
         assert answers[0] == {"sent": 2, "skipped": 0}  # the expert's and the unit's
         assert answers[1:] == [{"sent": 0, "skipped": 0}] * 2
         reminder = Message.objects.get(kind="gig_reminder_48h")
         assert reminder.recipient == gig.expert.user
         assert Message.objects.filter(kind="unit_reminder_48h").count() == 1
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -17,7 +15,6 @@ from pathlib import Path
 import kombu.pools
 import pytest
 import redis
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,8 +22,8 @@ from expertbank.celery import app as celery_app
 from expertbank.models import Message
 from expertbank.services.notifications import message_id_header, message_send, messages_retry_stale
 from tests.expertbank.smtp_sink import SMTPSink
-from tests.expertbank.test_celery_worker import _test_database_url
 from tests.factories import UserFactory
+from tests.worker import start_worker
 
 pytestmark = [
     pytest.mark.postgres,
@@ -73,8 +70,6 @@ def _broker(url: str):
 @contextmanager
 def _worker(sink: SMTPSink, log_path: Path):
     env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": BROKER,
         "CELERY_RESULT_BACKEND": BROKER,
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
@@ -82,36 +77,11 @@ def _worker(sink: SMTPSink, log_path: Path):
         "MESSAGE_CLAIM_EXPIRY_SECONDS": str(CLAIM_EXPIRY),
         "MESSAGE_RETRY_BUDGET_HOURS": "1",
     }
-    with log_path.open("a") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "expertbank",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    worker = start_worker(log_path, env=env)
     try:
-        yield worker
+        yield worker.process
     finally:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGQUIT)
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        worker.stop(signal.SIGQUIT, timeout=10)
 
 
 def _wait_for(condition, what: str, log_path: Path, timeout: float = 45) -> None:
