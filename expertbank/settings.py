@@ -276,10 +276,12 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 SMS_BACKEND = env.str("SMS_BACKEND", default="expertbank.sms.ConsoleSMSBackend")
-# The SMS provider's inbound webhook /sms/inbound/ (expertbank/views_sms.py): the shared secret
-# it sends in the X-SMS-Secret header (empty: the webhook refuses every call) and the calls a
-# minute one address may make.
+# The SMS provider's inbound webhook /sms/inbound/ (expertbank/views_sms.py): the secret the
+# provider signs each body with (X-SMS-Signature: sha256=<HMAC-SHA256 hex>; empty: the webhook
+# refuses every call), whether the legacy form (the secret itself in X-SMS-Secret) is still
+# taken, and the calls a minute one address may make.
 SMS_INBOUND_SECRET = env.str("SMS_INBOUND_SECRET", default="")
+SMS_INBOUND_LEGACY_SECRET = env.bool("SMS_INBOUND_LEGACY_SECRET", default=True)
 SMS_INBOUND_RATE = env.str("SMS_INBOUND_RATE", default="60/m")
 # Phone numbers without a country code are read as numbers of this country (expertbank/phones.py).
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="FI")

@@ -41,6 +41,11 @@ Status = Booking.Status
 Offer = Assignment.Status
 
 
+# The database's guard of the codes of open offers, and how often a clash is retried.
+SMS_CODE_UNIQUE = "assignment_sms_code_unique_open"
+SMS_CODE_TRIES = 5
+
+
 def sms_code_new(expert: Expert) -> str:
     """A short code for answering by text message ("KYLLÄ 4821"): four digits, not used by any
     open offer (the database's constraint says so too) nor by the expert's own live offers and
@@ -98,15 +103,24 @@ def _offer(
     note: str,
     replacement_for: Assignment | None = None,
 ) -> Assignment:
-    assignment = Assignment.objects.create(
-        booking=booking,
-        expert=expert,
-        answer_by=answer_by,
-        offered_by=by,
-        offer_note=note.strip(),
-        replacement_for=replacement_for,
-        sms_code=sms_code_new(expert),
-    )
+    for attempt in range(SMS_CODE_TRIES):
+        try:
+            # A savepoint: an offer made at the same moment may take the same code; then only
+            # this row is undone and another code is drawn.
+            with transaction.atomic():
+                assignment = Assignment.objects.create(
+                    booking=booking,
+                    expert=expert,
+                    answer_by=answer_by,
+                    offered_by=by,
+                    offer_note=note.strip(),
+                    replacement_for=replacement_for,
+                    sms_code=sms_code_new(expert),
+                )
+            break
+        except IntegrityError as exc:
+            if SMS_CODE_UNIQUE not in str(exc) or attempt == SMS_CODE_TRIES - 1:
+                raise
     record(assignment, booking=booking, by=by, from_status="", to_status=Offer.OFFERED)
     notify.offer(assignment)
     return assignment

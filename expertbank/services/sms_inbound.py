@@ -1,9 +1,10 @@
 """Answers by text message (issue 17): one inbound text, read and answered.
 
 ``sms_receive(*, sender, text, message_id)`` finds the person by their own number (normalised to
-E.164 with ``phonenumbers``, as every stored phone is), reads the text and answers it by SMS
-through ``message_send`` (kind ``sms_reply``, ``channel="sms"``, key ``sms-reply:<message id>``:
-a provider's retry of the same message finds the row and changes nothing again).
+E.164 with ``phonenumbers``, as every stored phone is; a number two active accounts share answers
+for nobody), reads the text and answers it by SMS through ``message_send`` (kind ``sms_reply``,
+``channel="sms"``, key ``sms-reply:<message id>``: a provider's retry of the same message finds
+the row and changes nothing again).
 
 - ``KYLLÄ 4821`` / ``JA 4821`` / ``YES 4821`` (or ``EI`` / ``NEJ`` / ``NO``) go to the handlers
   the domain apps registered (``expertbank.sms.inbound_handlers``): the bookings app answers an
@@ -97,10 +98,18 @@ def sms_receive(*, sender: str, text: str, message_id: str) -> str:
         return ""
     if not number:
         return ""
-    user = User.objects.filter(phone=number, is_active=True).order_by("pk").first()
+    # The number answers for one person only: a number two accounts share proves nobody.
+    owners = list(User.objects.filter(phone=number, is_active=True).order_by("pk")[:2])
+    user = owners[0] if len(owners) == 1 else None
     language = user.language if user is not None else settings.LANGUAGE_CODE
     with translation.override(language):
-        if user is None:
+        if len(owners) > 1:
+            reply = _(
+                "Experience expert bank: this number belongs to more than one person in the "
+                "bank, so the answer was not recorded. Answer on the bank's pages, or ask the "
+                "coordinator to correct the numbers."
+            )
+        elif user is None:
             reply = _(
                 "Experience expert bank: this number is not in the bank, so the answer was not "
                 "recorded. Answer on the bank's pages, or ask the coordinator to add your number."
