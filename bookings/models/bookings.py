@@ -256,6 +256,17 @@ class Assignment(models.Model):
     )
     offer_note = models.TextField(_("note to the expert"), blank=True, max_length=2000)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Support that travels with the expert (issue 17): the support person from the pool who comes
+    # along and is paid the terms' companion fee (``assignment_companion_set``).
+    companion = models.ForeignKey(
+        Expert,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="companion_assignments",
+        limit_choices_to={"role": "support_person"},
+        verbose_name=_("companion or support person"),
+    )
     replacement_for = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

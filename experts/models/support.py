@@ -47,6 +47,18 @@ class SupportProfile(models.Model):
         default=False,
         help_text=_("The companion's fee per hour is paid from the booking's terms."),
     )
+    # Who usually comes along: a support person of the pool, proposed as the companion of each
+    # gig (the coordinator can choose another on the booking's page).
+    companion_person = models.ForeignKey(
+        Expert,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="companion_for",
+        limit_choices_to={"role": "support_person"},
+        verbose_name=_("usual companion"),
+        help_text=_("A support person in the pool; paid the companion fee of each gig."),
+    )
     interpreter = models.CharField(
         _("interpreter"), max_length=10, choices=Interpreter.choices, blank=True, default=""
     )

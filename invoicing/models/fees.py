@@ -202,6 +202,8 @@ class FeeLine(models.Model):
         MILEAGE = "mileage", _("kilometres")
         EXPENSES = "expenses", _("expenses against receipts")
         CORRECTION = "correction", _("correction")
+        # Paid to the gig's companion (a support person) on their own statement.
+        COMPANION = "companion", _("companion fee")
 
     statement = models.ForeignKey(
         FeeStatement, on_delete=models.CASCADE, related_name="lines", verbose_name=_("statement")
@@ -230,7 +232,8 @@ class FeeLine(models.Model):
         verbose_name_plural = _("fee lines")
         ordering = ["statement", "date", "pk"]
         constraints = [
-            # Exactly once: a gig's fee, kilometres and expenses are paid by one line, ever.
+            # Exactly once: a gig's fee, kilometres, expenses and companion fee are each paid by
+            # one line, ever.
             models.UniqueConstraint(
                 fields=["gig", "kind"], condition=Q(gig__isnull=False), name="feeline_gig_once"
             ),

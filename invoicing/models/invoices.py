@@ -224,6 +224,8 @@ class InvoiceLine(models.Model):
         TRAVEL = "travel", _("kilometres")
         EXPENSES = "expenses", _("receipted expenses")
         CANCELLATION = "cancellation", _("late cancellation")
+        COMPANION = "companion", _("companion or support person")
+        INTERPRETER = "interpreter", _("interpreter")
 
     class QuantityUnit(models.TextChoices):
         HOURS = "h", pgettext_lazy("unit", "h")
@@ -277,8 +279,8 @@ class InvoiceLine(models.Model):
         verbose_name_plural = _("invoice lines")
         ordering = ["invoice", "position"]
         constraints = [
-            # Exactly once: a gig's work, travel, expenses or cancellation amount is billed by at
-            # most one line at a time.
+            # Exactly once: a gig's work, travel, expenses, cancellation amount, companion or
+            # interpreter is billed by at most one line at a time.
             models.UniqueConstraint(
                 fields=["gig", "kind"],
                 condition=Q(billing=True, gig__isnull=False),
