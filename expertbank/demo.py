@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from expertbank.contact import bank_contact
 from expertbank.models import User
@@ -23,11 +25,19 @@ def demo_user(
     user = User.objects.filter(email=email).first()
     if user is not None:
         return user, False
-    user = user_create(
-        email=email, full_name=full_name, language=language, password=DEMO_PASSWORD, phone=phone
-    )
+    user = user_create(email=email, full_name=full_name, language=language, phone=phone)
+    # One hash for every demo login: the same documented password, and a password hash takes
+    # a good half second by design (dozens of demo users made `make demo` wait for them).
+    user.password = _demo_password_hash(settings.PASSWORD_HASHERS[0])
+    user.save(update_fields=["password"])
     log(f"created {email}")
     return user, True
+
+
+@cache
+def _demo_password_hash(hasher: str) -> str:
+    """The demo password's hash by the preferred ``hasher`` (a key: settings may change it)."""
+    return make_password(DEMO_PASSWORD)
 
 
 def seed(*, log: Callable[[str], None]) -> None:
