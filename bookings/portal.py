@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bookings import selectors
 from bookings.models import Gig
@@ -41,7 +42,16 @@ def _next_gig(expert: Expert) -> PortalPanel:
         .order_by("start", "pk")
         .first()
     )
-    return PortalPanel(_("Your next gig"), "bookings/portal/next_gig.html", {"gig": gig}, order=10)
+    action = None
+    if gig is not None and not gig.time_confirmed:
+        action = (
+            pgettext_lazy("plain", "Your gig has a new time. Tell us if you can come."),
+            pgettext_lazy("plain", "See the new time"),
+            reverse("bookings_expert:gig", args=[gig.pk]),
+        )
+    return PortalPanel(
+        _("Your next gig"), "bookings/portal/next_gig.html", {"gig": gig}, order=10, action=action
+    )
 
 
 def _offers(expert: Expert) -> PortalPanel | None:
@@ -53,6 +63,11 @@ def _offers(expert: Expert) -> PortalPanel | None:
         "bookings/portal/offers.html",
         {"offers": offers},
         order=20,
+        action=(
+            pgettext_lazy("plain", "You have a gig offer. Answer yes or no."),
+            pgettext_lazy("plain", "See the offer"),
+            reverse("bookings_expert:offer", args=[offers[0].pk]),
+        ),
     )
 
 
@@ -72,6 +87,11 @@ def _reports(expert: Expert) -> PortalPanel | None:
         "bookings/portal/reports.html",
         {"gigs": gigs[:REPORTS_SHOWN], "more": len(gigs) > REPORTS_SHOWN},
         order=30,
+        action=(
+            pgettext_lazy("plain", "Your gig is over. Tell us your hours and travel."),
+            pgettext_lazy("plain", "Tell about the gig"),
+            gigs[0].report_url,
+        ),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import after, feedback, gigs
+from bookings.views import after, feedback, gigs, report_steps
 
 app_name = "bookings_expert"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", gigs.gig_detail, name="gig"),
     path("<int:pk>/confirm-time/", gigs.gig_confirm_time, name="confirm_time"),
     path("<int:pk>/report/", after.gig_report, name="report"),
+    path("<int:pk>/report/step/<int:step>/", report_steps.gig_report_step, name="report_step"),
     path("receipts/<int:pk>/", after.receipt, name="receipt"),
     path("feedback/", feedback.my_feedback, name="feedback"),
     path("calendar/reset/", gigs.calendar_reset, name="calendar_reset"),

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from expertbank.message_kinds import (
@@ -26,6 +26,7 @@ from expertbank.services.notifications import (
     discreet_set,
     message_retry,
     notification_preferences_set,
+    plain_language_set,
 )
 
 CHOICE_LABELS = {
@@ -93,6 +94,20 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
             )
         else:
             messages.error(request, _("Choose whether discreet mode is on or off."))
+        return redirect("notification_preferences")
+    if request.method == "POST" and "plain_language" in request.POST and is_expert:
+        # Plain language (issue 17): its own little form on this page, like discreet mode.
+        choice = request.POST["plain_language"]
+        if choice in ("0", "1"):
+            plain_language_set(user=user, plain=choice == "1")
+            messages.success(
+                request,
+                pgettext("plain", "Plain language is on. Your pages and messages are now short.")
+                if choice == "1"
+                else _("Plain language is off."),
+            )
+        else:
+            messages.error(request, _("Choose whether plain language is on or off."))
         return redirect("notification_preferences")
     form = PreferencesForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass
@@ -20,6 +22,9 @@ class PortalPanel:
     template_name: str
     context: dict[str, Any] = field(default_factory=dict)
     order: int = 100
+    # The panel's one thing to do now, (sentence, button text, url), if any: the plain-language
+    # start page (issue 17) shows the first of these with one big button.
+    action: tuple[str | Promise, str | Promise, str] | None = None
 
 
 def portal_panels(request, expert) -> list[PortalPanel]:
@@ -29,3 +34,14 @@ def portal_panels(request, expert) -> list[PortalPanel]:
         if contribute is not None:
             panels += contribute(request, expert)
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def portal_next_action(todo: list[tuple[Any, str]], panels: list[PortalPanel]):
+    """The one most important thing for the expert to do now, (sentence, button text, url) or
+    None: what has a time first (the first panel's action in panel order: a moved gig, an
+    offer, a report), then the pool's own to-dos (consent, times, areas)."""
+    action = next((panel.action for panel in panels if panel.action), None)
+    if action is None and todo:
+        text, url_name = todo[0]
+        action = (text, pgettext_lazy("plain", "Do it now"), reverse(url_name))
+    return action

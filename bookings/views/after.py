@@ -32,6 +32,7 @@ from bookings.services import BookingError
 from bookings.services.receipts import download_name
 from expertbank.models import ReadEntry
 from expertbank.paging import page_of, query_without_page
+from expertbank.plain import plain_on
 from expertbank.roles import Role, role_required
 from expertbank.services.audit import read_logged
 
@@ -61,14 +62,33 @@ def _initial(gig: Gig, report: GigReport | None) -> dict:
     return {"hours": money.scheduled_hours(gig.start, gig.end)}
 
 
+def report_can_send(gig: Gig, report: GigReport | None) -> bool:
+    """Whether the expert can send (or send again) the report of ``gig`` now: a planned gig
+    that has ended, not reported yet or returned."""
+    return (
+        gig.status == Gig.Status.PLANNED
+        and selectors_after.gig_has_ended(gig)
+        and (report is None or report.editable)
+    )
+
+
 @role_required(Role.EXPERT)
 def gig_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report of one gig: the form while it can be sent, else what was sent and its state."""
+    """The report of one gig: the form while it can be sent, else what was sent and its state.
+    An expert who chose plain language fills it in one question a step (``report_steps``;
+    ``?all=1`` shows the whole form)."""
     gig = _own_gig(request, pk)
     report = GigReport.objects.filter(gig=gig).prefetch_related("expenses").first()
     checkin = CheckIn.objects.filter(gig=gig).first()
     ended = selectors_after.gig_has_ended(gig)
-    can_report = gig.status == Gig.Status.PLANNED and ended and (report is None or report.editable)
+    can_report = report_can_send(gig, report)
+    if (
+        can_report
+        and request.method == "GET"
+        and plain_on(request.user)
+        and "all" not in request.GET
+    ):
+        return redirect("bookings_expert:report_step", gig.pk, 1)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
     form = ReportForm(data, report=report, initial=_initial(gig, report))

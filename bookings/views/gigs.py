@@ -19,6 +19,7 @@ from bookings.calendar import calendar_feed as render_feed
 from bookings.forms import OptionalReasonForm
 from bookings.models import Assignment, CalendarToken, Gig, GigReport
 from expertbank.paging import PAGE_SIZE, page_of
+from expertbank.plain import plain_template
 from expertbank.roles import Role, role_required
 
 
@@ -41,7 +42,7 @@ def gig_home(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "bookings/expert_home.html",
+        plain_template(request.user, "bookings/expert_home.html"),
         {
             "offers": selectors.expert_open_offers(expert),
             "gigs": selectors.expert_upcoming_gigs(expert).order_by("start")[:PAGE_SIZE],
@@ -74,7 +75,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _own_assignment(request, pk)
     return render(
         request,
-        "bookings/expert_offer.html",
+        plain_template(request.user, "bookings/expert_offer.html"),
         {
             "assignment": assignment,
             "booking": assignment.booking,
@@ -144,7 +145,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         except services.BookingError as exc:
             return render(
                 request,
-                "bookings/expert_answer.html",
+                plain_template(assignment.expert.user, "bookings/expert_answer.html"),
                 {
                     "assignment": assignment,
                     "booking": assignment.booking,
@@ -162,7 +163,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         )
     return render(
         request,
-        "bookings/expert_answer.html",
+        # The link's page is the offer's expert's, logged in or not: their choice of language.
+        plain_template(assignment.expert.user, "bookings/expert_answer.html"),
         {
             "assignment": assignment,
             "booking": assignment.booking,

@@ -52,6 +52,7 @@ from django.utils.translation import gettext
 from expertbank.contact import bank_contact, sender_name
 from expertbank.message_kinds import CATEGORIES, kind_info
 from expertbank.models import Message, NotificationPreference, User
+from expertbank.plain import plain_message_templates, plain_on
 from expertbank.sms import PermanentSMSError, get_sms_backend, sms_fit
 
 logger = logging.getLogger(__name__)
@@ -77,12 +78,18 @@ def render_message(
     clickable (``notifications/body_from_text.html``).
     An SMS is at most two segments, its link kept whole.
     """
+
+    def names(part: str) -> list[str]:
+        # Plain language (issue 17): the kind's plain text first, when the recipient chose it.
+        plain = plain_message_templates(kind, part) if context.get("plain") else []
+        return [*plain, f"notifications/{kind}/{part}"]
+
     with translation.override(language):
         if channel == Channel.SMS:
-            body = render_to_string(f"notifications/{kind}/sms.txt", context)
+            body = render_to_string(names("sms.txt"), context)
             return "", sms_fit(" ".join(body.split())), ""
-        subject = " ".join(render_to_string(f"notifications/{kind}/subject.txt", context).split())
-        text = render_to_string(f"notifications/{kind}/body.txt", context).strip()
+        subject = " ".join(render_to_string(names("subject.txt"), context).split())
+        text = render_to_string(names("body.txt"), context).strip()
         footer = render_to_string("notifications/footer.txt", context).strip()
         html = select_template(
             [f"notifications/{kind}/body.html", "notifications/body_from_text.html"]
@@ -183,6 +190,8 @@ def message_send(
         # Discreet mode (issue 17): subjects and SMS texts say only "Gig – place, time"
         # (``notifications/_discreet.txt``), the details behind the login.
         "discreet": bool(to_user is not None and to_user.discreet),
+        # Plain language (issue 17): the expert-facing kinds in short, plain sentences.
+        "plain": plain_on(to_user),
         "site_url": settings.SITE_URL,
         "bank": bank_contact(language),
         **context,
@@ -399,6 +408,14 @@ def discreet_set(*, user: User, discreet: bool) -> None:
     if user.discreet != discreet:
         user.discreet = discreet
         user.save(update_fields=["discreet"])
+
+
+def plain_language_set(*, user: User, plain: bool) -> None:
+    """Plain language on or off: the expert portal's pages and the expert's offers, reminders
+    and fee messages in short, plain sentences (issue 17; ``expertbank.plain``)."""
+    if user.plain_language != plain:
+        user.plain_language = plain
+        user.save(update_fields=["plain_language"])
 
 
 def notification_preferences_set(*, user: User, choices: dict[str, str]) -> None:

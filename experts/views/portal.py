@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from expertbank.paging import page_of
+from expertbank.plain import plain_on, plain_template
 from expertbank.roles import Role, role_required, user_roles
 from expertbank.services.audit import reads_about
 from experts.forms import (
@@ -22,7 +23,7 @@ from experts.forms import (
     SupportProfileForm,
 )
 from experts.models import AvailabilitySlot, Blackout, Expert, PrivacyNotice
-from experts.portal import portal_panels
+from experts.portal import portal_next_action, portal_panels
 from experts.selectors import expert_for_portal, support_profile_of
 from experts.services import (
     ExpertError,
@@ -56,17 +57,21 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         todo.append((_("Tell us when you can work."), "experts:availability"))
     if not expert.areas.exists():
         todo.append((_("Choose your experience areas."), "experts:profile"))
-    return render(
-        request,
-        "experts/portal/home.html",
-        {
-            "expert": expert,
-            "roles": user_roles(request.user),
-            "consent": consent,
-            "todo": todo,
-            "panels": portal_panels(request, expert),
-        },
-    )
+    panels = portal_panels(request, expert)
+    context = {
+        "expert": expert,
+        "roles": user_roles(request.user),
+        "consent": consent,
+        "todo": todo,
+        "panels": panels,
+    }
+    if plain_on(request.user):
+        # Plain language (issue 17): one big button for the one thing to do now, and each
+        # panel in its plain version where it has one.
+        context["action"] = portal_next_action(todo, panels)
+        for panel in panels:
+            panel.template_name = plain_template(request.user, panel.template_name)
+    return render(request, plain_template(request.user, "experts/portal/home.html"), context)
 
 
 @role_required(Role.EXPERT)

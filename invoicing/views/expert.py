@@ -21,6 +21,7 @@ from bookings.selectors.earnings import Period, cap_checks, expert_earnings
 from bookings.services import payable_gigs
 from expertbank.models import ReadEntry
 from expertbank.paging import page_of
+from expertbank.plain import plain_template
 from expertbank.roles import Role, role_required
 from expertbank.services.audit import read_logged
 from experts.models import Expert
@@ -102,7 +103,7 @@ def payments_home(request: HttpRequest) -> HttpResponse:
     statements = _own(request).order_by("-period_start", "-pk")
     return render(
         request,
-        "invoicing/fees/expert_home.html",
+        plain_template(request.user, "invoicing/fees/expert_home.html"),
         {
             "expert": expert,
             "waiting": _waiting(expert),
@@ -137,7 +138,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return render(
         request,
-        "invoicing/fees/expert_statement.html",
+        plain_template(request.user, "invoicing/fees/expert_statement.html"),
         {
             "statement": statement,
             "expert": statement.expert,
