@@ -28,7 +28,9 @@ class BookingsConfig(AppConfig):
                 Role.COORDINATOR,
                 MANAGEMENT,
             ),
+            NavItem(_("Customer panels"), "bookings_coordinator:panels", Role.COORDINATOR),
             NavItem(_("Our bookings"), "bookings:unit_home", Role.UNIT_MEMBER),
+            NavItem(_("Customer panels"), "bookings:panels", Role.UNIT_MEMBER),
             NavItem(_("My gigs"), "bookings_expert:home", Role.EXPERT),
         ]
 

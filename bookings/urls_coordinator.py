@@ -1,5 +1,6 @@
 from django.urls import path
 
+from bookings.urls_panels import panel_patterns
 from bookings.views import after, feedback, matching, on_behalf, register, staffing
 
 app_name = "bookings_coordinator"
@@ -57,4 +58,5 @@ urlpatterns = [
         feedback.feedback_release_view,
         name="feedback_release",
     ),
+    *panel_patterns(app_name),
 ]

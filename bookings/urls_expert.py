@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings.views import after, feedback, gigs, report_steps
+from bookings.views import after, feedback, gigs, panels, report_steps
 
 app_name = "bookings_expert"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("<int:pk>/report/step/<int:step>/", report_steps.gig_report_step, name="report_step"),
     path("receipts/<int:pk>/", after.receipt, name="receipt"),
     path("feedback/", feedback.my_feedback, name="feedback"),
+    path("panels/", panels.my_panels, name="panels"),
+    path("panels/<int:pk>/", panels.my_panel, name="panel"),
+    path("panels/minutes/<int:pk>.pdf", panels.my_minutes_file, name="panel_minutes"),
     path("calendar/reset/", gigs.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", gigs.calendar_feed, name="calendar"),
 ]

@@ -47,5 +47,6 @@ urlpatterns = [
     path("coordinator/training/", include("training.urls_coordinator")),
     path("coordinator/", include("reports.urls_coordinator")),
     path("apply/", include("training.urls_public")),
+    path("panel/", include("bookings.urls_public")),
     path("admin/", admin.site.urls),
 ]
