@@ -19,6 +19,9 @@ the project's one rounding rule); sums are of rounded lines.
   one gig (declined in the report), has no fee; their travel and expenses are paid as usual.
 - *Billable, per gig*: the client price. *Per hour*: client price × max(hours, minimum hours).
   Preparation is not billed; travel and expenses are billed on top by the invoicing run.
+- *A pair* (issue 17): the new expert fills the seat and is billed as above; the experienced
+  partner beside them is paid their fee like anyone, but their gig bills the unit nothing (no
+  work, no travel): the bank pays the mentor (``billed_to_unit``).
 - Reported hours are the basis, not the scheduled ones: the expert is paid for the time the work
   really took, and the coordinator, who sees both side by side, returns a report that looks wrong.
 
@@ -292,6 +295,12 @@ class GigAmounts:
         return self.client_unit == PriceUnit.PER_HOUR
 
 
+def billed_to_unit(gig: Gig) -> bool:
+    """Whether the unit is billed for the gig's work and travel: not for a pair's experienced
+    partner (see the module)."""
+    return gig.assignment.partner_of_id is None
+
+
 def report_amounts(*, gig: Gig, report: GigReport, terms: PriceTerms) -> GigAmounts:
     """The fee and billable amount of a reported gig under the booking's ``terms``."""
     expert = gig.expert
@@ -309,7 +318,9 @@ def report_amounts(*, gig: Gig, report: GigReport, terms: PriceTerms) -> GigAmou
             preparation_hours=preparation,
             declined=report.fee_declined,
         ),
-        billable=gig_billable(terms, start=gig.start, end=gig.end, hours=hours),
+        billable=gig_billable(terms, start=gig.start, end=gig.end, hours=hours)
+        if billed_to_unit(gig)
+        else cents(0),
         fee_unit=terms.fee_unit,
         fee_rate=terms.expert_fee,
         fee_hours=billed if per_hour_fee else Decimal(0),

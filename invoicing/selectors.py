@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bookings.models import Booking, Expense, Gig, GigReport, Membership, PriceUnit
-from bookings.money import billable_hours
+from bookings.money import billable_hours, billed_to_unit
 from bookings.selectors.earnings import Period
 from expertbank.amounts import ZERO, cents
 from expertbank.models import User
@@ -117,6 +117,7 @@ def _gigs(period: Period) -> QuerySet[Gig]:
             "booking__terms",
             "booking__funding_source",
             "report",
+            "assignment",
         )
         .prefetch_related(expenses)
         .order_by("start", "pk")
@@ -226,7 +227,7 @@ def invoice_plan(period: Period) -> Plan:
             charges = [_cancellation(gig)]
         else:
             charges = [_work(gig, report)] if gig.billable_amount else []
-            if report is not None and booking.terms.rebill_travel:
+            if report is not None and booking.terms.rebill_travel and billed_to_unit(gig):
                 charges += _travel(gig, report)
         charges = [c for c in charges if (gig.pk, c.kind) not in billed]
         if not charges:

@@ -71,6 +71,29 @@ class OfferForm(AnswerByMixin):
         self.order_fields(["experts"])
 
 
+class PairOfferForm(AnswerByMixin):
+    """A pair offered in one step (issue 17): the button posts "<new expert>-<partner>", both
+    ranked candidates; anything else is an error for the whole form (shown above the list)."""
+
+    pair = forms.CharField(max_length=30, required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+
+    def clean(self):
+        data = super().clean()
+        new_id, _sep, partner_id = (data.get("pair") or "").partition("-")
+        ids = [int(i) for i in (new_id, partner_id) if i.isdigit() and len(i) < 12]
+        found = {e.pk: e for e in self.candidates.filter(pk__in=ids)} if len(ids) == 2 else {}
+        if len(ids) != 2 or ids[0] == ids[1] or len(found) != 2:
+            raise forms.ValidationError(
+                _("That pair cannot be offered this booking. Reload the list of candidates.")
+            )
+        data["pair"] = (found[ids[0]], found[ids[1]])
+        return data
+
+
 class ReplaceForm(AnswerByMixin):
     expert = IdChoiceField(
         label=_("Replacement"),

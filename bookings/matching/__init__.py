@@ -25,7 +25,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from bookings.matching import rules
+from bookings.matching import pairs, rules
 from bookings.matching.facts import Context, Facts, build_context, load_facts, pool, these
 from bookings.matching.results import (
     BASIC_REASONS,
@@ -86,7 +86,11 @@ def rank_candidates(
             excluded.append(Exclusion(expert, reasons))
         else:
             ranked.append(rules.candidate(expert, facts, ctx, checks))
-    ranked.sort(key=lambda c: (-c.score, c.hours_90, c.expert.name.casefold(), c.expert.pk))
+    # Fair rotation counts new experts' first work first: among equal scores, in pairs first.
+    pairs.mark_new_experts(ranked)
+    ranked.sort(
+        key=lambda c: (-c.score, c.pair is None, c.hours_90, c.expert.name.casefold(), c.expert.pk)
+    )
     for rank, candidate in enumerate(ranked, start=1):
         candidate.rank = rank
     # The near misses (free this time? over a limit?) first, then those who do not fit at all.

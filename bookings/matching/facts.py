@@ -57,6 +57,7 @@ POOL_FIELDS = (
     "travel_radius_km",
     "max_gigs_per_month",
     "rest_days_after_heavy",
+    "paired_gigs_required",
     "earnings_cap_yearly",
     "earnings_cap_monthly",
     "expenses_only",

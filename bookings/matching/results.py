@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, Occurrence
+from bookings.selectors.pairs import PairProgress
 from experts.models import ExperienceArea, Expert
 
 
@@ -77,6 +79,8 @@ class Candidate:
     feedback: Decimal | None = None  # released feedback average
     fee: Decimal = Decimal("0.00")  # this booking's fees for the expert
     rank: int = 0
+    pair: PairProgress | None = None  # a new expert still in pairs (``matching.pairs``)
+    proposed: Any = None  # the ``matching.pairs.Pair`` proposed for a new expert, if any
 
 
 @dataclass(frozen=True)

@@ -48,14 +48,19 @@ def unit_booking_list(user: User) -> QuerySet[Booking]:
     )
 
 
-def shown_names(booking: Booking) -> list[str]:
-    """How the booking's accepted experts are named to the unit (alias or name, as consented)."""
+def _accepted(booking: Booking):
     assignments = getattr(booking, "accepted_assignments", None)
     if assignments is None:
         assignments = booking.assignments.filter(status=Assignment.Status.ACCEPTED).select_related(
             "expert__user"
         )
-    return [assignment.expert.shown_name for assignment in assignments]
+    return assignments
+
+
+def shown_names(booking: Booking) -> list[str]:
+    """How the booking's accepted experts are named to the unit (alias or name, as consented);
+    both of a pair are named."""
+    return [assignment.expert.shown_name for assignment in _accepted(booking)]
 
 
 def support_on_booking(booking: Booking, *, for_unit: bool) -> list[tuple[str, list[str]]]:
@@ -91,7 +96,8 @@ def booking_next_step(booking: Booking) -> str:
     if booking.status == status.REQUESTED:
         return _("Waiting for the coordinator to look for experts")
     if booking.status == status.STAFFING:
-        found = len(shown_names(booking))
+        # A pair fills one seat: the experienced partner is not counted as found.
+        found = sum(1 for a in _accepted(booking) if a.partner_of_id is None)
         return _("Waiting for experts: %(found)s of %(wanted)s found") % {
             "found": found,
             "wanted": booking.experts_wanted,

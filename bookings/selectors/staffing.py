@@ -27,10 +27,19 @@ from expertbank.paging import Chained
 from expertbank.roles import GROUP_ROLES, Role
 from experts.models import ConsentRecord, PrivacyNotice
 
+# A seat is filled by an accepted expert who is not an experienced partner: a pair (issue 17)
+# fills one seat, the new expert's.
+SEATED = Q(status=Assignment.Status.ACCEPTED, partner_of__isnull=True)
 
-def _assignment_count(status: str) -> Coalesce:
+
+def seats_filled(booking: Booking) -> int:
+    """How many of the booking's seats are filled (a pair counts once)."""
+    return booking.assignments.filter(SEATED).count()
+
+
+def _assignment_count(condition: Q) -> Coalesce:
     counted = (
-        Assignment.objects.filter(booking=OuterRef("pk"), status=status)
+        Assignment.objects.filter(condition, booking=OuterRef("pk"))
         .order_by()
         .values("booking")
         .annotate(n=Count("pk"))
@@ -40,13 +49,13 @@ def _assignment_count(status: str) -> Coalesce:
 
 
 def with_counts(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
-    """Each booking's accepted and open offers, counted per row by a subquery (an index on
-    the booking's assignments by status), not by a GROUP BY over every assignment of every
-    booking: the database counts only the rows it returns, and the paginator's COUNT drops
-    the annotations it does not filter by."""
+    """Each booking's filled seats (``SEATED``) and open offers, counted per row by a subquery
+    (an index on the booking's assignments by status), not by a GROUP BY over every assignment
+    of every booking: the database counts only the rows it returns, and the paginator's COUNT
+    drops the annotations it does not filter by."""
     return bookings.annotate(
-        accepted_count=_assignment_count(Assignment.Status.ACCEPTED),
-        offered_count=_assignment_count(Assignment.Status.OFFERED),
+        accepted_count=_assignment_count(SEATED),
+        offered_count=_assignment_count(Q(status=Assignment.Status.OFFERED)),
     )
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Assignment, Booking, Gig, Membership
+from bookings.selectors.pairs import pair_of
 from bookings.selectors.staffing import coordinators
 from bookings.services.links import answer_url
 from expertbank.models import User
@@ -84,6 +85,7 @@ def offer(assignment: Assignment) -> None:
             "accept_url": answer_url(assignment, "accept"),
             "decline_url": answer_url(assignment, "decline"),
             "url": _url("bookings_expert:offer", assignment.pk),
+            "pair": pair_of(assignment),  # issue 17: the other of a pair, named in the offer
         },
     )
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from bookings.matching import rank_candidates, refusals
 from bookings.models import Assignment, Booking, Gig, Occurrence
 from bookings.selectors.requests import shown_names
 from bookings.selectors.schedule import next_start
-from bookings.selectors.staffing import COVERED_NOTE
+from bookings.selectors.staffing import COVERED_NOTE, seats_filled
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
@@ -102,6 +102,8 @@ def _offer(
     by: User,
     note: str,
     replacement_for: Assignment | None = None,
+    partner_of: Assignment | None = None,
+    send: bool = True,
 ) -> Assignment:
     for attempt in range(SMS_CODE_TRIES):
         try:
@@ -115,6 +117,7 @@ def _offer(
                     offered_by=by,
                     offer_note=note.strip(),
                     replacement_for=replacement_for,
+                    partner_of=partner_of,
                     sms_code=sms_code_new(expert),
                 )
             break
@@ -122,7 +125,8 @@ def _offer(
             if SMS_CODE_UNIQUE not in str(exc) or attempt == SMS_CODE_TRIES - 1:
                 raise
     record(assignment, booking=booking, by=by, from_status="", to_status=Offer.OFFERED)
-    notify.offer(assignment)
+    if send:
+        notify.offer(assignment)
     return assignment
 
 
@@ -292,8 +296,14 @@ def _assignment_accept(*, assignment_id: int, by: User | None) -> Assignment:
     booking_id = Assignment.objects.values_list("booking_id", flat=True).get(pk=assignment_id)
     booking = lock_booking(booking_id)
     assignment = lock_assignment(assignment_id)
-    accepted = booking.assignments.filter(status=Offer.ACCEPTED).count()
-    if accepted >= booking.experts_wanted and assignment.status in (Offer.OFFERED, Offer.EXPIRED):
+    accepted = seats_filled(booking)
+    partner = assignment.partner_of_id is not None  # fills no seat (a pair counts once)
+    if partner:
+        _require_pair_live(assignment)
+    elif accepted >= booking.experts_wanted and assignment.status in (
+        Offer.OFFERED,
+        Offer.EXPIRED,
+    ):
         # The offer was closed (or is about to be) because the seats were filled.
         raise BookingError(
             _("All the experts this booking needs have already been found. Thank you!")
@@ -310,7 +320,7 @@ def _assignment_accept(*, assignment_id: int, by: User | None) -> Assignment:
     change_status(assignment, Offer.ACCEPTED, booking=booking, by=by, fields=["answered_at"])
     for occurrence in occurrences:
         plan_gig(assignment=assignment, occurrence=occurrence, by=by)
-    if accepted + 1 >= booking.experts_wanted:
+    if not partner and accepted + 1 >= booking.experts_wanted:
         # The last seat is filled: the others still asked are thanked and let go at once (by
         # the system: the history does not say the accepting expert closed them).
         offers_close_covered(booking, by=None)
@@ -342,6 +352,7 @@ def assignment_decline(*, assignment: Assignment, by: User | None, reason: str =
         fields=["answered_at"],
     )
     _cover_after(assignment, booking)
+    pair_end(assignment, booking=booking, by=by)
     return assignment
 
 
@@ -366,6 +377,8 @@ def offers_expire(*, now: datetime | None = None) -> int:
             booking = lock_booking(assignments[0].booking_id)
             for assignment in assignments:
                 _cover_after(assignment, booking)
+        for assignment in assignments:
+            pair_end(assignment, booking=assignment.booking, by=None)
     return len(expired)
 
 
@@ -383,10 +396,19 @@ def offers_close_covered(
     if assignments is None:
         assignments = lock_assignments(booking)
     note = covered_note()
-    closed = [a for a in assignments if a.status == Offer.OFFERED]
+    status = {a.pk: a.status for a in assignments}
+    # An experienced partner's offer stays open while the new expert it pairs has a seat.
+    closed = [
+        a
+        for a in assignments
+        if a.status == Offer.OFFERED
+        and not (a.partner_of_id and status.get(a.partner_of_id) == Offer.ACCEPTED)
+    ]
     for assignment in closed:
         change_status(assignment, Offer.EXPIRED, booking=booking, by=by, note=note)
         notify.offer_closed(assignment, COVERED_NOTE)  # in the expert's language
+    for assignment in closed:
+        pair_end(assignment, booking=booking, by=by)  # a partner who had accepted leaves too
     return closed
 
 
@@ -411,13 +433,14 @@ def booking_confirm(*, booking: Booking, by: User) -> Booking:
     )
     assignments = lock_assignments(booking)
     accepted = [a for a in assignments if a.status == Offer.ACCEPTED]
-    if not booking_can_confirm(booking, accepted=len(accepted)):
+    seated = sum(1 for a in accepted if a.partner_of_id is None)  # a pair fills one seat
+    if not booking_can_confirm(booking, accepted=seated):
         raise BookingError(
             _(
                 "Only %(found)s of the %(wanted)s experts have accepted. A booking is confirmed "
                 "when every seat is filled: send more offers or wait for answers."
             )
-            % {"found": len(accepted), "wanted": booking.experts_wanted}
+            % {"found": seated, "wanted": booking.experts_wanted}
         )
     change_status(booking, Status.CONFIRMED, booking=booking, by=by)
     offers_close_covered(booking, by=by, assignments=assignments)
@@ -455,10 +478,11 @@ def assignment_withdraw(*, assignment: Assignment, by: User, reason: str = "") -
     take_off(assignment, booking=booking, by=by, reason=reason)
     if own:
         notify.withdrawn(assignment, reason)
-        if booking.cover_automatically:
+        if booking.cover_automatically and assignment.partner_of_id is None:
             cover_next(booking, withdrawn=assignment)
     else:
         notify.released(assignment, reason)
+    pair_end(assignment, booking=booking, by=by)
     return assignment
 
 
@@ -513,7 +537,7 @@ def cover_next(booking: Booking, *, withdrawn: Assignment) -> Assignment | None:
     out), the unit and the coordinators are told that no replacement was found; further away,
     the coordinators read it in the digest and can still offer the seat by hand."""
     now = timezone.now()
-    accepted = booking.assignments.filter(status=Offer.ACCEPTED).count()
+    accepted = seats_filled(booking)
     if booking.status not in (Status.STAFFING, Status.CONFIRMED):
         return None
     if accepted >= booking.experts_wanted:
@@ -557,6 +581,49 @@ def booking_cover_mode(*, booking: Booking, automatic: bool, by: User) -> Bookin
     return booking
 
 
+def _require_pair_live(assignment: Assignment) -> None:
+    """An experienced partner accepts only while the new expert of the pair is still offered
+    the booking or on it."""
+    if assignment.partner_of.status not in Assignment.LIVE:
+        raise BookingError(
+            _(
+                "%(name)s, whom you were asked to partner, is no longer on this booking, so "
+                "the pair will not go. Thank you!"
+            )
+            % {"name": assignment.partner_of.expert.name}
+        )
+
+
+def pair_end(assignment: Assignment, *, booking: Booking, by: User | None) -> list[Assignment]:
+    """A new expert's offer or place ended (declined, expired, withdrew, taken off): their
+    experienced partner (issue 17) has nobody to partner, so the partner's open offer closes
+    and an accepted partner leaves the booking, each with a message saying why. A partner
+    leaving changes nothing for the new expert, who can be given another partner."""
+    if assignment.partner_of_id is not None or assignment.status in Assignment.LIVE:
+        return []
+    note = _("%(name)s, the new expert of the pair, is no longer on this booking.") % {
+        "name": assignment.expert.name
+    }
+    ended = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(partner_of=assignment, status__in=Assignment.LIVE)
+        .select_related("expert__user", "booking")
+        .order_by("pk")
+    )
+    for partner in ended:
+        with translation.override(partner.expert.user.language or None):
+            told = _("%(name)s, the new expert of the pair, is no longer on this booking.") % {
+                "name": assignment.expert.name
+            }
+        if partner.status == Offer.OFFERED:
+            change_status(partner, Offer.EXPIRED, booking=booking, by=by, note=note)
+            notify.offer_closed(partner, told)
+        else:
+            take_off(partner, booking=booking, by=by, reason=note)
+            notify.released(partner, told)
+    return ended
+
+
 def take_off(assignment: Assignment, *, booking: Booking, by: User | None, reason: str) -> None:
     """An accepted expert leaves the (locked) booking: their planned gigs that have not begun are
     cancelled without a fee and the assignment is withdrawn, each with its history row."""
@@ -576,6 +643,7 @@ def assignment_can_replace(assignment: Assignment, *, booking: Booking, accepted
         booking.status in (Status.STAFFING, Status.CONFIRMED)
         and accepted < booking.experts_wanted
         and assignment.status == Offer.WITHDRAWN
+        and assignment.partner_of_id is None  # a partner held no seat
         and not any(r.status in Assignment.LIVE for r in assignment.replacements.all())
     )
 
@@ -602,9 +670,13 @@ def assignment_replace(
         {Offer.WITHDRAWN},
         _("Only an expert who has withdrawn can be replaced; this offer is %(status)s."),
     )
+    if assignment.partner_of_id is not None:
+        raise BookingError(
+            _("An experienced partner held no seat of their own, so nobody replaces them.")
+        )
     if assignment.replacements.filter(status__in=Assignment.LIVE).exists():
         raise BookingError(_("A replacement has already been offered for this expert."))
-    accepted = booking.assignments.filter(status=Offer.ACCEPTED).count()
+    accepted = seats_filled(booking)
     if accepted >= booking.experts_wanted:
         raise BookingError(_("The booking already has all its experts."))
     _check_deadline(booking, answer_by)

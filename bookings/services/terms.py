@@ -249,7 +249,9 @@ def apply_details(
         .order_by("pk")
     )
     if experts_wanted is not None:
-        accepted = sum(1 for a in live if a.status == Assignment.Status.ACCEPTED)
+        accepted = sum(
+            1 for a in live if a.status == Assignment.Status.ACCEPTED and a.partner_of_id is None
+        )
         if not 1 <= experts_wanted <= MAX_EXPERTS:
             raise BookingError(
                 _("Ask for 1 to %(max)s experts in one booking.") % {"max": MAX_EXPERTS}

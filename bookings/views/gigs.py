@@ -18,6 +18,7 @@ from bookings import money, selectors, services
 from bookings.calendar import calendar_feed as render_feed
 from bookings.forms import OptionalReasonForm
 from bookings.models import Assignment, CalendarToken, Gig, GigReport
+from bookings.selectors.pairs import pair_head, pair_of
 from expertbank.paging import PAGE_SIZE, page_of
 from expertbank.plain import plain_template
 from expertbank.roles import Role, role_required
@@ -81,6 +82,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "booking": assignment.booking,
             "occurrences": assignment.booking.occurrences.all(),
             "decline_form": OptionalReasonForm(),
+            "pair": pair_of(assignment),
             "gigs": assignment.gigs.filter(status=Gig.Status.PLANNED)
             .select_related("occurrence")
             .order_by("start"),
@@ -203,6 +205,8 @@ def gig_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if report is not None
             else None,
             "assignment": gig.assignment,
+            "pair": pair_of(gig.assignment),
+            "pair_debrief": pair_head(gig.assignment).pair_debrief,
             "can_withdraw": gig.assignment.status == Assignment.Status.ACCEPTED
             and booking.status in (booking.Status.STAFFING, booking.Status.CONFIRMED),
         },

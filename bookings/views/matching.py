@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 
 from bookings import services
-from bookings.forms import OfferForm, ReplaceForm
+from bookings.forms import OfferForm, PairOfferForm, ReplaceForm
 from bookings.matching import rank_candidates
+from bookings.matching.pairs import propose_partners
 from bookings.models import Assignment, Booking
+from bookings.services import pairs as pair_services
 from expertbank.fields import parse_id
 from expertbank.roles import Role, role_required
 from experts.models import Expert
@@ -36,6 +38,16 @@ def _replacing(request: HttpRequest, booking: Booking) -> Assignment | None:
 
 
 def _send(booking: Booking, replacing: Assignment | None, data: dict, by) -> list[Assignment]:
+    if "pair" in data:
+        expert, partner = data["pair"]
+        return pair_services.booking_offer_pair(
+            booking=booking,
+            expert=expert,
+            partner=partner,
+            answer_by=data["answer_by"],
+            by=by,
+            note=data["note"],
+        )
     if replacing is None:
         return services.booking_offer(
             booking=booking,
@@ -68,7 +80,10 @@ def booking_ranked(request: HttpRequest, pk: int) -> HttpResponse:
     replacing = _replacing(request, booking)
     result = rank_candidates(booking)
     candidates = Expert.objects.filter(pk__in=[c.expert.pk for c in result.ranked])
-    form_class = OfferForm if replacing is None else ReplaceForm
+    # Pairs (issue 17): a partner proposed for each new expert among the top shown only.
+    pairs = propose_partners(result.ranked, top=RANKED_SHOWN) if replacing is None else {}
+    pairing = replacing is None and request.method == "POST" and "pair" in request.POST
+    form_class = PairOfferForm if pairing else OfferForm if replacing is None else ReplaceForm
     form = form_class(request.POST or None, booking=booking, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,6 +115,7 @@ def booking_ranked(request: HttpRequest, pk: int) -> HttpResponse:
             "selected": set(request.POST.getlist(name)),
             "choice_errors": form.errors.get(name, []),
             "replacing": replacing,
+            "pairs": pairs,
             "can_send": booking.status in open_statuses and bool(result.ranked),
         },
     )

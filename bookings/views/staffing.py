@@ -68,9 +68,12 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gigs = Gig.objects.select_related("expert__user").order_by("expert__user__full_name")
     occurrences = booking.occurrences.prefetch_related(Prefetch("gigs", queryset=gigs))
     assignments = booking.assignments.select_related(
-        "expert__user", "offered_by", "replacement_for__expert__user"
-    ).prefetch_related("replacements")
-    accepted = sum(1 for a in assignments if a.status == Assignment.Status.ACCEPTED)
+        "expert__user", "offered_by", "replacement_for__expert__user", "partner_of__expert__user"
+    ).prefetch_related("replacements", "partners")
+    # Filled seats: an experienced partner of a pair fills none (issue 17).
+    accepted = sum(
+        1 for a in assignments if a.status == Assignment.Status.ACCEPTED and a.partner_of_id is None
+    )
     for assignment in assignments:
         assignment.can_replace = services.assignment_can_replace(
             assignment, booking=booking, accepted=accepted
