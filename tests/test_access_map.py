@@ -298,6 +298,7 @@ ACCESS_MAP: dict[str, Entry] = {
         lambda w: {"pk": w["booking"].occurrences.get().pk}, COORDINATOR
     ),
     "bookings_coordinator:withdraw": Entry(lambda w: {"pk": w["gig"].assignment_id}, COORDINATOR),
+    "bookings_coordinator:pair_debrief": Entry(lambda w: {"pk": w["gig"].assignment_id}, POST_ONLY),
     "bookings_coordinator:units": Entry(None, COORDINATOR),
     "bookings_coordinator:invite": Entry(pk("unit"), COORDINATOR),
     # The register: organisations, units, price lists, funding sources (deactivated, not deleted).
