@@ -100,6 +100,12 @@ class SlotForm(forms.Form):
     start = forms.TimeField(label=_("From"), widget=TIME)
     end = forms.TimeField(label=_("Until"), widget=TIME)
 
+    def __init__(self, *args, **kwargs):
+        # One page holds this form and BlackoutForm, both with start and end: ids of their own,
+        # so that each label names its own field (the field names stay as they are).
+        kwargs.setdefault("auto_id", "id_slot_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
@@ -116,6 +122,10 @@ class BlackoutForm(forms.Form):
         required=False,
         help_text=_("You do not have to give a reason."),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_blackout_%s")  # see SlotForm
+        super().__init__(*args, **kwargs)
 
     def clean(self):
         data = super().clean()

@@ -289,3 +289,15 @@ def test_a_bookable_expert_sees_no_consent_reminder(client):
     assert "Do these first" not in content
     assert "You have given your consent." in content
     assert ExpertFactory  # the shared factory stays importable for other tests
+
+
+def test_each_label_on_the_availability_page_names_its_own_field(logged_in):
+    """The weekly time and the days off both have start and end: their ids must differ, or a
+    screen reader reads the weekly time's label for the day off (and the page has duplicate
+    ids)."""
+    import re
+
+    content = logged_in.get(reverse("experts:availability")).content.decode()
+    ids = re.findall(r'\sid="(id_[^"]+)"', content)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="id_slot_start"' in content and 'for="id_blackout_start"' in content
