@@ -50,6 +50,17 @@ class BookingsConfig(AppConfig):
 
         return expert_portal_panels(request, expert)
 
+    def experts_with_pair_progress(self, experts):
+        """Pairs (issue 17): the gigs each expert has done, for the experts list's badge."""
+        from bookings.selectors.pairs import with_pair_progress
+
+        return with_pair_progress(experts)
+
+    def experts_in_pairs(self, experts, *, value: bool):
+        from bookings.selectors.pairs import in_pairs
+
+        return in_pairs(experts, value=value)
+
     def consent_withdrawn(self, *, expert, by, at):
         """``experts.services.consent_withdraw`` asks this in its transaction."""
         from bookings.services.consent import consent_withdrawn_impl

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from expertbank.filters import DateFilter, FilterSet, ModelChoiceFilter
 from experts.models import ExperienceArea, Expert, ExpertDocument, Language
+from experts.pairs import filter_in_pairs
 from experts.selectors import municipality_choices
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
@@ -66,6 +67,13 @@ class ExpertFilter(FilterSet):
     )
     bookable = django_filters.ChoiceFilter(
         label=_("Bookable"), choices=YES_NO, method="filter_bookable", empty_label=_("all")
+    )
+    pairs = django_filters.ChoiceFilter(
+        label=_("In pairs"),
+        choices=YES_NO,
+        method="filter_pairs",
+        empty_label=_("all"),
+        help_text=_("New experts doing their first gigs beside an experienced partner."),
     )
     available_on = DateFilter(
         label=_("Available on"),
@@ -129,6 +137,9 @@ class ExpertFilter(FilterSet):
         if value == "yes":
             return queryset.filter(pk__in=bookable)
         return queryset.exclude(pk__in=bookable)
+
+    def filter_pairs(self, queryset, name, value):
+        return filter_in_pairs(queryset, value=value == "yes")
 
     def filter_available_on(self, queryset, name, value):
         return queryset.available_on(value)

@@ -20,6 +20,7 @@ from experts import selectors
 from experts.filters import ExpertFilter
 from experts.forms import DocumentForm, ExpertForm, TaxCardForm
 from experts.models import Expert, PrivacyNotice
+from experts.pairs import with_pair_progress
 from experts.resources import ExpertExportResource
 from experts.resources.exports import (
     CSV_FORMULA_STARTS,
@@ -71,7 +72,7 @@ def _filtered(filterset: ExpertFilter):
 def expert_list(request: HttpRequest) -> HttpResponse:
     """Searchable, filterable, sortable, paginated; a fixed number of queries per page."""
     filterset = ExpertFilter(request.GET, queryset=selectors.expert_list())
-    experts = _filtered(filterset)
+    experts = with_pair_progress(_filtered(filterset))  # the "in pairs" badge (issue 17)
     page = Paginator(experts, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -193,7 +193,7 @@ def test_each_accepts_and_the_pair_fills_one_seat(booking, coordinator):
 def test_a_partner_can_accept_first_and_the_seat_stays_free(booking, coordinator):
     new = new_expert()
     partner = experienced()
-    mine, theirs = offer_pair(booking, new, partner, coordinator)
+    _mine, theirs = offer_pair(booking, new, partner, coordinator)
     services.assignment_accept(assignment=theirs, by=partner.user)
     assert seats_filled(booking) == 0
     assert not selectors.ready_to_confirm().filter(pk=booking.pk).exists()
@@ -232,7 +232,10 @@ def test_another_expert_filling_the_seat_closes_both_offers_of_the_pair(booking,
     solo = fitting_expert()
     mine, theirs = offer_pair(booking, new, partner, coordinator)
     (other,) = services.booking_offer(
-        booking=booking, experts=[solo], answer_by=timezone.now() + timedelta(days=2), by=coordinator
+        booking=booking,
+        experts=[solo],
+        answer_by=timezone.now() + timedelta(days=2),
+        by=coordinator,
     )
     services.assignment_accept(assignment=other, by=solo.user)
     mine.refresh_from_db()
@@ -333,3 +336,114 @@ def test_the_page_takes_the_same_queries_with_one_pair_or_fifty_candidates(desk,
     fifty, page = count_queries(desk.get, url(booking))
     assert fifty == one
     assert page.content.decode().count('name="pair"') == 25
+
+
+# --- The expert's pages and the shared debrief ---------------------------------------------------
+
+
+@pytest.fixture
+def pair_on_booking(booking, coordinator):
+    new = new_expert()
+    partner = experienced()
+    mine, theirs = offer_pair(booking, new, partner, coordinator)
+    return new, partner, mine, theirs
+
+
+def test_each_offer_page_names_the_other_of_the_pair(client, pair_on_booking):
+    new, partner, mine, theirs = pair_on_booking
+    client.force_login(new.user)
+    page = client.get(reverse("bookings_expert:offer", args=[mine.pk])).content.decode()
+    assert f"You do this gig in a pair with {partner.name}" in page
+    client.force_login(partner.user)
+    page = client.get(reverse("bookings_expert:offer", args=[theirs.pk])).content.decode()
+    assert f"You go as the experienced partner of {new.name}" in page
+    # Another expert's offer is not found, pair or not.
+    assert client.get(reverse("bookings_expert:offer", args=[mine.pk])).status_code == 404
+
+
+def test_the_coordinator_records_the_debrief_once_and_both_see_it(
+    client, desk, booking, pair_on_booking
+):
+    new, partner, mine, theirs = pair_on_booking
+    services.assignment_accept(assignment=mine, by=new.user)
+    services.assignment_accept(assignment=theirs, by=partner.user)
+    page = desk.get(reverse("bookings_coordinator:detail", args=[booking.pk])).content.decode()
+    assert f"experienced partner of {new.name}" in page
+    action = reverse("bookings_coordinator:pair_debrief", args=[theirs.pk])
+    response = desk.post(action, {"note": "Kävimme keikan läpi yhdessä. Hyvä alku!"})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.pair_debrief == "Kävimme keikan läpi yhdessä. Hyvä alku!"
+    for expert in (new, partner):
+        gig = Gig.objects.get(booking=booking, expert=expert)
+        client.force_login(expert.user)
+        page = client.get(reverse("bookings_expert:gig", args=[gig.pk])).content.decode()
+        assert "Shared debrief" in page
+        assert "Kävimme keikan läpi yhdessä." in page
+
+
+def test_a_debrief_for_no_pair_or_without_a_note_is_refused(desk, booking, coordinator):
+    solo = fitting_expert()
+    (alone,) = services.booking_offer(
+        booking=booking,
+        experts=[solo],
+        answer_by=timezone.now() + timedelta(days=2),
+        by=coordinator,
+    )
+    action = reverse("bookings_coordinator:pair_debrief", args=[alone.pk])
+    response = desk.post(action, {"note": "Muistiinpano"}, follow=True)
+    assert "This expert is not in a pair on this booking." in response.content.decode()
+    alone.refresh_from_db()
+    assert alone.pair_debrief == ""
+    new, partner = new_expert(), experienced()
+    other = request_booking(areas=areas("substance-use"))
+    mine, _theirs = offer_pair(other, new, partner, coordinator)
+    response = desk.post(
+        reverse("bookings_coordinator:pair_debrief", args=[mine.pk]), {"note": "  "}, follow=True
+    )
+    assert "Write the debrief note first." in response.content.decode()
+    response = desk.post(
+        reverse("bookings_coordinator:pair_debrief", args=[mine.pk]), {"note": "x" * 2001}
+    )
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.pair_debrief == ""
+    assert desk.post(reverse("bookings_coordinator:pair_debrief", args=[999999])).status_code == 404
+
+
+def test_an_expert_cannot_record_the_pairs_debrief(client, pair_on_booking):
+    new, _partner, mine, _theirs = pair_on_booking
+    client.force_login(new.user)
+    action = reverse("bookings_coordinator:pair_debrief", args=[mine.pk])
+    assert client.post(action, {"note": "Minä itse"}).status_code == 403
+    mine.refresh_from_db()
+    assert mine.pair_debrief == ""
+
+
+# --- Who is still in pairs: the coordinators' expert list ----------------------------------------
+
+
+def test_the_expert_list_filters_and_badges_experts_in_pairs(desk):
+    new = new_expert(required=3, done=1, user__full_name="Uusi Ulla")
+    solo = new_expert(required=3, done=3, user__full_name="Valmis Veera")
+    old = experienced(user__full_name="Konkari Kalle")
+    listing = reverse("experts_coordinator:list")
+    page = desk.get(listing).content.decode()
+    assert "in pairs: 1/3" in page
+    assert "in pairs: 3/3" not in page
+    shown = desk.get(listing, {"pairs": "yes"}).context["page"].object_list
+    assert [e.pk for e in shown] == [new.pk]
+    others = {e.pk for e in desk.get(listing, {"pairs": "no"}).context["page"].object_list}
+    assert {solo.pk, old.pk} <= others and new.pk not in others
+    assert desk.get(listing, {"pairs": "maybe"}).status_code == 200  # a bad value: an error
+
+
+def test_the_expert_list_takes_the_same_queries_with_pairs_for_one_or_many(desk):
+    listing = reverse("experts_coordinator:list")
+    new_expert()
+    one, _page = count_queries(desk.get, listing, {"pairs": "yes"})
+    for _ in range(10):
+        new_expert()
+    many, page = count_queries(desk.get, listing, {"pairs": "yes"})
+    assert many == one
+    assert len(page.context["page"].object_list) == 11
