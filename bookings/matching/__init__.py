@@ -86,6 +86,10 @@ def rank_candidates(
             excluded.append(Exclusion(expert, reasons))
         else:
             ranked.append(rules.candidate(expert, facts, ctx, checks))
+    # Only the candidates become model objects (offers are made to them); the excluded stay rows.
+    chosen = {expert.pk: expert for expert in these([c.expert.pk for c in ranked])}
+    for candidate in ranked:
+        candidate.expert = chosen[candidate.expert.pk]
     # Fair rotation counts new experts' first work first: among equal scores, in pairs first.
     pairs.mark_new_experts(ranked)
     ranked.sort(

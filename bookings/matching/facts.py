@@ -3,7 +3,7 @@ the pool (``Facts``), each kind of fact in one bulk query whatever the size of t
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -177,14 +177,68 @@ def build_context(booking: Booking, occurrences: list[Occurrence], now: datetime
     )
 
 
-def pool() -> list[Expert]:
-    """Every expert but the retired ones."""
-    return list(
+_COLUMNS = tuple(name for name in POOL_FIELDS if not name.startswith("user__"))
+
+
+class PoolExpert(namedtuple("PoolExpert", ("pk", "user_id", "full_name", "email", *_COLUMNS))):
+    """One expert of the pool as the rules read them: the pool's columns as a plain row.
+
+    Building thousands of model instances (and their users) took most of a ranking's time, and
+    most of the pool is excluded at once; the ranking gives real ``Expert`` objects to its
+    candidates only. An excluded expert stays a ``PoolExpert``: it has what the page and the
+    rules read (``pk``, ``name``, ``shown_name``, the status, the limits) and equals the
+    ``Expert`` with its id."""
+
+    __slots__ = ()
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    @property
+    def name(self) -> str:
+        return self.full_name or self.email  # as User.get_full_name
+
+    @property
+    def shown_name(self) -> str:
+        if self.shown_as == Expert.ShownAs.ALIAS and self.public_alias:
+            return self.public_alias
+        return self.name
+
+    @property
+    def certified(self) -> bool:
+        return self.certified_on is not None
+
+    def get_status_display(self) -> str:
+        return str(Expert.Status(self.status).label)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<PoolExpert {self.pk}: {self.name}>"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PoolExpert | Expert):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+
+def pool() -> list[PoolExpert]:
+    """Every expert but the retired ones, as plain rows (``PoolExpert``)."""
+    rows = (
         Expert.objects.exclude(status=Expert.Status.RETIRED)
-        .select_related("user")
-        .only(*POOL_FIELDS)
         .order_by("pk")
+        .values_list("pk", "user_id", "user__full_name", "user__email", *_COLUMNS)
     )
+    return list(map(PoolExpert._make, rows))
 
 
 def these(expert_ids: list[int]) -> list[Expert]:
