@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test bench audit lint format messages compilemessages run clean
+.PHONY: demo test bench audit lint format messages compilemessages run clean user-guide
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ test: $(VENV)/.installed-dev
 # seed_scale when empty; BENCH_ARGS e.g. "--scale 0.1 --seconds 30 --make-test-seconds 900".
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
+# The user guide's pictures (docs/user-guide/img), taken by the journeys (tests/e2e/journeys) in
+# Chromium against PostgreSQL with a real Celery worker, then shrunk to 256 colours. Needs
+# PostgreSQL at USER_GUIDE_DATABASE_URL and Chromium; see docs/user-guide/README.md.
+USER_GUIDE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/expertbank_guide
+user-guide: $(VENV)/.installed-dev
+	mkdir -p docs/user-guide/img
+	DATABASE_URL=$(USER_GUIDE_DATABASE_URL) REQUIRE_BROWSER=1 \
+		USER_GUIDE_SCREENSHOTS=$(CURDIR)/docs/user-guide/img \
+		$(PY) -m pytest -p no:cacheprovider tests/e2e/journeys $(PYTEST_ARGS)
+	$(PY) bin/shrink-png docs/user-guide/img/*.png
 
 # Known vulnerabilities in the pinned dependencies (needs the OSV or PyPI vulnerability service).
 audit: $(VENV)/.installed-dev
