@@ -209,8 +209,60 @@ def build_world() -> World:
     o["application"] = ApplicationFactory(cohort=OpenCohortFactory())
     invitation = invitation_create(email="kutsuttu@example.com", invited_by=coordinator)
     o["invitation_token"] = invitation_token(invitation)
+    _panel_objects(world, unit_a, expert_a)
     _admin_only_objects(world, coordinator)
     return world
+
+
+def _panel_objects(world: World, unit_a, expert_a) -> None:
+    """Unit A's customer panel with expert A as a member: a meeting held with its minutes (a
+    PDF), one to come, and an application waiting."""
+    from bookings.services import panels
+    from experts.models import PrivacyNotice
+
+    o = world.objects
+    today = timezone.localdate()
+    panel = panels.panel_create(
+        unit=o["unit"],
+        by=unit_a,
+        name_fi="Asiakasraati",
+        purpose="Asiakkaat arvioivat palvelua.",
+        term_start=today - timedelta(days=100),
+        term_end=today + timedelta(days=600),
+        meetings_per_year=4,
+        place="Kielotie 13, Vantaa",
+        criteria=[panels.Criterion("Ik\u00e4ryhm\u00e4", ("18\u201329", "30 tai yli"))],
+        call_open=True,
+    )
+    o["panel"] = panel
+    o["panel_member"] = panels.panel_member_add(
+        panel=panel, expert=expert_a, answers={"Ik\u00e4ryhm\u00e4": "30 tai yli"}, by=unit_a
+    )
+    held = today - timedelta(days=45)
+    o["panel_meeting"] = panels.panel_meeting_add(
+        panel=panel,
+        start=at((held - today).days, 19),
+        end=at((held - today).days, 20, 30),
+        by=unit_a,
+    )
+    panels.panel_minutes_save(
+        meeting=o["panel_meeting"],
+        text="Muistio",
+        upload=ContentFile(PDF, name="muistio.pdf"),
+        by=unit_a,
+    )
+    panels.panel_meeting_add(panel=panel, start=at(40, 17), end=at(40, 19), by=unit_a)
+    o["panel_application"] = panels.panel_application_submit(
+        panel=panel,
+        full_name="Hanna Hakija",
+        email="hanna.hakija@example.com",
+        phone="",
+        answers={"Ik\u00e4ryhm\u00e4": "18\u201329"},
+        why="Haluan vaikuttaa.",
+        notice=PrivacyNotice.current(),
+        language="fi",
+    )
+    o["panel_token"] = panel.token
 
 
 def _admin_only_objects(world: World, coordinator) -> None:

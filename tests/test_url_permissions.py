@@ -14,7 +14,7 @@ from tests.permissions import REFUSED, assert_access, request_as
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open without logging in.
-PUBLIC_PREFIXES = ("/accounts/", "/apply/", "/invitation/", "/language/")
+PUBLIC_PREFIXES = ("/accounts/", "/apply/", "/invitation/", "/language/", "/panel/")
 PUBLIC_EXACT = {"/"}
 # Answer links and calendar feeds carry their own signed secret instead of a login.
 SIGNED = ("/gigs/answer/",)

@@ -166,8 +166,8 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "bookings/panels/detail.html", context)
 
 
-@panel_page
 @require_POST
+@panel_page
 def panel_call(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     open_ = request.POST.get("open") == "1"
@@ -200,8 +200,8 @@ def panel_applications(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@panel_page
 @require_POST
+@panel_page
 def panel_application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         PanelApplication.objects.filter(panel__in=request.panels).select_related("panel"), pk=pk
@@ -224,8 +224,8 @@ def panel_application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_url(request, "panel_applications", application.panel_id))
 
 
-@panel_page
 @require_POST
+@panel_page
 def panel_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.panel_ns != COORDINATOR:
         raise Http404
@@ -249,8 +249,8 @@ def panel_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_url(request, "panel", panel.pk))
 
 
-@panel_page
 @require_POST
+@panel_page
 def panel_member_leave(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(
         PanelMember.objects.filter(panel__in=request.panels).select_related("expert__user"), pk=pk
@@ -268,8 +268,8 @@ def panel_member_leave(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_url(request, "panel", member.panel_id))
 
 
-@panel_page
 @require_POST
+@panel_page
 def panel_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     form = MeetingForm(request.POST)
@@ -348,8 +348,8 @@ def panel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@panel_page
 @require_POST
+@panel_page
 def panel_change_add(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     form = ChangeForm(request.POST, panel=panel)
