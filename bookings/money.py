@@ -510,3 +510,75 @@ def funding_sources_with_use() -> QuerySet[FundingSource]:
     return FundingSource.objects.annotate(used=Coalesce(Subquery(used), ZERO)).annotate(
         remaining=F("budget") - F("used")
     )
+
+
+# --- Support that travels with the expert, gig by gig (issue 17) ---------------------------------
+
+
+def support_profile_of(expert: Expert) -> SupportProfile | None:
+    try:
+        return expert.support
+    except SupportProfile.DoesNotExist:
+        return None
+
+
+def companion_of(assignment: Assignment) -> Expert | None:
+    """Who is paid the companion fee of the assignment's gigs: the support person the
+    coordinator chose for it, else the expert's usual companion when their profile says one
+    comes along."""
+    if assignment.companion_id is not None:
+        return assignment.companion
+    profile = support_profile_of(assignment.expert)
+    if profile is not None and profile.companion and profile.companion_person_id:
+        return profile.companion_person
+    return None
+
+
+@dataclass(frozen=True)
+class GigSupport:
+    """What the support of one approved gig bills and pays (``gig_support``)."""
+
+    hours: Decimal  # the gig's hours: reported, else scheduled
+    companion_net: Decimal  # billed to the client for the companion
+    companion_fee: Decimal  # paid to ``companion``
+    companion: Expert | None
+    interpreter: str  # ``SupportProfile.Interpreter``, "" for none
+    interpreter_net: Decimal  # billed to the client for the interpreter
+    shared: frozenset[str]  # the support items the expert shows to the booking unit
+    terms: PriceTerms
+
+
+def gig_support(gig: Gig) -> GigSupport | None:
+    """The companion and interpreter of one approved (or paid) gig under the booking's frozen
+    terms, per hour of the gig (the reported hours, else the scheduled ones; no minimum).
+
+    The client pays the companion price when the expert's profile says a companion comes or the
+    coordinator named one on the assignment, and the interpreter price when the profile asks
+    for an interpreter; the companion fee is paid only to a named support person
+    (``companion_of``). ``None`` when nothing is billed or paid: no terms, no support, a
+    cancelled gig, or the terms price neither."""
+    terms = gig.booking.terms
+    if terms is None or gig.status not in (Gig.Status.APPROVED, Gig.Status.PAID):
+        return None
+    assignment = gig.assignment
+    profile = support_profile_of(gig.expert)
+    companion = companion_of(assignment)
+    comes_with = companion is not None or (profile is not None and profile.companion)
+    interpreter = profile.interpreter if profile is not None else ""
+    report = getattr(gig, "report", None)
+    hours = report.hours if report is not None else hours_between(gig.start, gig.end)
+    companion_net = cents(terms.companion_price * hours) if comes_with else cents(0)
+    companion_fee = cents(terms.companion_fee * hours) if companion is not None else cents(0)
+    interpreter_net = cents(terms.interpreter_price * hours) if interpreter else cents(0)
+    if not (companion_net or companion_fee or interpreter_net):
+        return None
+    return GigSupport(
+        hours=hours,
+        companion_net=companion_net,
+        companion_fee=companion_fee,
+        companion=companion,
+        interpreter=interpreter,
+        interpreter_net=interpreter_net,
+        shared=frozenset(profile.shared_with_unit or ()) if profile is not None else frozenset(),
+        terms=terms,
+    )

@@ -1,7 +1,16 @@
 from django.urls import path
 
 from bookings.urls_panels import panel_patterns
-from bookings.views import after, feedback, matching, on_behalf, pairs, register, staffing
+from bookings.views import (
+    after,
+    companions,
+    feedback,
+    matching,
+    on_behalf,
+    pairs,
+    register,
+    staffing,
+)
 
 app_name = "bookings_coordinator"
 urlpatterns = [
@@ -20,6 +29,11 @@ urlpatterns = [
     path("<int:pk>/cover/", staffing.booking_cover_mode, name="cover_mode"),
     path("times/<int:pk>/reschedule/", staffing.occurrence_reschedule, name="reschedule"),
     path("assignments/<int:pk>/withdraw/", staffing.assignment_withdraw, name="withdraw"),
+    path(
+        "assignments/<int:pk>/companion/",
+        companions.assignment_companion,
+        name="assignment_companion",
+    ),
     path("assignments/<int:pk>/pair-debrief/", pairs.pair_debrief, name="pair_debrief"),
     path("units/", staffing.unit_list, name="units"),
     path("units/<int:pk>/invite/", staffing.member_invite, name="invite"),

@@ -4,8 +4,11 @@
   lecture fee, 210 meeting fee, 336 compensation for work; a fee of 0 when the expert takes
   expenses only or declined it), or its late-cancellation fee; its kilometres at the tax-free
   allowance of the trip's date (311, reported with the kilometres); its expenses against
-  receipts (tax-free, not reported). Fees outside employment carry withholding only: no TyEL,
-  unemployment or health-insurance contributions.
+  receipts (tax-free, not reported); and the companion fee of an approved gig whose expert
+  came with a support person of the pool (hours × the terms' companion fee,
+  ``bookings.money.gig_support``), a 210 meeting fee paid on the companion's own statement
+  (``Line.payee``) under the same withholding rules. Fees outside employment carry withholding
+  only: no TyEL, unemployment or health-insurance contributions.
 - **The tax card** (``card_for``): the card valid on the payment date, of the right kind — a
   wage card for 210/214, a *työkorvaus* card for 336 (a wage card cannot be used for 336). No
   valid card: the no-card rate (``NoCardRate``, 60 %). The prepayment register frees only 336
@@ -24,13 +27,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bookings.models import Gig
-from bookings.money import hours_between
+from bookings.money import gig_support, hours_between
 from expertbank.amounts import ZERO, cents
 from expertbank.finnish import withholding
 from expertbank.formatting import euros, plain_number
@@ -43,8 +47,12 @@ WAGE_TYPES = IncomeType.wages()
 WORK_TYPES = (IncomeType.WORK_COMPENSATION,)
 
 
-def income_type_of(gig: Gig) -> str:
-    """The income type of a gig's fee: its kind of work's, 336 if it names none we pay."""
+def income_type_of(gig: Gig, *, companion: bool = False) -> str:
+    """The income type of a gig's fee: its kind of work's, 336 if it names none we pay. A
+    companion takes part in the meeting, not in the talk or the work: their fee is a 210
+    meeting fee whatever the gig's kind."""
+    if companion:
+        return IncomeType.MEETING_FEE
     code = gig.booking.work_kind.income_type
     return code if code in (*WAGE_TYPES, *WORK_TYPES) else IncomeType.WORK_COMPENSATION
 
@@ -58,6 +66,8 @@ class Line:
     income_type: str
     amount: Decimal
     km: int = 0
+    # Paid to someone other than the gig's expert: the companion (``None``: the expert).
+    payee: Expert | None = None
 
 
 def gig_lines(gig: Gig) -> list[Line]:
@@ -105,6 +115,26 @@ def gig_lines(gig: Gig) -> list[Line]:
         if spent:
             what = ", ".join(expense.description for expense in report.expenses.all())
             lines.append(Line(Kind.EXPENSES, gig, day, what[:300], "", cents(spent)))
+    support = gig_support(gig)
+    if support is not None and support.companion_fee:
+        companion = support.companion
+        # The companion reads it on their own statement: in their language.
+        with translation.override(companion.user.language or settings.LANGUAGE_CODE):
+            what = _("Companion: %(title)s, %(hours)s h") % {
+                "title": booking.title,
+                "hours": plain_number(support.hours),
+            }
+        lines.append(
+            Line(
+                Kind.COMPANION,
+                gig,
+                day,
+                what[:300],
+                income_type_of(gig, companion=True),
+                support.companion_fee,
+                payee=companion,
+            )
+        )
     return lines
 
 

@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bookings.models import Booking, Expense, Gig, GigReport, Membership, PriceUnit
-from bookings.money import billable_hours, billed_to_unit
+from bookings.money import billable_hours, billed_to_unit, gig_support
 from bookings.selectors.earnings import Period
 from expertbank.amounts import ZERO, cents
 from expertbank.models import User
@@ -117,7 +117,8 @@ def _gigs(period: Period) -> QuerySet[Gig]:
             "booking__terms",
             "booking__funding_source",
             "report",
-            "assignment",
+            "assignment__companion__user",
+            "expert__support__companion_person__user",
         )
         .prefetch_related(expenses)
         .order_by("start", "pk")
@@ -184,6 +185,46 @@ def _travel(gig: Gig, report: GigReport) -> list[Charge]:
     return found
 
 
+def _support(gig: Gig) -> list[Charge]:
+    """The companion and interpreter of an approved gig (``bookings.money.gig_support``), at the
+    VAT of the terms. The expert is named on a line only when they show that need to the unit."""
+    support = gig_support(gig)
+    if support is None:
+        return []
+    terms, shared = support.terms, support.shared
+    common = {
+        "gig": gig,
+        "date": timezone.localdate(gig.start),
+        "description": gig.booking.title,
+        "quantity": support.hours,
+        "quantity_unit": Unit_.HOURS,
+        "vat_rate": terms.vat_rate,
+        "vat_exemption_text": terms.vat_exemption_text if terms.vat_rate == 0 else "",
+    }
+    found = []
+    if support.companion_net:
+        found.append(
+            Charge(
+                kind=Kind.COMPANION,
+                expert_name=gig.expert.shown_name if "companion" in shared else "",
+                unit_price=terms.companion_price,
+                net=support.companion_net,
+                **common,
+            )
+        )
+    if support.interpreter_net:
+        found.append(
+            Charge(
+                kind=Kind.INTERPRETER,
+                expert_name=gig.expert.shown_name if "interpreter" in shared else "",
+                unit_price=terms.interpreter_price,
+                net=support.interpreter_net,
+                **common,
+            )
+        )
+    return found
+
+
 def _cancellation(gig: Gig) -> Charge:
     terms = gig.booking.terms
     return Charge(
@@ -203,9 +244,10 @@ def _cancellation(gig: Gig) -> Charge:
 
 def invoice_plan(period: Period) -> Plan:
     """Everything a run for ``period`` would bill, grouped into invoices: the approved gigs, their
-    kilometres and receipted expenses (where the terms re-bill travel) and the late-cancellation
-    amounts, of gigs up to the period's end that no live invoice bills yet (a gig approved late
-    is billed by the next run). Bookings charged to a funding source are not invoiced."""
+    kilometres and receipted expenses (where the terms re-bill travel), their companion and
+    interpreter (``_support``) and the late-cancellation amounts, of gigs up to the period's end
+    that no live invoice bills yet (a gig approved late is billed by the next run). Bookings
+    charged to a funding source are not invoiced."""
     billed = {
         (gig_id, kind)
         for gig_id, kind in InvoiceLine.objects.filter(
@@ -229,6 +271,7 @@ def invoice_plan(period: Period) -> Plan:
             charges = [_work(gig, report)] if gig.billable_amount else []
             if report is not None and booking.terms.rebill_travel and billed_to_unit(gig):
                 charges += _travel(gig, report)
+            charges += _support(gig)
         charges = [c for c in charges if (gig.pk, c.kind) not in billed]
         if not charges:
             continue

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from bookings.money import booking_support_costs
 from bookings.selectors import support_on_booking as support_needs
+from bookings.selectors.companions import companion_choices
 
 register = template.Library()
 
@@ -91,3 +92,16 @@ def support_on_booking(booking, *, for_unit: bool = True) -> list[tuple[str, lis
 def support_costs(booking):
     """The companion and interpreter costs of the booking's accepted experts, or ``None``."""
     return booking_support_costs(booking)
+
+
+@register.simple_tag(takes_context=True)
+def companion_choice(context, assignment):
+    """The companion choice of ``assignment`` on the coordinator's booking page (None: nothing to
+    choose); the booking's choices are read once per request."""
+    request = context.get("request")
+    cache = getattr(request, "_companion_choices", None) if request is not None else None
+    if cache is None or cache[0] != assignment.booking_id:
+        cache = (assignment.booking_id, companion_choices(assignment.booking))
+        if request is not None:
+            request._companion_choices = cache
+    return cache[1].get(assignment.pk)

@@ -22,6 +22,7 @@ from experts.admin.reference import (
     WorkKindAdmin,
 )
 from experts.admin.rows import ServiceInline, ServiceRowForm
+from experts.admin.support import SupportProfileAdmin
 
 __all__ = [
     "ExperienceAreaAdmin",
@@ -31,6 +32,7 @@ __all__ = [
     "PrivacyNoticeAdmin",
     "ServiceInline",
     "ServiceRowForm",
+    "SupportProfileAdmin",
     "TranslatedNameAdmin",
     "WorkKindAdmin",
 ]

@@ -64,7 +64,7 @@ class ExpertAdmin(guarded_admin.ModelAdmin):
         "certified_on",
         "identity_code_display",
     ]
-    list_filter = ["status", "areas", "languages", "work_kinds"]
+    list_filter = ["role", "status", "areas", "languages", "work_kinds"]
     list_select_related = ["user"]
     # Names only: sensitive fields hold ciphertext and must never be searched.
     search_fields = ["user__full_name", "user__email", "public_alias"]
@@ -99,6 +99,7 @@ class ExpertAdmin(guarded_admin.ModelAdmin):
             _("Status and limits"),
             {
                 "fields": [
+                    "role",
                     "status",
                     "status_since",
                     "certified_on",

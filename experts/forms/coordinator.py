@@ -43,6 +43,7 @@ PROFILE_FIELDS = [
     "bio",
 ]
 STATUS_FIELDS = [
+    "role",
     "status",
     "certified_on",
     "paired_gigs_required",

@@ -47,6 +47,7 @@ AUDITED_FIELDS = [
     "remote_ok",
     "travel_radius_km",
     "bio",
+    "role",
     "status",
     "status_since",
     "certified_on",

@@ -13,6 +13,7 @@ from experts.services.pool import ExpertError
 
 SUPPORT_FIELDS = (
     "companion",
+    "companion_person",
     "interpreter",
     "quiet_room",
     "questions_in_advance",
@@ -25,7 +26,18 @@ SUPPORT_FIELDS = (
 MAX_MINUTES_RANGE = (15, 720)
 
 
-def support_profile_check(values: dict) -> None:
+def support_profile_check(values: dict, *, expert: Expert | None = None) -> None:
+    person = values.get("companion_person")
+    if person is not None and person.role != Expert.Role.SUPPORT_PERSON:
+        raise ExpertError(
+            _(
+                "%(name)s is not a support person of the pool, so they cannot be the usual "
+                "companion. Choose a support person."
+            )
+            % {"name": person.name}
+        )
+    if person is not None and expert is not None and person.pk == expert.pk:
+        raise ExpertError(_("An expert cannot be their own companion."))
     if values.get("interpreter", "") not in SupportProfile.Interpreter.values:
         raise ExpertError(_("Choose an interpreter from the list."))
     minutes = values.get("max_minutes")
@@ -46,12 +58,13 @@ def support_profile_set_impl(*, expert: Expert, by: User | None, **values) -> Su
     unknown = set(values) - set(SUPPORT_FIELDS)
     if unknown:
         raise ExpertError(_("Unknown support items: %(items)s") % {"items": ", ".join(unknown)})
-    support_profile_check(values)
-    values["shared_with_unit"] = [
-        item
-        for item in SupportProfile.Item.values
-        if item in set(values.get("shared_with_unit") or ())
-    ]
+    support_profile_check(values, expert=expert)
+    if "shared_with_unit" in values:
+        values["shared_with_unit"] = [
+            item
+            for item in SupportProfile.Item.values
+            if item in set(values.get("shared_with_unit") or ())
+        ]
     Expert.objects.select_for_update().get(pk=expert.pk)
     profile, _created = SupportProfile.objects.get_or_create(expert=expert)
     before = {name: getattr(profile, name) for name in values}

@@ -311,9 +311,10 @@ class _Builder:
 
     def row(self, root, line: InvoiceLine) -> None:
         row = self.el(root, "InvoiceRow")
-        self.el(row, "ArticleName", _fit(line.description, 100))
-        if len(line.description) > 100:
-            self.el(row, "ArticleDescription", line.description[:512])
+        name = line.article_name
+        self.el(row, "ArticleName", _fit(name, 100))
+        if len(name) > 100:
+            self.el(row, "ArticleDescription", name[:512])
         self.el(
             row,
             "InvoicedQuantity",

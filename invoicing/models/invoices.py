@@ -311,6 +311,14 @@ class InvoiceLine(models.Model):
     def delete(self, *args, **kwargs):
         raise InvoiceImmutable("Invoice lines are never deleted: credit them.")
 
+    @property
+    def article_name(self) -> str:
+        """What the line bills, as the PDF and the e-invoice print it (in the active language):
+        a companion's or an interpreter's line says so before the booking's title."""
+        if self.kind in (self.Kind.COMPANION, self.Kind.INTERPRETER):
+            return f"{str(self.get_kind_display()).capitalize()}: {self.description}"
+        return self.description
+
 
 class InvoiceChange(History):
     """The history of an invoice: issued, paid, reminded, credited (``History`` convention)."""

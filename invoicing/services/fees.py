@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -102,15 +102,48 @@ class FeePlan:
     deferred: list[Gig] = field(default_factory=list)
 
 
+# The gigs' own lines, paid to their experts (a companion's line is paid to the companion).
+OWN_LINES = ~Q(kind=FeeLine.Kind.COMPANION)
+GIG_RELATED = (
+    "expert__user",
+    "booking__work_kind",
+    "booking__terms",
+    "report",
+    "assignment__companion__user",
+    "expert__support__companion_person__user",
+)
+
+
+def _companion_gigs(end: datetime) -> QuerySet[Gig]:
+    """Approved or paid gigs up to ``end`` whose companion is not paid yet: the expert's own
+    payment (deferred, or made before the companion was named) does not hold theirs up."""
+    comes_with = Q(assignment__companion__isnull=False) | Q(
+        expert__support__companion=True, expert__support__companion_person__isnull=False
+    )
+    return (
+        Gig.objects.filter(
+            comes_with,
+            status__in=[Gig.Status.APPROVED, Gig.Status.PAID],
+            written_off=False,
+            start__lt=end,
+        )
+        .exclude(pk__in=FeeLine.objects.filter(kind=FeeLine.Kind.COMPANION).values("gig_id"))
+        .select_related(*GIG_RELATED)
+        .prefetch_related("report__expenses")
+        .order_by("start", "pk")
+    )
+
+
 def fees_plan(period: Period) -> FeePlan:
     """Every gig up to the end of ``period`` that carries money for its expert and is on no
-    statement yet, unless the expert moved its fee to a later month."""
+    statement yet, unless the expert moved its fee to a later month; and every companion fee of
+    a gig up to then not paid yet, on the companion's own statement."""
     end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
     gigs = (
         payable_gigs()
         .filter(start__lt=end)
-        .exclude(pk__in=FeeLine.objects.filter(gig__isnull=False).values("gig_id"))
-        .select_related("expert__user", "booking__work_kind", "report")
+        .exclude(pk__in=FeeLine.objects.filter(OWN_LINES, gig__isnull=False).values("gig_id"))
+        .select_related(*GIG_RELATED)
         .prefetch_related("report__expenses")
         .order_by("expert_id", "start", "pk")
     )
@@ -121,9 +154,14 @@ def fees_plan(period: Period) -> FeePlan:
             continue
         # The lines are read by the expert: written in their language.
         with translation.override(gig.expert.user.language or settings.LANGUAGE_CODE):
-            lines = fees.gig_lines(gig)
+            lines = [line for line in fees.gig_lines(gig) if line.payee is None]
         plan.lines.setdefault(gig.expert_id, []).extend(lines)
         plan.experts[gig.expert_id] = gig.expert
+    for gig in _companion_gigs(end):
+        for line in fees.gig_lines(gig):
+            if line.payee is not None:
+                plan.lines.setdefault(line.payee.pk, []).append(line)
+                plan.experts[line.payee.pk] = line.payee
     return plan
 
 
@@ -284,14 +322,14 @@ def fee_can_defer(gig: Gig) -> bool:
     """The expert may move a gig's fee to a later month until its statement is in payment."""
     if not gig_can_move_payment(gig):
         return False
-    line = FeeLine.objects.filter(gig=gig).select_related("statement").first()
+    line = FeeLine.objects.filter(OWN_LINES, gig=gig).select_related("statement").first()
     return line is None or line.statement.editable
 
 
 def next_payment_month(gig: Gig, *, today: date | None = None) -> date:
     """The first day of the month after the one the fee would be paid with: its statement's
     month, else the later of the gig's month and last month (the next run's)."""
-    line = FeeLine.objects.filter(gig=gig).select_related("statement").first()
+    line = FeeLine.objects.filter(OWN_LINES, gig=gig).select_related("statement").first()
     if line is not None:
         month = line.statement.period_start
     else:
@@ -318,7 +356,8 @@ def fee_defer(*, gig: Gig, by: User) -> Gig:
             _("This fee is already in payment or paid, so it can no longer be moved.")
         )
     not_before = next_payment_month(gig)
-    lines = list(FeeLine.objects.filter(gig=gig).select_related("statement"))
+    # The companion's fee stays where it is: the expert's wish moves only their own money.
+    lines = list(FeeLine.objects.filter(OWN_LINES, gig=gig).select_related("statement"))
     gig = gig_payment_defer(gig=gig, not_before=not_before, by=by)
     if lines:
         statement = _locked(lines[0].statement)
