@@ -40,7 +40,7 @@ class ExpertbankConfig(AppConfig):
         return [
             QueuePanel(
                 title=_("Messages that could not be sent"),
-                count=failed.count(),
+                count=failed,
                 rows=rows,
                 more_url=reverse("message_log") + "?status=failed",
                 empty_text=_("Every message has gone."),

@@ -22,7 +22,7 @@ def _reports_due() -> QueuePanel:
     today = timezone.localdate()
     return QueuePanel(
         title=gettext_lazy("Incomes Register reports due"),
-        count=due.count(),
+        count=due,
         rows=[
             QueueRow(
                 f"{report.statement.expert.name} · {report.payment_date:%d.%m.%Y}",
@@ -68,7 +68,7 @@ def _held() -> QueuePanel:
     held = FeeStatement.objects.filter(status=FeeStatement.Status.HELD)
     return QueuePanel(
         title=gettext_lazy("Fee statements held back"),
-        count=held.count(),
+        count=held,
         rows=[
             QueueRow(
                 f"{statement.expert.name} · {statement.period_start:%m/%Y}",

@@ -41,7 +41,8 @@ class TrainingConfig(AppConfig):
         return [NavItem(_("Training"), "training:home", Role.TRAINER), *items]
 
     def queue_panels(self, request):
-        """Applications waiting for a decision; experts without work supervision (4 queries)."""
+        """Applications waiting for a decision; experts without work supervision (a query of rows
+        each; the counts are taken with the other panels')."""
         from django.urls import reverse
 
         from expertbank.queue import QueuePanel, QueueRow
@@ -73,14 +74,14 @@ class TrainingConfig(AppConfig):
         return [
             QueuePanel(
                 title=_("Training applications waiting for a decision"),
-                count=waiting.count(),
+                count=waiting,
                 rows=application_rows,
                 more_url=reverse("training_coordinator:application_list") + "?status=waiting",
                 empty_text=_("No applications waiting."),
             ),
             QueuePanel(
                 title=_("Experts without work supervision"),
-                count=overdue.count(),
+                count=overdue,
                 rows=supervision_rows,
                 more_url=supervision_url,
                 empty_text=_("Everyone has attended work supervision recently."),

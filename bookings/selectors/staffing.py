@@ -105,9 +105,10 @@ def gigs_without_consent() -> QuerySet[Gig]:
     """Coming planned gigs of confirmed bookings whose expert has no consent to the current
     privacy notice (withdrawn, or not yet given to a new notice): the coordinator settles each
     with the expert — consent again, or take them off (``services.consent``)."""
-    notice = PrivacyNotice.current()
+    # The current notice as a subquery (``PrivacyNotice.current()``), not a query of its own.
+    notice = PrivacyNotice.objects.filter(published_on__lte=timezone.localdate()).values("pk")[:1]
     consents = ConsentRecord.objects.filter(
-        expert=OuterRef("expert_id"), notice=notice, withdrawn_at__isnull=True
+        expert=OuterRef("expert_id"), notice=Subquery(notice), withdrawn_at__isnull=True
     )
     return (
         Gig.objects.filter(
