@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from bookings import selectors
 from bookings.models import Gig
 from bookings.selectors.earnings import expert_cap_status
+from bookings.selectors.panels import panel_list, panels_of_expert
 from experts.models import Expert
 from experts.portal import PortalPanel
 
@@ -74,6 +75,7 @@ def _offers(expert: Expert) -> PortalPanel | None:
 def _reports(expert: Expert) -> PortalPanel | None:
     ended = (
         Gig.objects.filter(expert=expert, status=Gig.Status.PLANNED, end__lte=timezone.now())
+        .filter(booking__panel__isnull=True)  # the organiser records panel attendance
         .select_related("booking__work_kind", "booking__unit__organisation")
         .order_by("start", "pk")
     )
@@ -101,6 +103,26 @@ def _earnings(expert: Expert) -> PortalPanel:
     )
 
 
+def _customer_panels(expert: Expert) -> PortalPanel | None:
+    """The customer panels the expert sits on (a panel member's main page), with the next
+    meeting of each."""
+    panels = list(panel_list(panels_of_expert(expert.user).filter(members__left_on__isnull=True)))
+    if not panels:
+        return None
+    return PortalPanel(
+        _("Your customer panel"),
+        "bookings/portal/customer_panels.html",
+        {"panels": panels},
+        order=15,
+    )
+
+
 def expert_portal_panels(request, expert: Expert) -> list[PortalPanel]:
-    panels = [_next_gig(expert), _offers(expert), _reports(expert), _earnings(expert)]
+    panels = [
+        _next_gig(expert),
+        _customer_panels(expert),
+        _offers(expert),
+        _reports(expert),
+        _earnings(expert),
+    ]
     return [panel for panel in panels if panel is not None]

@@ -32,6 +32,8 @@ def expert_gigs_to_report(expert: Expert, *, now: datetime | None = None) -> Que
     """The expert's gigs that have ended and wait for their report (also returned reports)."""
     return (
         Gig.objects.filter(expert=expert, status=Gig.Status.PLANNED, end__lte=now or timezone.now())
+        # A panel meeting's report is its attendance, recorded by the organiser.
+        .filter(booking__panel__isnull=True)
         .select_related("occurrence", "booking__unit__organisation", "report")
         .order_by("start", "pk")
     )
@@ -143,6 +145,7 @@ def report_reminders_due(*, ended_after: datetime, ended_before: datetime) -> Qu
             end__gte=ended_after,
             end__lt=ended_before,
             report__isnull=True,
+            booking__panel__isnull=True,  # panel meetings: the organiser records attendance
         )
         .select_related("expert__user", "booking", "occurrence")
         .order_by("end", "pk")

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import CheckIn, Expense, Gig, GigReport
+from bookings.models import CheckIn, Expense, Gig, GigReport, Panel
 from bookings.models.reports import MAX_EXPENSE, MAX_HOURS, MAX_KM, MAX_PREPARATION_HOURS
 from bookings.money import cancellation_amounts, report_amounts
 from bookings.selectors.after import report_reminders_due
@@ -148,6 +148,13 @@ def _check_expense(expense: ExpenseInput) -> str:
 def _refuse_unless_reportable(gig: Gig, by: User) -> None:
     if gig.expert.user_id != by.pk:
         raise BookingError(_("You can report only your own gigs."))
+    if Panel.objects.filter(booking_id=gig.booking_id).exists():
+        raise BookingError(
+            _(
+                "This is a customer panel meeting: the organiser records who came, and that is "
+                "your report. You need not send anything."
+            )
+        )
     if gig.status == Status.REPORTED:
         raise BookingError(
             _(

@@ -21,6 +21,7 @@ from bookings.models import (
     PanelAttendance,
     PanelMember,
 )
+from bookings.selectors import after as selectors_after
 from bookings.selectors.earnings import Period
 from bookings.services import BookingError
 from bookings.services import panels as services
@@ -564,3 +565,34 @@ def test_the_applications_page_takes_constant_queries(client, organiser, panel_t
     for number in range(1, 50):
         application(panel, notice, email=f"h{number}@example.net")
     assert_constant(one, queries_of(client, url))
+
+
+# --- The member's portal -------------------------------------------------------------------------
+
+
+def test_a_member_does_not_report_a_meeting_the_organiser_records_it(
+    client, organiser, panel_terms, coordinator
+):
+    _panel, meeting, came, _absent = held_meeting(organiser, coordinator)
+    gig = Gig.objects.get(expert=came)
+    with pytest.raises(BookingError, match="organiser records who came"):
+        booking_services.report_submit(gig=gig, by=came.user, hours=Decimal(2))
+    assert not selectors_after.expert_gigs_to_report(came).exists()
+    assert not selectors_after.report_reminders_due(
+        ended_after=meeting.occurrence.end - timedelta(days=1),
+        ended_before=meeting.occurrence.end + timedelta(days=1),
+    ).exists()
+    client.force_login(came.user)
+    page = client.get("/expert/").content.decode()
+    assert "Fill in the report" not in page
+    assert reverse("bookings_expert:panel", args=[_panel.pk]) in page
+    assert _panel.name not in page  # the start page does not say what the panel is about
+
+
+def test_a_panel_members_gig_page_shows_no_offers(client, organiser, panel_terms, notice):
+    panel = new_panel(organiser)
+    chosen = services.panel_application_choose(application=application(panel, notice), by=organiser)
+    client.force_login(chosen.expert.user)
+    page = client.get(reverse("bookings_expert:home")).content.decode()
+    assert "Offers waiting for your answer" not in page
+    assert reverse("bookings_expert:panels") in page
