@@ -289,6 +289,10 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_expert:gig": Entry(pk("gig"), EXPERT_OWN),
     "bookings_expert:confirm_time": Entry(pk("gig"), POST_ONLY),
     "bookings_expert:report": Entry(pk("reported_gig"), EXPERT_OWN),
+    # The plain-language report's steps: a report already sent leads back to its own page.
+    "bookings_expert:report_step": Entry(
+        lambda w: {"pk": w["reported_gig"].pk, "step": 1}, answers(expert_a=302, expert_b=404)
+    ),
     "bookings_expert:receipt": Entry(pk("receipt"), EXPERT_OWN),
     "bookings_expert:feedback": Entry(None, EXPERT_LIST),
     "bookings_expert:calendar_reset": Entry(None, POST_ONLY),

@@ -258,3 +258,15 @@ def seed(*, log: Callable[[str], None]) -> None:
         if index < 3:
             _keep_bookable(expert, spec)
     _support(by=coordinator, log=log)
+    _plain_language(log=log)
+
+
+# Issue 17: an expert who chose plain language (selkokieli): his pages and his offers, reminders
+# and fee messages are short and plain. Chosen before the bookings are built, so the messages
+# the bookings demo sends him are plain too.
+PLAIN_EXPERT = f"pekka.nieminen@{DEMO_DOMAIN}"
+
+
+def _plain_language(*, log: Callable[[str], None]) -> None:
+    if User.objects.filter(email=PLAIN_EXPERT, plain_language=False).update(plain_language=True):
+        log(f"{PLAIN_EXPERT} chose plain language")
