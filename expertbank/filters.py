@@ -8,6 +8,10 @@ that did), and the form shows why.
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django_filters import fields as filter_fields
 
 from expertbank.fields import (
@@ -19,8 +23,35 @@ from expertbank.fields import (
 )
 
 
+class QuickSelect(forms.Select):
+    """Django's select, written in Python instead of one template include per option: the same
+    markup, many times faster with hundreds of choices (300 organisations took ~100 ms to
+    render; issue 19). Grouped choices fall back to Django's own rendering."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if any(isinstance(label, list | tuple) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        chosen = set(self.format_value(value))
+        options, found = [], False
+        for option_value, label in choices:
+            text = "" if option_value is None else str(option_value)
+            selected = text in chosen and (self.allow_multiple_selected or not found)
+            found = found or selected
+            options.append((text, SELECTED if selected else "", label))
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            format_html_join("", '\n  <option value="{}"{}>{}</option>', options),
+        )
+
+
+SELECTED = mark_safe(" selected")
+
+
 class IdFilterChoiceField(IdChoiceMixin, filter_fields.ModelChoiceField):
-    pass
+    widget = QuickSelect
 
 
 class IdFilterMultipleChoiceField(IdMultipleChoiceMixin, filter_fields.ModelMultipleChoiceField):

@@ -55,3 +55,33 @@ class Chained:
                 rows.extend(part[low:high])
             offset += size
         return rows
+
+
+class Capped:
+    """The rows of a long list (the message log's million), for ``Paginator``: counted only up
+    to ``cap`` (``COUNT(*)`` over ``LIMIT cap + 1``), so a page costs the same whatever the
+    table holds. Pages reach the newest ``cap`` rows; ``more`` says there are others (the
+    filters find them)."""
+
+    ordered = True
+
+    def __init__(self, rows, cap: int = 10_000):
+        self.rows = rows
+        self.cap = cap
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.rows[: self.cap + 1].count()
+        return min(self._count, self.cap)
+
+    @property
+    def more(self) -> bool:
+        self.count()
+        return self._count > self.cap
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.rows[key]

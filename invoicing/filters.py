@@ -24,7 +24,11 @@ class InvoiceFilter(FilterSet):
         field_name="unit__organisation",
         queryset=Organisation.objects.all(),
     )
-    unit = ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.select_related("organisation"))
+    unit = ModelChoiceFilter(
+        label=_("Unit"),
+        queryset=Unit.objects.select_related("organisation"),
+        help_text=_("Choose an organisation first to list its units."),
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[c for c in Invoice.Status.choices if c[0] != Invoice.Status.DRAFT],
@@ -36,6 +40,17 @@ class InvoiceFilter(FilterSet):
     class Meta:
         model = Invoice
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # A national bank has two thousand units: the unit filter lists those of the chosen
+        # organisation (and the unit chosen, when a link names one), not every unit (issue 19).
+        shown = Q(pk__in=[])
+        for key, q in (("organisation", "organisation_id"), ("unit", "pk")):
+            value = str((data or {}).get(key, "")).strip()
+            if value.isdigit() and len(value) < 10:
+                shown |= Q(**{q: int(value)})
+        self.filters["unit"].queryset = Unit.objects.filter(shown).select_related("organisation")
 
     def by_month(self, queryset, name, value):
         found = MONTH.match(value.strip())

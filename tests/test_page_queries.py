@@ -5,6 +5,8 @@ tests beside their features; ``MAX_QUERIES`` is the bound they share.)"""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -156,3 +158,86 @@ def test_the_work_queue_counts_every_panel_in_one_query(desk):
     assert len(captured) == 1
     page = desk.get("/coordinator/").content.decode()
     assert short.title in page
+
+
+def test_the_invoice_list_takes_constant_queries_and_lists_only_the_chosen_organisations_units(
+    desk,
+):
+    unit = UnitFactory(name="Neuvola Tikkurila")
+    bare_invoice(unit)
+    one = queries_of(desk, "/coordinator/invoicing/")
+    for n in range(49):
+        bare_invoice(UnitFactory(name=f"Koulu {n}"))
+    fifty = queries_of(desk, "/coordinator/invoicing/")
+    assert_constant(one, fifty)
+    # Two thousand units made the page a second of <option>s: without an organisation chosen
+    # the unit filter lists none; with one, that organisation's units.
+    page = desk.get("/coordinator/invoicing/").content.decode()
+    unit_select = page[page.index('<select name="unit"') :]
+    assert unit_select[: unit_select.index("</select>")].count("<option") == 1  # only "---"
+    chosen = desk.get(f"/coordinator/invoicing/?organisation={unit.organisation_id}")
+    assert f'<option value="{unit.pk}">' in chosen.content.decode()
+    assert [invoice.unit_id for invoice in chosen.context["page"]] == [unit.pk]
+    by_unit = desk.get(f"/coordinator/invoicing/?unit={unit.pk}")  # a link naming the unit
+    assert f'<option value="{unit.pk}" selected>' in by_unit.content.decode()
+    assert [invoice.unit_id for invoice in by_unit.context["page"]] == [unit.pk]
+    bad = desk.get("/coordinator/invoicing/?organisation=" + "9" * 30 + "&unit=x")
+    assert bad.status_code == 200
+
+
+def test_the_quick_select_writes_what_djangos_select_writes():
+    from django import forms
+
+    from expertbank.filters import QuickSelect
+
+    def tags(html: str) -> str:  # Django's template leaves blank lines between the options
+        return re.sub(r">\s+<", "><", html)
+
+    choices = [("", "---------"), (1, "Vantaan kaupunki"), (2, "Tom & Jerry <Oy>")]
+    for value in (None, "", 1, "2", "9"):
+        ours = QuickSelect(choices=choices).render("organisation", value, {"id": "id_o"})
+        djangos = forms.Select(choices=choices).render("organisation", value, {"id": "id_o"})
+        assert tags(ours) == tags(djangos), value
+    assert "Tom &amp; Jerry &lt;Oy&gt;" in ours
+
+
+def _messages(count: int, *, start: int = 0) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from expertbank.models import Message
+
+    now = timezone.now()
+    Message.objects.bulk_create(
+        [
+            Message(
+                key=f"plan:{n}",
+                kind="gig_reminder",
+                channel="email",
+                to="asiantuntija@example.com",
+                language="fi",
+                status=Message.Status.SENT,
+                created_at=now - timedelta(minutes=n),
+            )
+            for n in range(start, start + count)
+        ]
+    )
+
+
+def test_the_message_log_takes_constant_queries_and_counts_only_up_to_its_cap(desk):
+    from expertbank.message_log import message_log
+    from expertbank.paging import Capped
+
+    _messages(1)
+    one = queries_of(desk, "/coordinator/messages/")
+    _messages(49, start=1)
+    fifty = queries_of(desk, "/coordinator/messages/")
+    assert_constant(one, fifty)
+    capped = Capped(message_log(), cap=20)
+    assert capped.count() == 20 and capped.more
+    assert [m.key for m in capped[:2]] == ["plan:0", "plan:1"]  # newest first
+    assert not Capped(message_log(), cap=50).more
+    response = desk.get("/coordinator/messages/")
+    assert response.context["page"].paginator.count == 50
+    assert "Only the newest" not in response.content.decode()  # nothing beyond the cap
