@@ -4,17 +4,13 @@ and the same number of queries for 1 and 50 candidates."""
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from bookings import services
-from bookings.matching import ExclusionReason, rank_candidates
 from bookings.models import Assignment, Booking
 from bookings.views.matching import RANKED_SHOWN
-from expertbank.demo import DEMO_DOMAIN
 from expertbank.formatting import euros
-from expertbank.models import User
 from experts.models import BookerKind, Expert
 from tests.bookings.factories import at, member, request_booking, staffed
 from tests.bookings.test_matching import areas, count_queries, fitting_expert, gig_at
@@ -192,25 +188,3 @@ def test_the_page_speaks_the_coordinators_language(client, coordinator, booking)
     with translation.override("fi"):
         page = client.get(url(booking), HTTP_ACCEPT_LANGUAGE="fi").content.decode()
     assert "Päihteet" in page
-
-
-def test_the_demo_shows_ranked_lists_with_reasons_and_the_experts_start_page(client):
-    call_command("seed_demo", verbosity=0)
-    client.force_login(User.objects.get(email=f"koordinaattori@{DEMO_DOMAIN}"))
-    staffing = Booking.objects.filter(status=Booking.Status.STAFFING)
-    assert staffing.exists()
-    for booking in staffing:
-        result = rank_candidates(booking)
-        assert result.ranked and result.excluded
-        assert all(candidate.reasons for candidate in result.ranked)
-        assert client.get(url(booking)).status_code == 200
-    reasons = {e.code for b in staffing for e in rank_candidates(b).excluded}
-    assert {ExclusionReason.NOT_CERTIFIED, ExclusionReason.ON_BOOKING} <= reasons
-    client.force_login(User.objects.get(email=f"asiantuntija@{DEMO_DOMAIN}"))
-    response = client.get(reverse("experts:portal_home"))
-    shown = {template.name for template in response.templates}
-    assert {
-        "bookings/portal/next_gig.html",
-        "bookings/portal/offers.html",
-        "bookings/portal/earnings.html",
-    } <= shown

@@ -1,18 +1,13 @@
 """The demo shows the coordinator's register and the money of closed bookings: organisations, a
 deactivated unit, a price list with two dated versions, closed bookings that say 'paid on …'."""
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from bookings.models import Booking, PriceList, Unit
 from expertbank.models import User
 
-pytestmark = pytest.mark.django_db
-
 
 def test_the_demo_shows_the_register_and_what_is_true_about_money(client, english_pages):
-    call_command("seed_demo", verbosity=0)
     coordinator = User.objects.filter(groups__name="coordinators").order_by("pk").first()
     client.force_login(coordinator)
     organisations = client.get(reverse("bookings_coordinator:organisations")).content.decode()
@@ -28,7 +23,8 @@ def test_the_demo_shows_the_register_and_what_is_true_about_money(client, englis
     assert "Kokemus mukaan" in funding
     closed = Booking.objects.filter(status=Booking.Status.CLOSED, funding_source=None)
     texts = []
-    for booking in closed:
+    # The demo's own closed bookings (the reports' history behind them holds hundreds more).
+    for booking in closed.order_by("pk")[:12]:
         member = User.objects.filter(
             memberships__unit__organisation_id=booking.unit.organisation_id
         ).first()

@@ -2,9 +2,7 @@
 the brief and her coming work supervision; demo bookings have briefs; the demo's cohorts and
 privacy notice read in Swedish and English."""
 
-import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from bookings.models import Booking
@@ -14,11 +12,8 @@ from experts.models import PrivacyNotice
 from training.demo import OPEN
 from training.models import Cohort
 
-pytestmark = pytest.mark.django_db
-
 
 def test_the_demo_expert_sees_an_offer_with_its_brief_and_her_coming_supervision(client):
-    call_command("seed_demo", verbosity=0)
     assert not Booking.objects.filter(purpose="").exists()
     assert not Booking.objects.filter(share_topics="").exists()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fi"

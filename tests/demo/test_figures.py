@@ -2,7 +2,6 @@
 the experts, the demo expert's among them) and the demo expert's record and certificate."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from bookings.models import ImpactAnswer
@@ -10,16 +9,10 @@ from bookings.selectors.impact import expert_shared_impact
 from expertbank.models import User
 from reports import expert as expert_numbers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = pytest.mark.usefixtures("english_pages")
 
 
 def test_the_demo_logins_reach_their_figures_with_data(client):
-    call_command("seed_demo", verbosity=0)
     assert ImpactAnswer.objects.filter(share_with_experts=True).exists()
     assert ImpactAnswer.objects.filter(share_with_experts=False).exists()
     unit = User.objects.get(email="tilaaja@kokemuspankki.example")

@@ -2,8 +2,6 @@
 behalf (its history says so) and the demo expert's offer closed because the booking was
 covered (with the kind message in her mail)."""
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,11 +11,8 @@ from bookings.services.staffing import covered_note
 from expertbank.demo import DEMO_DOMAIN
 from expertbank.models import Message, User
 
-pytestmark = pytest.mark.django_db
-
 
 def test_the_demo_has_a_request_entered_for_a_unit_and_an_offer_closed_as_covered(client):
-    call_command("seed_demo", verbosity=0)
     coordinator = User.objects.get(email=f"koordinaattori@{DEMO_DOMAIN}")
     with translation.override("fi"):
         entered, covered = entered_on_behalf_note(coordinator), covered_note()
