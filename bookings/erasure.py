@@ -1,6 +1,7 @@
 """Bookings' part of erasing an expert (``experts.erasure``): offer notes, reports, receipts (the
-files deleted from storage), check-ins, the calendar address and the notes of the expert's
-history entries. The gigs themselves stay — with no personal text — while the books need them.
+files deleted from storage), check-ins, the calendar address, customer panel answers and
+applications, and the notes of the expert's history entries. The gigs themselves stay — with no
+personal text — while the books need them.
 
 Refused while the expert has open offers, gigs ahead or gigs not yet paid.
 """
@@ -22,6 +23,9 @@ from bookings.models import (
     Expense,
     Gig,
     GigReport,
+    PanelApplication,
+    PanelAttendance,
+    PanelMember,
 )
 from expertbank.retention import books_kept_until
 from expertbank.services.erasure import ERASED
@@ -98,6 +102,12 @@ def _bookings_erase(ctx: ErasureContext) -> None:
     expenses.update(description=_erased_expense(), receipt="", receipt_name="", receipt_type="")
     CheckIn.objects.filter(gig__expert=expert).delete()
     CalendarToken.objects.filter(expert=expert).delete()
+    # A customer panel member's mix answers (age group, region, experience of the service) and
+    # the application they joined with: the seat and its attendance stay while the books do.
+    PanelApplication.objects.filter(member__expert=expert).update(
+        full_name=ERASED, email="", phone="", answers={}, why=""
+    )
+    PanelMember.objects.filter(expert=expert).update(answers={})
     history = BookingChange.objects.filter(Q(gig__expert=expert) | Q(assignment__expert=expert))
     for entry in history:
         entry.note = ""
@@ -127,6 +137,8 @@ def _bookings_release(*, expert: Expert, dry_run: bool) -> int:
     Gig.objects.filter(previous__in=gigs).update(previous=None)
     Assignment.objects.filter(replacement_for__in=assignments).update(replacement_for=None)
     CheckIn.objects.filter(gig__in=gigs).delete()
+    PanelAttendance.objects.filter(gig__in=gigs).delete()
+    PanelMember.objects.filter(assignment__in=assignments).delete()
     gigs.delete()  # reports, expenses and history entries with them
     assignments.delete()
     return count

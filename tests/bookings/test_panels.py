@@ -596,3 +596,39 @@ def test_a_panel_members_gig_page_shows_no_offers(client, organiser, panel_terms
     page = client.get(reverse("bookings_expert:home")).content.decode()
     assert "Offers waiting for your answer" not in page
     assert reverse("bookings_expert:panels") in page
+
+
+# --- Erasure -------------------------------------------------------------------------------------
+
+
+def test_erasing_a_panel_member_clears_their_mix_and_application_and_the_purge_releases_them(
+    organiser, panel_terms, notice, coordinator, settings, run_on_commit
+):
+    from cryptography.fernet import Fernet
+
+    from expertbank.crypto import reset_keys
+    from experts.erasure import erase_expert, experts_erased_purge
+
+    settings.FIELD_ENCRYPTION_KEYS = Fernet.generate_key().decode()
+    settings.FIELD_HASH_KEY = "panel-erasure-hash-key"
+    reset_keys()
+    panel = new_panel(organiser)
+    day = last_month_day()
+    meeting = services.panel_meeting_add(
+        panel=panel, start=local(day, 17), end=local(day, 19), by=organiser
+    )
+    seat = services.panel_application_choose(application=application(panel, notice), by=organiser)
+    services.panel_attendance_record(meeting=meeting, attended=set(), by=organiser)
+    services.panel_member_leave(member=seat, by=organiser)
+    with run_on_commit():
+        erase_expert(expert=seat.expert, by=coordinator)
+    seat.refresh_from_db()
+    joined = PanelApplication.objects.get(member=seat)
+    assert seat.answers == {}
+    assert (joined.email, joined.phone, joined.why, joined.answers) == ("", "", "", {})
+    assert "Hanna" not in joined.full_name
+    # Once the books let the rows go, the seat and its attendance go with the gigs.
+    experts_erased_purge(now=timezone.now() + timedelta(days=365 * 12), dry_run=False)
+    assert not PanelMember.objects.filter(pk=seat.pk).exists()
+    assert not PanelAttendance.objects.filter(meeting=meeting).exists()
+    reset_keys()
