@@ -42,5 +42,11 @@ def panel_patterns(ns: str) -> list:
             scope,
             name="panel_minutes",
         ),
+        path(
+            "panels/attendance/<int:pk>/",
+            panels.panel_attendance_correct,
+            scope,
+            name="panel_attendance",
+        ),
         path("panels/<int:pk>/changes/", panels.panel_change_add, scope, name="panel_change_add"),
     ]

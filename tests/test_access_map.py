@@ -274,6 +274,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings:panel_member_leave": Entry(pk("panel_member"), POST_ONLY),
     "bookings:panel_meeting_add": Entry(pk("panel"), POST_ONLY),
     "bookings:panel_change_add": Entry(pk("panel"), POST_ONLY),
+    "bookings:panel_attendance": Entry(lambda w: {"pk": 1}, POST_ONLY),
     # The expert's gigs, offers and reports; the signed links.
     "bookings_expert:home": Entry(None, EXPERT_LIST),
     "bookings_expert:past": Entry(None, EXPERT_LIST),
@@ -376,6 +377,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_coordinator:panel_member_leave": Entry(pk("panel_member"), POST_ONLY),
     "bookings_coordinator:panel_meeting_add": Entry(pk("panel"), POST_ONLY),
     "bookings_coordinator:panel_change_add": Entry(pk("panel"), POST_ONLY),
+    "bookings_coordinator:panel_attendance": Entry(lambda w: {"pk": 1}, POST_ONLY),
     # A unit's invoices.
     "invoicing_unit:list": Entry(None, UNIT_LIST),
     "invoicing_unit:detail": Entry(pk("invoice"), UNIT_OWN),

@@ -634,6 +634,57 @@ def panel_attendance_record_impl(
     return rows
 
 
+def attendance_can_correct(row: PanelAttendance) -> bool:
+    """A recorded attendance can be corrected until the member's fee is approved."""
+    return row.gig.status in (Gig.Status.REPORTED, Gig.Status.CANCELLED)
+
+
+@transaction.atomic(durable=True)
+def panel_attendance_correct(
+    *, attendance: PanelAttendance, came: bool, by: User
+) -> PanelAttendance:
+    """A coordinator corrects one member's recorded attendance before the fee is approved: one
+    who did come after all gets a seat reported again (the cancelled one stays in the history);
+    one who did not has the report removed and the seat cancelled without a fee."""
+    booking = lock_booking(attendance.meeting.panel.booking_id)
+    row = (
+        PanelAttendance.objects.select_for_update(of=("self",))
+        .select_related("member__assignment", "meeting__occurrence")
+        .get(pk=attendance.pk)
+    )
+    gig = lock_gigs(Gig.objects.filter(pk=row.gig_id))[0]
+    row.gig = gig
+    if not attendance_can_correct(row):
+        raise BookingError(
+            _(
+                "The fee of this meeting is already %(status)s, so the attendance can no longer "
+                "change."
+            )
+            % {"status": gig.get_status_display()}
+        )
+    if row.attended == came:
+        return row
+    note = _("Attendance corrected by %(name)s.") % {"name": by.get_full_name()}
+    if came:
+        occurrence = row.meeting.occurrence
+        ensure_free(expert=row.member.expert, times=[(occurrence.start, occurrence.end)], own=False)
+        gig = plan_gig(assignment=row.member.assignment, occurrence=occurrence, by=by, note=note)
+        GigReport.objects.create(
+            gig=gig, hours=hours_between(occurrence.start, occurrence.end), notes=note
+        )
+        change_status(gig, Gig.Status.REPORTED, booking=booking, by=by, note=note)
+        row.gig = gig
+    else:
+        GigReport.objects.filter(gig=gig).delete()
+        gig.fee_amount = 0
+        change_status(
+            gig, Gig.Status.CANCELLED, booking=booking, by=by, note=note, fields=["fee_amount"]
+        )
+    row.attended = came
+    row.save(update_fields=["attended", "gig"])
+    return row
+
+
 # --- Minutes and changes -------------------------------------------------------------------------
 
 

@@ -25,7 +25,14 @@ from bookings.forms.panels import (
     PanelApplicationForm,
     PanelForm,
 )
-from bookings.models import Panel, PanelApplication, PanelMeeting, PanelMember, Unit
+from bookings.models import (
+    Panel,
+    PanelApplication,
+    PanelAttendance,
+    PanelMeeting,
+    PanelMember,
+    Unit,
+)
 from bookings.selectors import panels as selectors
 from bookings.selectors.requests import member_units
 from bookings.services import BookingError
@@ -300,6 +307,9 @@ def panel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance and minutes of one meeting."""
     meeting = _meeting(request, pk)
     members = selectors.members_at(meeting)
+    attendance = selectors.meeting_attendance(meeting)
+    for row in attendance:
+        row.correctable = services.attendance_can_correct(row)
     attendance_form = AttendanceForm(members=members)
     minutes_form = MinutesForm(initial={"text": meeting.minutes_text})
     if request.method == "POST":
@@ -340,12 +350,30 @@ def panel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             panel=meeting.panel,
             meeting=meeting,
-            attendance=selectors.meeting_attendance(meeting),
+            attendance=attendance,
             can_record=services.attendance_can_record(meeting),
             attendance_form=attendance_form,
             minutes_form=minutes_form,
         ),
     )
+
+
+@require_POST
+@panel_page
+def panel_attendance_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """A coordinator corrects one member's attendance (the unit's page asks them to)."""
+    if request.panel_ns != COORDINATOR:
+        raise Http404
+    row = get_object_or_404(PanelAttendance.objects.select_related("meeting__panel"), pk=pk)
+    try:
+        services.panel_attendance_correct(
+            attendance=row, came=request.POST.get("came") == "1", by=request.user
+        )
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The attendance is corrected."))
+    return redirect(_url(request, "panel_meeting", row.meeting_id))
 
 
 @require_POST

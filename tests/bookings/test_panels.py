@@ -632,3 +632,44 @@ def test_erasing_a_panel_member_clears_their_mix_and_application_and_the_purge_r
     assert not PanelMember.objects.filter(pk=seat.pk).exists()
     assert not PanelAttendance.objects.filter(meeting=meeting).exists()
     reset_keys()
+
+
+def test_a_coordinator_corrects_attendance_until_the_fee_is_approved(
+    client, organiser, panel_terms, coordinator
+):
+    _panel, meeting, came, absent = held_meeting(organiser, coordinator)
+    seat = PanelMember.objects.get(expert=came)
+    services.panel_attendance_record(meeting=meeting, attended={seat.pk}, by=organiser)
+    missed = PanelAttendance.objects.get(member__expert=absent)
+    # The unit cannot correct; the coordinator can, from the meeting's page.
+    client.force_login(organiser)
+    assert (
+        client.post(
+            reverse("bookings:panel_attendance", args=[missed.pk]), {"came": "1"}
+        ).status_code
+        == 404
+    )
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("bookings_coordinator:panel_attendance", args=[missed.pk]), {"came": "1"}
+    )
+    assert response.status_code == 302
+    missed.refresh_from_db()
+    assert missed.attended and missed.gig.status == Gig.Status.REPORTED
+    assert Gig.objects.filter(expert=absent, status=Gig.Status.CANCELLED).count() == 1
+    # Approved: the attendance no longer changes.
+    booking_services.report_approve(gig=missed.gig, by=coordinator)
+    with pytest.raises(BookingError, match="can no longer change"):
+        services.panel_attendance_correct(attendance=missed, came=False, by=coordinator)
+    # Came after all → did not come: the report goes and the seat is cancelled without a fee.
+    row = PanelAttendance.objects.get(member=seat)
+    services.panel_attendance_correct(attendance=row, came=False, by=coordinator)
+    row.refresh_from_db()
+    assert not row.attended and row.gig.status == Gig.Status.CANCELLED
+    assert row.gig.fee_amount == 0 and not has_report(row.gig)
+
+
+def has_report(gig) -> bool:
+    from bookings.models import GigReport
+
+    return GigReport.objects.filter(gig=gig).exists()
