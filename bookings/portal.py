@@ -106,7 +106,7 @@ def _earnings(expert: Expert) -> PortalPanel:
 def _customer_panels(expert: Expert) -> PortalPanel | None:
     """The customer panels the expert sits on (a panel member's main page), with the next
     meeting of each."""
-    panels = list(panel_list(panels_of_expert(expert.user).filter(members__left_on__isnull=True)))
+    panels = list(panel_list(panels_of_expert(expert.user, current=True)))
     if not panels:
         return None
     return PortalPanel(

@@ -29,9 +29,12 @@ def panels_for_member(user: User) -> QuerySet[Panel]:
     return Panel.objects.filter(unit__organisation_id__in=Subquery(organisations))
 
 
-def panels_of_expert(user: User) -> QuerySet[Panel]:
-    """The panels the user is (or was) a member of."""
-    return Panel.objects.filter(members__expert__user=user).distinct()
+def panels_of_expert(user: User, *, current: bool = False) -> QuerySet[Panel]:
+    """The panels the user is (``current``: still) or was a member of."""
+    seat = Q(members__expert__user=user)
+    if current:
+        seat &= Q(members__left_on__isnull=True)
+    return Panel.objects.filter(pk__in=Panel.objects.filter(seat).values("pk"))
 
 
 def panel_list(panels: QuerySet[Panel]) -> QuerySet[Panel]:

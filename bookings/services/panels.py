@@ -501,7 +501,7 @@ def panel_meeting_add_impl(
     place: str = "",
 ) -> PanelMeeting:
     """A meeting within the term (at most 8 hours) with a seat for every current member. A
-    meetings booking already delivered opens again (it has a meeting to come)."""
+    meetings booking already delivered or closed (every meeting so far settled) opens again."""
     booking = lock_booking(panel.booking_id)
     if end <= start:
         raise BookingError(_("The meeting must end after it starts."))
@@ -510,8 +510,8 @@ def panel_meeting_add_impl(
     day = timezone.localdate(start)
     if not panel.term_start <= day <= panel.term_end:
         raise BookingError(_("The meeting must be within the panel's term."))
-    if booking.status in (Booking.Status.CLOSED, Booking.Status.CANCELLED):
-        raise BookingError(_("The panel's meetings booking is closed: no more meetings."))
+    if booking.status == Booking.Status.CANCELLED:
+        raise BookingError(_("The panel's meetings booking is cancelled: no more meetings."))
     members = list(
         PanelMember.objects.filter(panel=panel, left_on__isnull=True, term_end__gte=day)
         .select_related("expert__user", "assignment__booking__terms")
@@ -528,14 +528,13 @@ def panel_meeting_add_impl(
         if end > timezone.now():
             _meeting_invite(booking, gig, member.expert)
     refresh_span(booking)
-    if booking.status == Booking.Status.DELIVERED and end > timezone.now():
-        change_status(
-            booking,
-            Booking.Status.CONFIRMED,
-            booking=booking,
-            by=by,
-            note=_("A new panel meeting was added."),
-        )
+    if booking.status in (Booking.Status.DELIVERED, Booking.Status.CLOSED):
+        # A standing panel meets again: its booking is open until this meeting is settled.
+        to = Booking.Status.CONFIRMED if end > timezone.now() else Booking.Status.DELIVERED
+        if to != booking.status:
+            change_status(
+                booking, to, booking=booking, by=by, note=_("A new panel meeting was added.")
+            )
     return meeting
 
 

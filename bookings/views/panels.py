@@ -430,11 +430,7 @@ def panel_minutes_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.EXPERT)
 def my_panels(request: HttpRequest) -> HttpResponse:
-    panels = list(
-        selectors.panel_list(selectors.panels_of_expert(request.user))
-        .select_related(None)
-        .select_related("unit__organisation", "booking__terms")
-    )
+    panels = list(selectors.panel_list(selectors.panels_of_expert(request.user)))
     return render(request, "bookings/panels/my_list.html", {"panels": panels})
 
 

@@ -673,3 +673,34 @@ def has_report(gig) -> bool:
     from bookings.models import GigReport
 
     return GigReport.objects.filter(gig=gig).exists()
+
+
+def test_a_settled_meetings_booking_opens_again_for_the_next_meeting(
+    organiser, panel_terms, coordinator
+):
+    panel, meeting, _came, _absent = held_meeting(organiser, coordinator)
+    services.panel_attendance_record(meeting=meeting, attended=set(), by=organiser)
+    booking = panel.booking
+    booking_services.booking_deliver(booking=booking, by=coordinator)
+    booking_services.booking_close(booking=booking, by=coordinator)
+    booking.refresh_from_db()
+    assert booking.status == "closed"
+    soon = timezone.localdate() + timedelta(days=20)
+    services.panel_meeting_add(
+        panel=panel, start=local(soon, 17), end=local(soon, 19), by=organiser
+    )
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert Gig.objects.filter(booking=booking, status=Gig.Status.PLANNED).count() == 2
+
+
+def test_a_member_who_left_has_no_panel_card_on_the_start_page(
+    client, organiser, panel_terms, coordinator
+):
+    panel, _meeting, came, _absent = held_meeting(organiser, coordinator)
+    client.force_login(came.user)
+    url = reverse("bookings_expert:panel", args=[panel.pk])
+    assert url in client.get("/expert/").content.decode()
+    services.panel_member_leave(member=PanelMember.objects.get(expert=came), by=organiser)
+    assert url not in client.get("/expert/").content.decode()
+    assert client.get(url).status_code == 200  # the past meetings and fees stay readable
