@@ -1,5 +1,6 @@
 """Issue 17 in the demo: a discreet expert, a withdrawn gig with an automatic replacement offer,
-and an offer answered by text message in the message log."""
+an offer answered by text message in the message log, and an expert who chose plain language
+with an offer waiting."""
 
 import pytest
 from django.core.management import call_command
@@ -26,5 +27,15 @@ def test_the_demo_shows_cover_discretion_and_an_sms_answer():
         by=reply.recipient, to_status="declined", note__startswith="EI "
     )
     assert answer.assignment.sms_code in answer.note
+    # Plain language: Pekka has an offer waiting, told in the plain texts.
+    pekka = User.objects.get(email=f"pekka.nieminen@{DEMO_DOMAIN}")
+    assert pekka.plain_language
+    waiting = Assignment.objects.get(expert__user=pekka, status="offered")
+    told = Message.objects.filter(
+        kind="booking_offer", key__startswith=f"booking-offer:{waiting.pk}"
+    )
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
+    assert waiting.booking.title not in told.get(channel="email").body  # the plain text, short
     call_command("seed_demo", verbosity=0)
     assert Message.objects.filter(kind="sms_reply").count() == 1
+    assert Assignment.objects.filter(expert__user=pekka, status="offered").count() == 1
