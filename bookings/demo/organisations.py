@@ -149,12 +149,13 @@ def organisations(log: Callable[[str], None]) -> dict[str, Unit]:
     return units
 
 
-# From 2026 a companion or support person who comes with an expert is billed and paid per hour;
-# interpreting is arranged through Kela's interpretation service, so it costs the unit nothing.
+# From 2026 a companion or support person who comes with an expert is billed and paid per hour,
+# and so is an interpreter the bank books for the gig from an interpreting agency (a
+# sign-language interpreter for Johanna, see experts/demo/profiles.py).
 SUPPORT_TERMS = {
     "companion_price": Decimal("35.00"),
     "companion_fee": Decimal("20.00"),
-    "interpreter_price": Decimal("0.00"),
+    "interpreter_price": Decimal("68.00"),
 }
 
 

@@ -210,8 +210,58 @@ def _notice_in_three_languages(log: Callable[[str], None]) -> None:
         log(f"translated the summary of privacy notice {notice.version}")
 
 
+# A support person of the pool (issue 17): never offered gigs, paid the companion fee of the
+# gigs he comes to, with an account, a wage tax card and an IBAN like any payee.
+COMPANION = "jari.saarinen"
+
+
+def _companion(*, by: User | None, log: Callable[[str], None]) -> Expert:
+    user, _created = demo_user(
+        email=f"{COMPANION}@{DEMO_DOMAIN}",
+        full_name="Jari Saarinen",
+        language="fi",
+        phone="+358 40 555 0990",
+        log=log,
+    )
+    expert, created = Expert.objects.get_or_create(user=user)
+    if not created:
+        return expert
+    today = timezone.localdate()
+    account = iban("100", "7654321")
+    expert_update_impl(
+        expert=expert,
+        by=by,
+        role=Expert.Role.SUPPORT_PERSON,
+        status=Expert.Status.ACTIVE,
+        status_since=today - timedelta(days=400),
+        shown_as=Expert.ShownAs.NAME,
+        municipality="Helsinki",
+        region="Uusimaa",
+        identity_code=identity_code(date(1962, 4, 9), 417),
+        iban=account,
+        bic=str(IBAN(account).bic or ""),
+        notes="Mikko Mäkisen pitkäaikainen tukihenkilö.",
+    )
+    expert.refresh_from_db()
+    valid_from, valid_until = _tax_year(today)
+    tax_card_record_impl(
+        expert=expert,
+        by=by,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        base_rate=Decimal("15.00"),
+        additional_rate=Decimal("35.00"),
+        income_limit=Decimal("18000.00"),
+        prepayment_register=False,
+        kind=TaxCard.Kind.WAGE,
+    )
+    log("added the support person Jari Saarinen")
+    return expert
+
+
 # Two demo experts with access and support needs: Mikko shares his with the booking unit (it sees
-# them on the booking page), Johanna keeps hers between herself and the coordinators.
+# them on the booking page) and comes with Jari, paid the companion fee; Johanna keeps hers
+# between herself and the coordinators and needs a sign-language interpreter.
 SUPPORT = {
     "mikko.makinen": {
         "companion": True,
@@ -222,6 +272,7 @@ SUPPORT = {
         "shared_with_unit": ["companion", "no_evenings", "max_minutes"],
     },
     "johanna.lindholm": {
+        "interpreter": SupportProfile.Interpreter.SIGN,
         "quiet_room": True,
         "questions_in_advance": True,
         "other": "Jag behöver en kort paus varje timme.",
@@ -231,11 +282,15 @@ SUPPORT = {
 
 
 def _support(*, by: User | None, log: Callable[[str], None]) -> None:
-    """The demo experts' support needs (only where none are saved yet)."""
+    """The demo experts' support needs (only where none are saved yet); Jari is Mikko's usual
+    companion."""
+    companion = _companion(by=by, log=log)
     for local, values in SUPPORT.items():
         expert = Expert.objects.filter(user__email=f"{local}@{DEMO_DOMAIN}").first()
         if expert is None or SupportProfile.objects.filter(expert=expert).exists():
             continue
+        if values.get("companion"):
+            values = {**values, "companion_person": companion}
         support_profile_set_impl(expert=expert, by=by, **values)
         log(f"saved the support needs of {expert.name}")
 
