@@ -197,7 +197,7 @@ def gig_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = GigReport.objects.filter(gig=gig).prefetch_related("expenses").first()
     return render(
         request,
-        "bookings/expert_gig.html",
+        plain_template(request.user, "bookings/expert_gig.html"),
         {
             "gig": gig,
             "booking": booking,

@@ -76,6 +76,14 @@ def test_an_expert_turns_plain_language_on_and_off(client, anna):
     assert not anna.user.plain_language
 
 
+def test_a_customer_panel_member_can_choose_plain_language_too(client):
+    panel_member = bookable_expert(role="panel_member")
+    client.force_login(panel_member.user)
+    client.post(reverse("notification_preferences"), {"plain_language": "1"})
+    panel_member.user.refresh_from_db()
+    assert panel_member.user.plain_language
+
+
 def test_plain_language_is_for_experts_only(client):
     booker = member()
     client.force_login(booker)
@@ -167,6 +175,25 @@ def test_the_plain_gig_list_offer_and_answer_pages(client, terms, coordinator):
     assert response.status_code == 200
     assignment.refresh_from_db()
     assert assignment.status == "accepted"
+
+
+def test_the_plain_gig_page_asks_one_thing_when_the_time_changed(client, terms, coordinator):
+    expert = plain_expert()
+    booking = confirmed(experts=[expert], times=[(at(20, 10), at(20, 12))], contact_name="Leena")
+    gig = Gig.objects.get(expert=expert)
+    client.force_login(expert.user)
+    url = reverse("bookings_expert:gig", args=[gig.pk])
+    body = main(page(client.get(url)))
+    assert "Leena meets you there." in body and booking.title not in body
+    gig.time_confirmed = False
+    gig.save(update_fields=["time_confirmed"])
+    body = main(page(client.get(url)))
+    assert "The time changed." in body and "Leena meets you there." not in body
+    confirm = reverse("bookings_expert:confirm_time", args=[gig.pk])
+    assert f'action="{confirm}"' in body
+    other = plain_expert()
+    client.force_login(other.user)
+    assert client.get(url).status_code == 404
 
 
 def test_another_experts_offer_and_gig_report_steps_answer_404(client, terms, coordinator):
