@@ -110,7 +110,10 @@ def seed(*, log: Callable[[str], None]) -> None:
         return
     units = list(Unit.objects.select_related("organisation").order_by("pk"))
     experts = list(
-        Expert.objects.filter(certified_on__isnull=False, erased_at__isnull=True).order_by("pk")
+        # New experts still doing their first gigs in a pair (bookings.demo.pairs) have no past.
+        Expert.objects.filter(
+            certified_on__isnull=False, erased_at__isnull=True, paired_gigs_required=0
+        ).order_by("pk")
     )
     kinds = {k.code: k for k in WorkKind.objects.filter(code__in=KINDS)}
     areas = {a.slug: a for a in ExperienceArea.objects.filter(slug__in=AREAS)}

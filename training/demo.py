@@ -238,6 +238,9 @@ def seed(*, log: Callable[[str], None]) -> None:
     programmes = {p.code: p for p in Programme.objects.all()}
     today = timezone.localdate()
     _finished_cohort(programmes["basic"], trainer, coordinator, today, log)
+    # Pairs (issue 17): from now on a newly certified expert's first three gigs are done
+    # beside an experienced one (the finished cohort's graduates came before the setting).
+    Programme.objects.filter(code="basic", paired_gigs=0).update(paired_gigs=3)
     _running_cohort(programmes["basic"], trainer, coordinator, today, log)
     _open_cohort(programmes["basic"], trainer, coordinator, today, log)
     _supervision_groups(programmes["supervision"], trainer, coordinator, today, log)

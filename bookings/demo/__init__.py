@@ -1,14 +1,14 @@
 """Demo data of bookings: organisations, units and members, price lists and a funding source
 (``organisations``); bookings of every kind in every status (``bookings``); then the work after
 the gigs (``after``): reports, check-ins and feedback; and the reminders in the message log
-(``reminders``); the standing customer panel (``panels``); an offer waiting for the expert who
-chose plain language (``plain``)."""
+(``reminders``); the standing customer panel (``panels``); two new experts in pairs
+(``pairs``); an offer waiting for the expert who chose plain language (``plain``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bookings.demo import after, panels, plain, reminders, texts
+from bookings.demo import after, pairs, panels, plain, reminders, texts
 from bookings.demo.bookings import SPECS, Builder
 from bookings.demo.organisations import funding, organisations, price_lists
 from bookings.models import Booking
@@ -26,6 +26,7 @@ def seed(*, log: Callable[[str], None]) -> None:
             continue
         builder.build(spec, unit, source)
         log(f"created booking {spec.title}")
+    pairs.seed(builder, units, log=log)
     after.seed(builder, log=log)
     reminders.seed(log=log)
     texts.sms_answer(builder, log=log)

@@ -339,6 +339,15 @@ class Builder:
         return gigs
 
     def build(self, spec: Spec, unit: Unit, funding: FundingSource | None) -> None:
+        booking, times, created = self.create(spec, unit, funding)
+        first, last = times[0][0], max(end for _start, end in times)
+        if spec.status == S.REQUESTED:
+            return
+        self.staff(spec, booking, times, created, first, last)
+
+    def create(self, spec: Spec, unit: Unit, funding: FundingSource | None):
+        """The requested booking of ``spec`` with its frozen terms and times: (booking, times,
+        when it was requested)."""
         times = _times(spec, self.today)
         first, last = times[0][0], max(end for _start, end in times)
         created = min(first - timedelta(days=30), self.now - timedelta(days=2))
@@ -355,7 +364,7 @@ class Builder:
             audience=spec.audience,
             audience_size=spec.size,
             experts_wanted=spec.experts,
-            own_reference=f"VD-{1000 + SPECS.index(spec)}",
+            own_reference=f"VD-{1000 + SPECS.index(spec)}" if spec in SPECS else "VD-PARI",
             cost_centre=unit.cost_centre,
             contact_name=unit.contact_name or (member.user.full_name if member else ""),
             contact_phone=unit.contact_phone,
@@ -397,8 +406,9 @@ class Builder:
             )
         else:
             self.change(booking, booking, S.REQUESTED, created, by=by, from_status="")
-        if spec.status == S.REQUESTED:
-            return
+        return booking, times, created
+
+    def staff(self, spec: Spec, booking: Booking, times, created, first, last) -> None:
         if spec.status == S.REJECTED:
             self.change(
                 booking,
