@@ -251,3 +251,18 @@ def visible_text(page) -> str:
                             el.getAttribute('placeholder'), el.getAttribute('title')]
                    .filter(Boolean).join(' '))].join('\\n')"""
     )
+
+
+def tr(msgid: str, language: str = "fi", **values) -> str:
+    """``msgid`` as the site says it in ``language`` (the catalogues, not a copy of them), with
+    ``%(name)s`` filled from ``values``: what a journey looks for on the page."""
+    from django.utils import translation
+
+    with translation.override(language):
+        text = translation.gettext(msgid)
+    return text % values if values else text
+
+
+def field(page, label: str):
+    """The form field labelled exactly ``label`` (a required field's asterisk allowed)."""
+    return page.locator("main").get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
