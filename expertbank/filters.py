@@ -29,7 +29,7 @@ class QuickSelect(forms.Select):
     render; issue 19). Grouped choices fall back to Django's own rendering."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        choices = [choice for choice in self.choices]  # noqa: C416 (list() would count them first)
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         chosen = set(self.format_value(value))

@@ -26,14 +26,17 @@ from typing import Any
 from django.db.models import (
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Min,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from bookings.models import (
@@ -48,6 +51,7 @@ from bookings.models import (
 )
 from bookings.money import funding_sources_with_use
 from expertbank.amounts import ZERO, cents
+from expertbank.at_once import one_value, values_at_once
 from experts.models import ExperienceArea, Expert, WorkKind
 from invoicing.models import Invoice
 from reports.period import Period, Scope
@@ -92,27 +96,33 @@ def gigs_in(scope: Scope) -> QuerySet[Gig]:
     )
 
 
+# Reported gigs count their reported hours, the others their scheduled length: both sums in
+# one query (issue 19: each tally was two queries, the dashboard had ten of them).
+REPORTED_HOURS = Sum("report__hours", filter=Q(report__isnull=False))
+SCHEDULED_HOURS = Sum(DURATION, filter=Q(report__isnull=True))
+
+
+def _both(reported, scheduled) -> Decimal:
+    """Reported hours plus scheduled hours, each rounded as before (to a tenth)."""
+    return sum((_hours(v) for v in (reported, scheduled) if v is not None), Decimal(0))
+
+
 def tally_by(gigs: QuerySet[Gig], key: Any) -> dict[Hashable, Tally]:
-    """Gigs and hours per value of ``key`` (a field path or an expression): two queries, one for
-    the reported gigs (reported hours) and one for the others (scheduled length)."""
+    """Gigs and hours per value of ``key`` (a field path or an expression), in one query:
+    reported hours for the reported gigs, the scheduled length for the others."""
     tallies: dict[Hashable, Tally] = defaultdict(Tally)
     grouped = gigs.annotate(key=F(key) if isinstance(key, str) else key).values("key").order_by()
-    reported = grouped.filter(report__isnull=False).annotate(n=Count("pk"), h=Sum("report__hours"))
-    scheduled = grouped.filter(report__isnull=True).annotate(n=Count("pk"), h=Sum(DURATION))
-    for row in [*reported, *scheduled]:
+    for row in grouped.annotate(n=Count("pk"), rh=REPORTED_HOURS, sh=SCHEDULED_HOURS):
         tally = tallies[row["key"]]
         tally.gigs += row["n"]
-        tally.hours += _hours(row["h"])
+        tally.hours += _both(row["rh"], row["sh"])
     return tallies
 
 
 def totals(gigs: QuerySet[Gig]) -> Tally:
-    """Gigs and hours of all ``gigs`` together (two queries)."""
-    reported = gigs.filter(report__isnull=False).aggregate(n=Count("pk"), h=Sum("report__hours"))
-    scheduled = gigs.filter(report__isnull=True).aggregate(n=Count("pk"), h=Sum(DURATION))
-    return Tally(
-        gigs=reported["n"] + scheduled["n"], hours=_hours(reported["h"]) + _hours(scheduled["h"])
-    )
+    """Gigs and hours of all ``gigs`` together (one query)."""
+    row = gigs.aggregate(n=Count("pk"), rh=REPORTED_HOURS, sh=SCHEDULED_HOURS)
+    return Tally(gigs=row["n"], hours=_both(row["rh"], row["sh"]))
 
 
 def by_month(scope: Scope) -> list[tuple[str, Tally]]:
@@ -128,20 +138,37 @@ def _named(tallies: dict[Hashable, Tally], names: dict[Any, Any]) -> list[tuple[
     return sorted(rows, key=lambda row: (-row[1].hours, row[0]))
 
 
+NAMES = ("name_fi", "name_sv", "name_en")
+
+
+def tally_named(gigs: QuerySet[Gig], key: str, model, fields: tuple[str, ...]):
+    """``tally_by`` a foreign key, each row named in the same query: the row's ``fields`` are
+    read with the tally and ``str()`` of an unsaved ``model`` names it (its own rule, e.g. the
+    name in the user's language), instead of a second query for the names (issue 19)."""
+    tallies: dict[Hashable, Tally] = defaultdict(Tally)
+    names: dict[Any, Any] = {}
+    labels = {f"label_{name}": F(f"{key}__{name}") for name in fields}
+    grouped = gigs.annotate(key=F(key), **labels).values("key", *labels).order_by()
+    for row in grouped.annotate(n=Count("pk"), rh=REPORTED_HOURS, sh=SCHEDULED_HOURS):
+        tally = tallies[row["key"]]
+        tally.gigs += row["n"]
+        tally.hours += _both(row["rh"], row["sh"])
+        if row["key"]:
+            names[row["key"]] = model(pk=row["key"], **{f: row[f"label_{f}"] for f in fields})
+    return _named(tallies, names)
+
+
 def by_work_kind(scope: Scope) -> list[tuple[str, Tally]]:
-    tallies = tally_by(gigs_in(scope), "booking__work_kind")
-    return _named(tallies, WorkKind.objects.in_bulk([k for k in tallies if k]))
+    return tally_named(gigs_in(scope), "booking__work_kind", WorkKind, NAMES)
 
 
 def by_area(scope: Scope) -> list[tuple[str, Tally]]:
     """A gig on a booking with several experience areas counts once in each."""
-    tallies = tally_by(gigs_in(scope), "booking__areas")
-    return _named(tallies, ExperienceArea.objects.in_bulk([k for k in tallies if k]))
+    return tally_named(gigs_in(scope), "booking__areas", ExperienceArea, NAMES)
 
 
 def by_organisation(scope: Scope) -> list[tuple[str, Tally]]:
-    tallies = tally_by(gigs_in(scope), "booking__unit__organisation")
-    return _named(tallies, Organisation.objects.in_bulk([k for k in tallies if k]))
+    return tally_named(gigs_in(scope), "booking__unit__organisation", Organisation, ("name",))
 
 
 def by_municipality(scope: Scope) -> list[tuple[str, Tally]]:
@@ -373,24 +400,22 @@ class FundingRow:
 
 
 def funding(scope: Scope) -> list[FundingRow]:
-    """Per funding source: its budget, its use in the period and in all, what remains."""
-    in_period = {
-        row["booking__funding_source"]: cents(row["total"] or 0)
-        for row in Gig.objects.filter(
-            CHARGED,
-            scope.period.moments("start"),
-            scope.bookings_q("booking__"),
-            scope.experts_q("expert__"),
-            booking__funding_source__isnull=False,
-        )
-        .values("booking__funding_source")
-        .annotate(total=Sum("fee_amount"))
-        .order_by()
-    }
+    """Per funding source: its budget, its use in the period and in all, what remains (one
+    query: the use in the period is a subquery of each source)."""
+    charged = Gig.objects.filter(
+        CHARGED,
+        scope.period.moments("start"),
+        scope.bookings_q("booking__"),
+        scope.experts_q("expert__"),
+        booking__funding_source=OuterRef("pk"),
+    )
+    sources = funding_sources_with_use().annotate(
+        in_period=Subquery(one_value(charged, Sum("fee_amount"))), charged=Exists(charged)
+    )
     return [
-        FundingRow(source, in_period.get(source.pk, ZERO), cents(source.used), source.remaining)
-        for source in funding_sources_with_use().order_by("name")
-        if source.active or source.pk in in_period
+        FundingRow(source, cents(source.in_period or 0), cents(source.used), source.remaining)
+        for source in sources.order_by("name")
+        if source.active or source.charged
     ]
 
 
@@ -409,30 +434,55 @@ class Glance:
     invoiced: Decimal
 
 
+def _money(value) -> Decimal:
+    """A sum read raw (``values_at_once``): SQLite gives a float, PostgreSQL a Decimal."""
+    return cents(Decimal(str(value if value is not None else 0)))
+
+
+def _raw_hours(value) -> Decimal:
+    """A sum of durations read raw: PostgreSQL gives an interval, SQLite microseconds."""
+    if value is None or isinstance(value, timedelta):
+        return _hours(value)
+    return _hours(timedelta(microseconds=int(value)))
+
+
 def glance(today: date) -> Glance:
+    """This month's figures, in one query."""
     period = Period.month_of(today)
-    scope = Scope(period)
-    gigs = gigs_in(scope)
-    tally = totals(gigs)
-    money = Gig.objects.filter(period.dates("paid_on")).aggregate(
-        fees=Coalesce(Sum("fee_amount"), ZERO)
+    gigs = gigs_in(Scope(period))
+    gig_count, reported, scheduled, experts, waiting, offers_open, fees, invoiced = values_at_once(
+        [
+            one_value(gigs, Count("pk")),
+            one_value(gigs, REPORTED_HOURS),
+            one_value(gigs, SCHEDULED_HOURS),
+            one_value(gigs, Count("expert", distinct=True)),
+            one_value(
+                Booking.objects.filter(
+                    status__in=(Booking.Status.REQUESTED, Booking.Status.STAFFING)
+                ),
+                Count("pk"),
+            ),
+            one_value(Assignment.objects.filter(status=Assignment.Status.OFFERED), Count("pk")),
+            one_value(Gig.objects.filter(period.dates("paid_on")), Sum("fee_amount")),
+            one_value(
+                Invoice.objects.exclude(status=Invoice.Status.DRAFT).filter(
+                    period.dates("issue_date")
+                ),
+                Sum("net_total"),
+            ),
+        ]
     )
-    invoiced = (
-        Invoice.objects.exclude(status=Invoice.Status.DRAFT)
-        .filter(period.dates("issue_date"))
-        .aggregate(total=Coalesce(Sum("net_total"), ZERO))
-    )
+    scheduled = None if scheduled is None else _raw_hours(scheduled)
+    tally = Tally(gigs=gig_count or 0, hours=_both(reported, scheduled))
     return Glance(
         period=period,
         gigs=tally.gigs,
         hours=tally.hours,
-        experts=gigs.values("expert").distinct().count(),
-        waiting=Booking.objects.filter(
-            status__in=(Booking.Status.REQUESTED, Booking.Status.STAFFING)
-        ).count(),
-        offers_open=Assignment.objects.filter(status=Assignment.Status.OFFERED).count(),
-        fees_paid=cents(money["fees"]),
-        invoiced=cents(invoiced["total"]),
+        experts=experts or 0,
+        waiting=waiting or 0,
+        offers_open=offers_open or 0,
+        fees_paid=_money(fees),
+        invoiced=_money(invoiced),
     )
 
 
@@ -470,7 +520,7 @@ class Uptake:
 
 def uptake(scope: Scope) -> Uptake:
     """Which organisations (or, for one organisation, which of its units) used experts in the
-    period, with their gigs in the period before for the trend. Three queries."""
+    period, with their gigs in the period before for the trend. Two queries."""
     of_units = scope.organisation is not None
     field_name = "booking__unit" if of_units else "booking__unit__organisation"
     if of_units:
@@ -479,13 +529,23 @@ def uptake(scope: Scope) -> Uptake:
         members = Organisation.objects.filter(active=True)
     unfiltered = Scope(scope.period, None, scope.area, scope.municipality)
 
-    def counts(period: Period) -> dict[int, int]:
-        gigs = gigs_in(unfiltered.with_period(period))
-        if of_units:
-            gigs = gigs.filter(booking__unit__organisation=scope.organisation)
-        return dict(gigs.values_list(field_name).annotate(n=Count("pk")).order_by())
-
-    now, before = counts(scope.period), counts(scope.period.previous())
+    # Both periods' gigs in one grouped query (issue 19).
+    this, previous = scope.period.moments("start"), scope.period.previous().moments("start")
+    gigs = Gig.objects.filter(
+        this | previous,
+        unfiltered.bookings_q("booking__"),
+        unfiltered.experts_q("expert__"),
+        status__in=Gig.LIVE,
+    )
+    if of_units:
+        gigs = gigs.filter(booking__unit__organisation=scope.organisation)
+    now, before = {}, {}
+    for key, n_now, n_before in (
+        gigs.values_list(field_name)
+        .annotate(now=Count("pk", filter=this), before=Count("pk", filter=previous))
+        .order_by()
+    ):
+        now[key], before[key] = n_now, n_before
     rows = [UptakeRow(m.name, now.get(m.pk, 0), before.get(m.pk, 0)) for m in members]
     rows.sort(key=lambda row: (-row.gigs, row.name))
     return Uptake(of_units, rows)

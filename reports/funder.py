@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
 from bookings.models import Occurrence
+from expertbank.at_once import one_value, values_at_once
 from reports import dashboard
 from reports.dashboard import FeedbackSummary, FundingRow, Tally
 from reports.export import Table
@@ -125,38 +126,39 @@ def _impact_rows(answers) -> list[ImpactRow]:
     ]
 
 
-def _impact(scope: Scope) -> tuple[int, list[ImpactRow]]:
-    answers = dashboard.impact_answers(scope).order_by("-answered_at", "-pk")
-    return answers.count(), _impact_rows(answers[:IMPACT_SHOWN])
-
-
 def funder_report(scope: Scope) -> FunderReport:
     period = scope.period
     gigs = dashboard.gigs_in(scope)
     experts_q = scope.experts_q("expert__")
-    trained = (
-        Enrollment.objects.filter(
-            experts_q, period.dates("completed_on"), status=Enrollment.Status.COMPLETED
-        )
-        .exclude(cohort__programme__kind=SUPERVISION)
-        .values("expert")
-        .distinct()
-        .count()
-    )
-    in_supervision = (
-        Enrollment.objects.filter(
-            experts_q,
-            cohort__programme__kind=SUPERVISION,
-            status__in=Enrollment.TAKING_PART,
-            cohort__starts_on__lte=period.end,
-        )
-        .filter(Q(cohort__ends_on__isnull=True) | Q(cohort__ends_on__gte=period.start))
-        .values("expert")
-        .distinct()
-        .count()
-    )
+    trained = Enrollment.objects.filter(
+        experts_q, period.dates("completed_on"), status=Enrollment.Status.COMPLETED
+    ).exclude(cohort__programme__kind=SUPERVISION)
+    in_supervision = Enrollment.objects.filter(
+        experts_q,
+        cohort__programme__kind=SUPERVISION,
+        status__in=Enrollment.TAKING_PART,
+        cohort__starts_on__lte=period.end,
+    ).filter(Q(cohort__ends_on__isnull=True) | Q(cohort__ends_on__gte=period.start))
     pool = dashboard.certified_pool(scope)
-    impact_count, impact = _impact(scope)
+    answers = dashboard.impact_answers(scope).order_by("-answered_at", "-pk")
+    # Six counts in one query (issue 19).
+    (
+        trained_count,
+        supervised_count,
+        experts_active,
+        certified_in_period,
+        certified_pool,
+        impact_count,
+    ) = values_at_once(
+        [
+            one_value(trained, Count("expert", distinct=True)),
+            one_value(in_supervision, Count("expert", distinct=True)),
+            one_value(gigs, Count("expert", distinct=True)),
+            one_value(pool.filter(period.dates("certified_on")), Count("pk")),
+            one_value(pool, Count("pk")),
+            one_value(answers, Count("pk")),
+        ]
+    )
     organisations = dashboard.by_organisation(scope)
     return FunderReport(
         scope=scope,
@@ -165,16 +167,16 @@ def funder_report(scope: Scope) -> FunderReport:
         organisations=organisations,
         work_kinds=dashboard.by_work_kind(scope),
         months=dashboard.by_month(scope),
-        experts_active=gigs.values("expert").distinct().count(),
-        trained=trained,
-        certified_in_period=pool.filter(period.dates("certified_on")).count(),
-        certified_pool=pool.count(),
-        in_supervision=in_supervision,
+        experts_active=experts_active or 0,
+        trained=trained_count or 0,
+        certified_in_period=certified_in_period or 0,
+        certified_pool=certified_pool or 0,
+        in_supervision=supervised_count or 0,
         cohorts=_cohorts(scope),
         feedback=dashboard.feedback(scope),
-        impact_count=impact_count,
+        impact_count=impact_count or 0,
         impact_changes=dashboard.impact_changes(scope),
-        impact=impact,
+        impact=_impact_rows(answers[:IMPACT_SHOWN]),
         funding=dashboard.funding(scope),
     )
 

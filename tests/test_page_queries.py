@@ -241,3 +241,34 @@ def test_the_message_log_takes_constant_queries_and_counts_only_up_to_its_cap(de
     response = desk.get("/coordinator/messages/")
     assert response.context["page"].paginator.count == 50
     assert "Only the newest" not in response.content.decode()  # nothing beyond the cap
+
+
+def _gigs_of_many(count: int, *, start: int = 0) -> None:
+    """Gigs of different experts, units and organisations over the last months: every chart
+    of the dashboard and the funder report has rows to group."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tests.reports.world import add_gig
+
+    today = timezone.localdate()
+    for n in range(start, start + count):
+        add_gig(
+            expert=ExpertFactory(municipality=f"Kunta {n % 7}"),
+            unit=UnitFactory(organisation=OrganisationFactory()),
+            day=today - timedelta(days=3 + n * 5),
+            reported=Decimal("2.5") if n % 2 else None,
+            paid_on=today - timedelta(days=n) if n % 3 == 0 else None,
+            areas=("mental-health",) if n % 4 == 0 else (),
+        )
+
+
+@pytest.mark.parametrize("url", ["/coordinator/dashboard/", "/coordinator/reports/funder/"])
+def test_the_dashboard_and_the_funder_report_take_constant_queries(desk, url):
+    _gigs_of_many(1)
+    one = queries_of(desk, url)
+    _gigs_of_many(49, start=1)
+    fifty = queries_of(desk, url)
+    assert_constant(one, fifty)
