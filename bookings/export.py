@@ -21,6 +21,12 @@ from bookings.models import (
     MileageRate,
     Occurrence,
     Organisation,
+    Panel,
+    PanelApplication,
+    PanelAttendance,
+    PanelChange,
+    PanelMeeting,
+    PanelMember,
     PriceList,
     PriceRow,
     TermsChange,
@@ -84,6 +90,25 @@ register(
         exclude={"answered_by": "the unit member who wrote it: another person's data"},
     ),
     Part(
+        "panel_seats",
+        PanelMember,
+        lambda expert: PanelMember.objects.filter(expert=expert),
+        names=("panel",),
+    ),
+    Part(
+        "panel_attendance",
+        PanelAttendance,
+        lambda expert: PanelAttendance.objects.filter(member__expert=expert),
+    ),
+    Part(
+        "panel_applications",
+        PanelApplication,
+        lambda expert: PanelApplication.objects.filter(
+            Q(member__expert=expert) | Q(email__iexact=expert.user.email)
+        ),
+        names=("panel",),
+    ),
+    Part(
         "memberships",
         Membership,
         lambda expert: Membership.objects.filter(user=expert.user_id),
@@ -97,3 +122,10 @@ for _model in (Organisation, Unit):
     not_exported(_model, "the booking organisations and their contacts, named on the bookings")
 for _model in (PriceList, PriceRow, BookingTerms, MileageRate, FundingSource, TermsChange):
     not_exported(_model, "the bank's prices and funding: about no person")
+not_exported(Panel, "the unit's customer panel: named on the expert's seats and applications")
+not_exported(
+    PanelMeeting,
+    "the panel's meetings and minutes for every member; the expert's own are their gigs and "
+    "attendance",
+)
+not_exported(PanelChange, "what the unit changed because of its panel: about no person")

@@ -136,6 +136,7 @@ def expert_with_data_everywhere(*, coordinator) -> Everything:
         user=expert.user, category="gig_reminders", channel=NotificationPreference.Channel.BOTH
     )
     SupportProfile.objects.create(expert=expert, quiet_room=True, other=f"{PLANT} a chair")
+    _panel_seat(expert, coordinator)
     # Money: the fee statement, paid in a batch with its report, and the unit's invoice
     period = month_of(gig)
     (statement,) = fee_services.fees_run(period=period, by=coordinator).statements
@@ -143,3 +144,42 @@ def expert_with_data_everywhere(*, coordinator) -> Everything:
     invoices_issue(period=period, by=coordinator, issue_date=after(period))
     statement.refresh_from_db()
     return Everything(expert=expert, gig=gig, statement=statement)
+
+
+def _panel_seat(expert: Expert, coordinator) -> None:
+    """A seat on a customer panel, from an application, with a meeting missed three days ago."""
+    from bookings.services import panels
+    from experts.models import PrivacyNotice
+
+    organiser = member()
+    today = timezone.localdate()
+    panel = panels.panel_create(
+        unit=organiser.memberships.get().unit,
+        by=organiser,
+        name_fi="Asiakasraati",
+        purpose="Arvioidaan palvelua.",
+        term_start=today - timedelta(days=30),
+        term_end=today + timedelta(days=300),
+        meetings_per_year=4,
+        place="Kielotie 13",
+        criteria=[panels.Criterion("Alue", ("Pohjoinen", "Etelä"))],
+        call_open=True,
+    )
+    application = panels.panel_application_submit(
+        panel=panel,
+        full_name=expert.name,
+        email=expert.user.email,
+        phone="",
+        answers={"Alue": "Etelä"},
+        why=f"{PLANT} panel why",
+        notice=PrivacyNotice.current(),
+        language="fi",
+    )
+    panels.panel_application_choose(application=application, by=coordinator)
+    held = timezone.make_aware(
+        timezone.datetime.combine(today - timedelta(days=3), timezone.datetime.min.time())
+    ) + timedelta(hours=17)
+    meeting = panels.panel_meeting_add(
+        panel=panel, start=held, end=held + timedelta(hours=2), by=organiser
+    )
+    panels.panel_attendance_record(meeting=meeting, attended=set(), by=organiser)
