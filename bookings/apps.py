@@ -8,11 +8,13 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         from bookings.erasure import BOOKINGS_ERASER
+        from bookings.retention import register_rules
         from bookings.services.sms_answers import sms_answer
         from expertbank.sms import inbound_handlers
         from experts.erasure import register
 
         register(BOOKINGS_ERASER)
+        register_rules()
         if sms_answer not in inbound_handlers:
             inbound_handlers.append(sms_answer)
 

@@ -704,3 +704,26 @@ def test_a_member_who_left_has_no_panel_card_on_the_start_page(
     services.panel_member_leave(member=PanelMember.objects.get(expert=came), by=organiser)
     assert url not in client.get("/expert/").content.decode()
     assert client.get(url).status_code == 200  # the past meetings and fees stay readable
+
+
+def test_applications_not_chosen_are_removed_after_the_retention_period(
+    organiser, panel_terms, notice, settings
+):
+    from expertbank.retention import retention_run
+
+    panel = new_panel(organiser)
+    waiting = application(panel, notice)
+    declined = services.panel_application_decline(
+        application=application(panel, notice, email="toinen@example.net"), by=organiser
+    )
+    chosen = services.panel_application_choose(
+        application=application(panel, notice, email="kolmas@example.net"), by=organiser
+    ).application
+    later = timezone.now() + timedelta(days=31 * (settings.RETENTION_APPLICATION_MONTHS + 1))
+    assert retention_run(now=later, dry_run=True)["panel_applications"] == 2
+    assert retention_run(now=timezone.now(), keys=["panel_applications"]) == {
+        "panel_applications": 0
+    }
+    assert retention_run(now=later, keys=["panel_applications"]) == {"panel_applications": 2}
+    remaining = set(PanelApplication.objects.values_list("pk", flat=True))
+    assert remaining == {chosen.pk} and waiting.pk not in remaining and declined.pk not in remaining
