@@ -17,7 +17,10 @@ from bookings.models import Assignment, Booking, Gig, Occurrence
 from bookings.selectors import after as selectors_after
 from expertbank.message_log import message_log, messages_failed
 from expertbank.models import Message
+from expertbank.paging import Capped
 from experts.models import Language
+from reports.dashboard import gigs_in
+from reports.period import Period, Scope
 from tests.bookings.factories import work_kind
 from tests.factories import CoordinatorFactory, ExpertFactory, MembershipFactory, UnitFactory
 
@@ -147,6 +150,17 @@ def test_the_heaviest_queries_of_the_daily_pages_use_indexes(national):
         )[:50],
         "message log": message_log()[:50],
         "failed messages": messages_failed()[:5],
+        # H5 (issue 19): the work queue's other panels, the message log's capped count, this
+        # month's gigs on the dashboard.
+        "new requests": Booking.objects.filter(status=Booking.Status.REQUESTED).order_by(
+            "created_at", "pk"
+        )[:5],
+        "offers waiting": selectors.offers_waiting()[:5],
+        "gigs without consent": selectors.gigs_without_consent()[:5],
+        # The cap is 10,000 of a million rows; here 500 of the fixture's 8,000.
+        "message log, capped count": message_log()[: Capped(message_log(), cap=500).cap + 1],
+        "message log, failed only": message_log().filter(status=Message.Status.FAILED)[:50],
+        "this month's gigs": gigs_in(Scope(Period.month_of(now.date()))).values("expert"),
     }
     found = {}
     for name, queryset in queries.items():
