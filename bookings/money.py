@@ -455,10 +455,16 @@ def last_priced_trip() -> date | None:
     return timezone.localdate(start) if start is not None else None
 
 
-def mileage_allowance(*, km: int | Decimal, trip_date: date) -> Decimal:
+def mileage_allowance(
+    *, km: int | Decimal, trip_date: date, rate: Decimal | None = None
+) -> Decimal:
     """The tax-free allowance for ``km`` kilometres driven on ``trip_date``, in euros: what the
-    expert is paid and, where the terms re-bill travel, what the unit is billed."""
-    return cents(Decimal(km) * mileage_rate(trip_date))
+    expert is paid and, where the terms re-bill travel, what the unit is billed. ``rate``: the
+    ``mileage_rate`` of that day when the caller has it already (a monthly run reads it once a
+    day, not once a gig)."""
+    if rate is None:
+        rate = mileage_rate(trip_date)
+    return cents(Decimal(km) * rate)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -99,6 +100,13 @@ class Plan:
     without_terms: list[Gig]  # cannot be billed before a coordinator sets the booking's terms
 
 
+GIGS_AT_A_TIME = 500  # a run reads its gigs in batches of this many
+
+
+def _start_of(period: Period) -> datetime:
+    return timezone.make_aware(datetime.combine(period.start, time.min))
+
+
 def _end_of(period: Period) -> datetime:
     return timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
 
@@ -147,7 +155,7 @@ def _work(gig: Gig, report: GigReport | None) -> Charge:
     )
 
 
-def _travel(gig: Gig, report: GigReport) -> list[Charge]:
+def _travel(gig: Gig, report: GigReport, rates: dict[date, Decimal]) -> list[Charge]:
     terms, day = gig.booking.terms, timezone.localdate(gig.start)
     common = {
         "gig": gig,
@@ -158,14 +166,17 @@ def _travel(gig: Gig, report: GigReport) -> list[Charge]:
     }
     found = []
     if report.km:
+        if day not in rates:
+            rates[day] = money.mileage_rate(day)
+        rate = rates[day]
         found.append(
             Charge(
                 kind=Kind.TRAVEL,
                 description=report.km_from or gig.booking.title,
                 quantity=Decimal(report.km),
                 quantity_unit=Unit_.KM,
-                unit_price=money.mileage_rate(day),
-                net=money.mileage_allowance(km=report.km, trip_date=day),
+                unit_price=rate,
+                net=money.mileage_allowance(km=report.km, trip_date=day, rate=rate),
                 **common,
             )
         )
@@ -242,21 +253,37 @@ def _cancellation(gig: Gig) -> Charge:
     )
 
 
+def _unbilled(period: Period) -> QuerySet[Gig]:
+    """``_gigs`` less those a live invoice bills already, in the database (an anti-join) rather
+    than every gig ever approved read into memory: a run bills all of a gig's charges on one
+    invoice, so a gig with a billing line has nothing left — unless a credit note took some of
+    its lines back (a line no longer billing), and those gigs are looked at charge by charge.
+    Gigs charged to a funding source are listed for the period itself only."""
+    lines = InvoiceLine.objects.filter(gig=OuterRef("pk"))
+    return (
+        _gigs(period)
+        .filter(~Exists(lines.filter(billing=True)) | Exists(lines.filter(billing=False)))
+        .filter(Q(booking__funding_source__isnull=True) | Q(start__gte=_start_of(period)))
+    )
+
+
 def invoice_plan(period: Period) -> Plan:
     """Everything a run for ``period`` would bill, grouped into invoices: the approved gigs, their
     kilometres and receipted expenses (where the terms re-bill travel), their companion and
     interpreter (``_support``) and the late-cancellation amounts, of gigs up to the period's end
     that no live invoice bills yet (a gig approved late is billed by the next run). Bookings
     charged to a funding source are not invoiced."""
+    gigs = _unbilled(period)
     billed = {
         (gig_id, kind)
         for gig_id, kind in InvoiceLine.objects.filter(
-            billing=True, gig__start__lt=_end_of(period)
+            billing=True, gig__in=gigs.values("pk")
         ).values_list("gig_id", "kind")
     }
+    rates: dict[date, Decimal] = {}
     drafts: dict[tuple, Draft] = {}
     funded, without_terms = [], []
-    for gig in _gigs(period):
+    for gig in gigs.iterator(chunk_size=GIGS_AT_A_TIME):
         booking = gig.booking
         if booking.funding_source_id is not None:
             funded.append(gig)
@@ -270,7 +297,7 @@ def invoice_plan(period: Period) -> Plan:
         else:
             charges = [_work(gig, report)] if gig.billable_amount else []
             if report is not None and booking.terms.rebill_travel and billed_to_unit(gig):
-                charges += _travel(gig, report)
+                charges += _travel(gig, report, rates)
             charges += _support(gig)
         charges = [c for c in charges if (gig.pk, c.kind) not in billed]
         if not charges:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from bookings.selectors.earnings import Period
 from expertbank.bank import bank, bank_missing
 from expertbank.models import User
 from invoicing import money
-from invoicing.models import Invoice, InvoiceLine
+from invoicing.models import Invoice, InvoiceLine, NumberSeries
 from invoicing.selectors import Draft, Plan, invoice_plan
 from invoicing.services.common import InvoicingError, lock_series, next_number, record
 
@@ -29,12 +30,24 @@ class RunResult:
     dry_run: bool
 
 
-def _new_invoice(draft: Draft, *, period: Period, issue_date: date) -> Invoice:
-    """A draft invoice with the seller and the buyer copied onto it."""
+def _new_invoice(
+    draft: Draft,
+    *,
+    period: Period,
+    issue_date: date,
+    interest: dict[date, Decimal | None] | None = None,
+    **issued,
+) -> Invoice:
+    """A draft invoice with the seller and the buyer copied onto it (``issued``: the fields of
+    an invoice made issued at once; ``interest``: the run's penalty interest by due date)."""
     seller, unit = bank(), draft.unit
     organisation = unit.organisation
     days = money.payment_terms(unit.payment_terms_days)
     due = money.due_date(issue_date, days)
+    if interest is None:
+        interest = {}
+    if due not in interest:
+        interest[due] = money.penalty_interest(due)
     return Invoice.objects.create(
         unit=unit,
         period_start=period.start,
@@ -45,7 +58,7 @@ def _new_invoice(draft: Draft, *, period: Period, issue_date: date) -> Invoice:
         issue_date=issue_date,
         due_date=due,
         payment_terms_days=days,
-        penalty_interest=money.penalty_interest(due),
+        penalty_interest=interest[due],
         seller_name=seller.name,
         seller_business_id=seller.business_id,
         seller_street=seller.street,
@@ -64,6 +77,7 @@ def _new_invoice(draft: Draft, *, period: Period, issue_date: date) -> Invoice:
         buyer_einvoice_address=unit.e_invoice_address,
         buyer_einvoice_operator=unit.e_invoice_operator,
         buyer_contact=unit.contact_name,
+        **issued,
     )
 
 
@@ -81,14 +95,24 @@ def issue(invoice: Invoice, *, by: User | None) -> None:
     record(invoice, by=by, from_status=Invoice.Status.DRAFT, to_status=Invoice.Status.ISSUED)
 
 
-def _bill(draft: Draft, *, period: Period, issue_date: date, by: User | None) -> Invoice:
-    invoice = _new_invoice(draft, period=period, issue_date=issue_date)
+def _bill(
+    draft: Draft,
+    *,
+    period: Period,
+    issue_date: date,
+    by: User | None,
+    series: NumberSeries,
+    interest: dict[date, Decimal | None],
+) -> Invoice:
+    """One invoice of a run, issued as it is made: the lines and totals are worked out first,
+    then the invoice is written numbered and issued (the next number of the run's locked
+    series), its lines in one insert and its history row: what ``issue`` does for a draft, in
+    three writes instead of eight reads and writes."""
     lines = []
     for position, charge in enumerate(draft.charges, start=1):
         amounts = money.line_amounts(charge.net, charge.vat_rate)
         lines.append(
             InvoiceLine(
-                invoice=invoice,
                 position=position,
                 kind=charge.kind,
                 gig=charge.gig,
@@ -106,8 +130,29 @@ def _bill(draft: Draft, *, period: Period, issue_date: date, by: User | None) ->
                 vat_exemption_text=charge.vat_exemption_text,
             )
         )
+    total = money.totals(lines)
+    year = issue_date.year
+    series.last += 1
+    invoice = _new_invoice(
+        draft,
+        period=period,
+        issue_date=issue_date,
+        interest=interest,
+        status=Invoice.Status.ISSUED,
+        year=year,
+        sequence=series.last,
+        number=money.invoice_number(year, series.last),
+        reference=money.invoice_reference(year, series.last),
+        net_total=total.net,
+        vat_total=total.vat,
+        gross_total=total.gross,
+        issued_at=timezone.now(),
+        issued_by=by,
+    )
+    for line in lines:
+        line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)
-    issue(invoice, by=by)
+    record(invoice, by=by, from_status=Invoice.Status.DRAFT, to_status=Invoice.Status.ISSUED)
     return invoice
 
 
@@ -157,7 +202,13 @@ def _issue_durable(*, period: Period, by: User | None, issue_date: date) -> RunR
 
 def issue_run(*, period: Period, by: User | None, issue_date: date) -> RunResult:
     """The run inside the caller's transaction (``invoices_issue`` and the demo data)."""
-    lock_series(issue_date.year)
+    series = lock_series(issue_date.year)
     plan = invoice_plan(period)
-    invoices = [_bill(draft, period=period, issue_date=issue_date, by=by) for draft in plan.drafts]
+    interest: dict[date, Decimal | None] = {}
+    invoices = [
+        _bill(draft, period=period, issue_date=issue_date, by=by, series=series, interest=interest)
+        for draft in plan.drafts
+    ]
+    if invoices:
+        series.save(update_fields=["last"])
     return RunResult(plan=plan, invoices=invoices, dry_run=False)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from bookings.models import Gig
 from bookings.selectors.earnings import Period, cap_checks, expert_earnings
 from bookings.services import payable_gigs
+from bookings.services.payments import gig_can_move_payment
 from expertbank.models import ReadEntry
 from expertbank.paging import page_of
 from expertbank.plain import plain_template
@@ -80,7 +81,8 @@ def _waiting(expert: Expert) -> list[Gig]:
         .order_by("start", "pk")
     )
     for gig in gigs:
-        gig.can_move = services.fee_can_defer(gig)
+        # On no statement (the query above): ``fee_can_defer`` would look for its statement.
+        gig.can_move = gig_can_move_payment(gig)
     return gigs
 
 
