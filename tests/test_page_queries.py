@@ -272,3 +272,83 @@ def test_the_dashboard_and_the_funder_report_take_constant_queries(desk, url):
     _gigs_of_many(49, start=1)
     fifty = queries_of(desk, url)
     assert_constant(one, fifty)
+
+
+def test_the_expert_list_takes_constant_queries(desk):
+    ExpertFactory()
+    one = queries_of(desk, "/coordinator/experts/")
+    ExpertFactory.create_batch(49)
+    fifty = queries_of(desk, "/coordinator/experts/")
+    assert_constant(one, fifty)
+
+
+def test_the_work_reports_take_constant_queries(desk):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from tests.reports.world import add_gig
+
+    def gigs(count: int, start: int = 0) -> None:
+        for n in range(start, start + count):
+            add_gig(
+                expert=ExpertFactory(),
+                unit=UnitFactory(),
+                day=timezone.localdate() - timezone.timedelta(days=n + 2),
+                reported=Decimal("2.0"),
+            )
+
+    gigs(1)
+    one = queries_of(desk, "/coordinator/bookings/reports/")
+    gigs(49, start=1)
+    fifty = queries_of(desk, "/coordinator/bookings/reports/")
+    assert_constant(one, fifty)
+
+
+def test_the_fee_statements_take_constant_queries(desk):
+    from tests.invoicing.test_fee_pages import bare_statement, months
+
+    expert = ExpertFactory()
+    every = months(50)
+    bare_statement(expert, every[0])
+    one = queries_of(desk, "/coordinator/invoicing/fees/")
+    for month in every[1:]:
+        bare_statement(expert, month)
+    fifty = queries_of(desk, "/coordinator/invoicing/fees/")
+    assert_constant(one, fifty)
+
+
+def test_the_booking_detail_takes_constant_queries_with_1_and_50_gigs(desk):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bookings.models import Assignment, Gig, Occurrence
+    from tests.reports.world import add_gig
+
+    first = add_gig(expert=ExpertFactory(), unit=UnitFactory(), day=timezone.localdate())
+    booking = first.booking
+    url = f"/coordinator/bookings/{booking.pk}/"
+    one = queries_of(desk, url)
+    for n in range(1, 50):
+        expert = ExpertFactory()
+        start = first.start + timedelta(days=7 * n)
+        occurrence = Occurrence.objects.create(
+            booking=booking, start=start, end=start + timedelta(hours=2)
+        )
+        assignment = Assignment.objects.create(
+            booking=booking, expert=expert, status=Assignment.Status.ACCEPTED, answer_by=start
+        )
+        Gig.objects.create(
+            booking=booking,
+            assignment=assignment,
+            occurrence=occurrence,
+            expert=expert,
+            start=start,
+            end=occurrence.end,
+            busy_until=occurrence.end,
+            status=Gig.Status.APPROVED,
+        )
+    assert booking.gigs.count() == 50
+    fifty = queries_of(desk, url)
+    assert_constant(one, fifty)
