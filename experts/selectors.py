@@ -88,7 +88,9 @@ def expert_for_coordinator(*, pk: int) -> Expert:
 
 
 def expert_for_portal(*, user) -> Expert:
-    return Expert.objects.select_related("user").get(user=user)
+    """The logged-in user's expert: the one their roles read already in this request
+    (``user.expert``, with ``expert.user`` the same object), so no query of its own."""
+    return user.expert
 
 
 def documents_expiring(*, today: date | None = None) -> QuerySet[ExpertDocument]:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from importlib import import_module
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models
@@ -162,13 +164,15 @@ def user_erase(*, user: User, name: str, email: str) -> None:
 
 
 def sessions_end(user: User) -> int:
-    """Delete the database sessions of ``user`` (other session stores lose them anyway: the
-    password change above no longer matches their hash)."""
+    """Delete the database sessions of ``user``, through the configured session store so that
+    its cached copy goes too (other session stores lose them anyway: the password change above
+    no longer matches their hash)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     key = str(user.pk)
     ended = 0
     for session in Session.objects.all().iterator():
         if session.get_decoded().get("_auth_user_id") == key:
-            session.delete()
+            store(session_key=session.session_key).delete()
             ended += 1
     return ended
 

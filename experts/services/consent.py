@@ -12,6 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,10 +25,14 @@ from experts.services.pool import ExpertError, expert_update_impl
 
 
 def current_consent(expert: Expert) -> ConsentRecord | None:
-    notice = PrivacyNotice.current()
-    if notice is None:
-        return None
-    return expert.consents.filter(notice=notice, withdrawn_at__isnull=True).first()
+    """The expert's consent to the current privacy notice (``PrivacyNotice.current``), with its
+    notice: one query, the notice found by a subquery (the start page asks on every visit)."""
+    current = PrivacyNotice.objects.filter(published_on__lte=timezone.localdate())
+    return (
+        expert.consents.filter(notice=Subquery(current.values("pk")[:1]), withdrawn_at__isnull=True)
+        .select_related("notice")
+        .first()
+    )
 
 
 def consent_give_impl(*, expert: Expert, by: User | None, on_paper: bool = False) -> ConsentRecord:
