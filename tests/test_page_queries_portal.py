@@ -20,10 +20,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 def _gigs(expert, count: int, *, start: int = 0) -> None:
     """``count`` gigs to come, ``count`` approved and waiting for their fee statement and
     ``count`` paid: a row of each list the expert's pages show."""
-    for n in range(start, start + count):
-        gig_at(expert, at(2 + n % 20, 8 + n % 10))
-        gig_at(expert, days_ago(5 + n % 20, 8 + n % 10), status=Gig.Status.APPROVED)
-        gig_at(expert, days_ago(40 + n, 8 + n % 10), status=Gig.Status.PAID)
+    for n in range(start, start + count):  # a day of its own each (no overlaps on PostgreSQL)
+        gig_at(expert, at(2 + n, 8 + n % 10))
+        gig_at(expert, days_ago(5 + n, 8 + n % 10), status=Gig.Status.APPROVED)
+        gig_at(expert, days_ago(60 + n, 8 + n % 10), status=Gig.Status.PAID)
 
 
 @pytest.fixture
