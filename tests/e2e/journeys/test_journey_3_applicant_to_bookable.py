@@ -52,6 +52,16 @@ def link_in_mail(address: str, contains: str, timeout: float = 45) -> str:
         clock.sleep(0.25)
 
 
+def also_on_a_phone(page) -> None:
+    """A desktop page (the coordinator's) must not scroll sideways on a phone either: the same
+    page narrowed to 390 px, checked, and widened back."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        check_page(page, axe=False)  # axe already ran at the desktop's width
+    finally:
+        page.set_viewport_size({"width": DESKTOP, "height": 844})
+
+
 def test_an_applicant_is_accepted_trained_and_becomes_bookable(ground, open_page):
     if PrivacyNotice.current() is None:
         PrivacyNotice.objects.create(version="2026-1", published_on=date(2026, 1, 1))
@@ -59,7 +69,7 @@ def test_an_applicant_is_accepted_trained_and_becomes_bookable(ground, open_page
     today = timezone.localdate()
     cohort = Cohort.objects.create(
         programme=programme("basic"),
-        name="Kokemusasiantuntijakoulutus, Vantaa",
+        name="Vantaan ryhmä",
         starts_on=today,
         ends_on=today + timedelta(days=60),
         place="Järjestötalo, Vantaa",
@@ -98,13 +108,16 @@ def test_an_applicant_is_accepted_trained_and_becomes_bookable(ground, open_page
     # 2. The coordinator accepts it (desktop).
     desk = open_page(coordinator, name="coordinator", width=DESKTOP)
     visit(desk, "/coordinator/training/applications/", "coordinator-applications")
+    also_on_a_phone(desk)
     desk.get_by_role("link", name="Leena Korhonen").click()
     desk.wait_for_url(f"**/coordinator/training/applications/{application.pk}/")
     check_page(desk, "coordinator-application")
+    also_on_a_phone(desk)
     desk.locator("input[name=decision][value=accept]").check()
     desk.get_by_role("button", name=tr("Save decision")).click()
     desk.wait_for_url("**/coordinator/training/applications/?cohort=*")
     check_page(desk)
+    also_on_a_phone(desk)
     expert = Expert.objects.select_related("user").get(user__email=application.email)
     assert expert.status == Expert.Status.IN_TRAINING
     enrollment = Enrollment.objects.get(cohort=cohort, expert=expert)
@@ -123,17 +136,22 @@ def test_an_applicant_is_accepted_trained_and_becomes_bookable(ground, open_page
 
     # 4. The coordinator marks the day's attendance and completes the training.
     visit(desk, f"/training/sessions/{session.pk}/", "trainer-attendance")
+    also_on_a_phone(desk)
     desk.get_by_role("button", name=tr("Save, others present")).click()
     desk.wait_for_load_state()
     check_page(desk)
+    also_on_a_phone(desk)
     visit(desk, f"/training/cohorts/{cohort.pk}/", "coordinator-cohort")
+    also_on_a_phone(desk)
     if cohort.programme.final_assignment_required:
         desk.get_by_role("button", name=tr("Accept assignment")).click()
         desk.wait_for_load_state()
         check_page(desk)
+        also_on_a_phone(desk)
     desk.get_by_role("button", name=tr("Mark completed")).click()
     desk.wait_for_load_state()
     check_page(desk)
+    also_on_a_phone(desk)
     enrollment.refresh_from_db()
     expert.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
@@ -175,4 +193,5 @@ def test_an_applicant_is_accepted_trained_and_becomes_bookable(ground, open_page
     why = [(e.expert, [str(r) for r in e.reasons]) for e in found.excluded]
     assert expert in [c.expert for c in found.ranked], why
     visit(desk, f"/coordinator/bookings/{booking.pk}/candidates/", "coordinator-candidates")
+    also_on_a_phone(desk)
     assert expert.user.full_name in desk.locator("main").inner_text()

@@ -44,6 +44,16 @@ def tr(msgid: str) -> str:
 DESKTOP = 1280
 
 
+def also_on_a_phone(page) -> None:
+    """A desktop page (the coordinator's) must not scroll sideways on a phone either: the same
+    page narrowed to 390 px, checked, and widened back."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        check_page(page, axe=False)  # axe already ran at the desktop's width
+    finally:
+        page.set_viewport_size({"width": DESKTOP, "height": 844})
+
+
 def test_a_phone_request_a_cover_without_blame_and_a_late_cancellation_on_the_invoice(
     ground, open_page
 ):
@@ -54,9 +64,11 @@ def test_a_phone_request_a_cover_without_blame_and_a_late_cancellation_on_the_in
     # 1. The phone request, entered on the unit's behalf (desktop).
     desk = open_page(coordinator, name="coordinator", width=DESKTOP)
     visit(desk, "/coordinator/bookings/", "coordinator-bookings")
+    also_on_a_phone(desk)
     desk.get_by_role("link", name=tr("Request on a unit's behalf")).click()
     desk.wait_for_url("**/coordinator/bookings/new/")
     check_page(desk, "coordinator-request-on-behalf")
+    also_on_a_phone(desk)
     desk.locator("#id_unit").select_option(str(unit.pk))
     desk.locator("#id_title").fill("Kokemuspuheenvuoro nuorisotyön tiimille")
     desk.locator("#id_work_kind").select_option(str(WorkKind.objects.get(code="talk").pk))
@@ -74,12 +86,14 @@ def test_a_phone_request_a_cover_without_blame_and_a_late_cancellation_on_the_in
     desk.get_by_role("button", name=tr("Check the price and the terms")).click()
     desk.wait_for_load_state()
     check_page(desk, "coordinator-request-check")
+    also_on_a_phone(desk)
     text = desk.locator("main").inner_text()
     assert "350,00" in text and "175,00" in text  # the price and the late cancellation fee
     assert not Booking.objects.exists()  # the check page sends nothing
     desk.get_by_role("button", name=tr("Send the request for the unit")).click()
     desk.wait_for_url("**/coordinator/bookings/*/")
     check_page(desk)
+    also_on_a_phone(desk)
     booking = Booking.objects.get()
     assert booking.unit == unit and booking.status == Booking.Status.REQUESTED
     mails_to(member.email)  # "request received", sent by the worker
@@ -138,9 +152,11 @@ def test_a_phone_request_a_cover_without_blame_and_a_late_cancellation_on_the_in
     # 4. The coordinator fixes the cancellation amounts; the month's run bills them.
     late = Gig.objects.get(booking=booking, expert=cover.expert)
     visit(desk, f"/coordinator/bookings/reports/{late.pk}/", "coordinator-late-cancellation")
+    also_on_a_phone(desk)
     desk.get_by_role("button", name=tr("Fix the cancellation amounts")).click()
     desk.wait_for_load_state()
     check_page(desk)
+    also_on_a_phone(desk)
     late.refresh_from_db()
     assert late.billable_amount == Decimal("175.00")
     period = month(tomorrow.year, tomorrow.month)
