@@ -273,42 +273,55 @@ def invoice_plan(period: Period) -> Plan:
     interpreter (``_support``) and the late-cancellation amounts, of gigs up to the period's end
     that no live invoice bills yet (a gig approved late is billed by the next run). Bookings
     charged to a funding source are not invoiced."""
-    gigs = _unbilled(period)
-    billed = {
-        (gig_id, kind)
-        for gig_id, kind in InvoiceLine.objects.filter(
-            billing=True, gig__in=gigs.values("pk")
-        ).values_list("gig_id", "kind")
-    }
+    # The ids first (gigs and their lines alone), then the gigs with everything a charge reads,
+    # a batch at a time: joining every table for the whole history made the planner walk it all.
+    ids = list(_unbilled(period).values_list("pk", flat=True))
     rates: dict[date, Decimal] = {}
     drafts: dict[tuple, Draft] = {}
     funded, without_terms = [], []
-    for gig in gigs.iterator(chunk_size=GIGS_AT_A_TIME):
-        booking = gig.booking
-        if booking.funding_source_id is not None:
-            funded.append(gig)
-            continue
-        if booking.terms is None and gig.status != Gig.Status.CANCELLED:
-            without_terms.append(gig)
-            continue
-        report = getattr(gig, "report", None)
-        if gig.status == Gig.Status.CANCELLED:
-            charges = [_cancellation(gig)]
-        else:
-            charges = [_work(gig, report)] if gig.billable_amount else []
-            if report is not None and booking.terms.rebill_travel and billed_to_unit(gig):
-                charges += _travel(gig, report, rates)
-            charges += _support(gig)
-        charges = [c for c in charges if (gig.pk, c.kind) not in billed]
-        if not charges:
-            continue
-        key = (booking.unit_id, booking.own_reference.strip(), booking.cost_centre.strip())
-        draft = drafts.setdefault(key, Draft(*key))
-        draft.charges.extend(charges)
+    for first in range(0, len(ids), GIGS_AT_A_TIME):
+        batch = ids[first : first + GIGS_AT_A_TIME]
+        billed = set(
+            InvoiceLine.objects.filter(billing=True, gig__in=batch).values_list("gig_id", "kind")
+        )
+        for gig in _gigs(period).filter(pk__in=batch):
+            _plan_gig(gig, billed, rates, drafts, funded, without_terms)
     ordered = sorted(
         drafts.values(), key=lambda d: (str(d.unit), d.client_reference, d.cost_centre)
     )
     return Plan(period=period, drafts=ordered, funded=funded, without_terms=without_terms)
+
+
+def _plan_gig(
+    gig: Gig,
+    billed: set[tuple[int, str]],
+    rates: dict[date, Decimal],
+    drafts: dict[tuple, Draft],
+    funded: list[Gig],
+    without_terms: list[Gig],
+) -> None:
+    """One gig's charges not billed yet, onto the draft of its unit and reference."""
+    booking = gig.booking
+    if booking.funding_source_id is not None:
+        funded.append(gig)
+        return
+    if booking.terms is None and gig.status != Gig.Status.CANCELLED:
+        without_terms.append(gig)
+        return
+    report = getattr(gig, "report", None)
+    if gig.status == Gig.Status.CANCELLED:
+        charges = [_cancellation(gig)]
+    else:
+        charges = [_work(gig, report)] if gig.billable_amount else []
+        if report is not None and booking.terms.rebill_travel and billed_to_unit(gig):
+            charges += _travel(gig, report, rates)
+        charges += _support(gig)
+    charges = [c for c in charges if (gig.pk, c.kind) not in billed]
+    if not charges:
+        return
+    key = (booking.unit_id, booking.own_reference.strip(), booking.cost_centre.strip())
+    draft = drafts.setdefault(key, Draft(*key))
+    draft.charges.extend(charges)
 
 
 # --- Who sees which invoices ---------------------------------------------------------------
