@@ -7,6 +7,8 @@ consented to show. In Finnish on a 390 px phone, axe-core and the width checked 
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from bookings.models import Assignment, Booking
 from tests.e2e.journeys.helpers import JOURNEY, check_page, mails_to, tr, visit
 from tests.e2e.journeys.steps import TITLE, next_week_thursday, unit_requests
@@ -89,3 +91,103 @@ def test_a_unit_requests_two_experts_the_coordinator_offers_they_accept_and_it_i
     confirmed = mails_to(ground.unit_member.email, count=2)  # received, then confirmed
     assert any("Anna K." in mail.body for mail in confirmed)
     assert not any("Korhonen" in mail.body for mail in confirmed)
+
+
+# The focused element and whether a focus ring shows on it (an outline or Bootstrap's ring).
+FOCUSED = """
+() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const ring = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+    || (style.boxShadow && style.boxShadow !== "none");
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, href: el.getAttribute("href") || "",
+    text: (el.innerText || el.value || "").trim().slice(0, 40),
+    ring: Boolean(ring), shown: box.width > 0 && box.height > 0,
+  };
+}
+"""
+
+
+def tab_to(page, matches, *, backwards: bool = False, limit: int = 150) -> dict:
+    """Press Tab (Shift+Tab) until the focused element ``matches`` (a dict test); every stop
+    on the way must show its focus ring."""
+    for _press in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused is not None, "the focus fell off the page"
+        assert focused["shown"] and focused["ring"], f"no visible focus on {focused}"
+        if matches(focused):
+            return focused
+    raise AssertionError(f"{limit} presses of Tab never reached the element")
+
+
+def by_id(element_id):
+    return lambda focused: focused["id"] == element_id
+
+
+def choose(page, value: str) -> None:
+    """Arrow down a focused select until ``value`` is chosen."""
+    for _press in range(30):
+        if page.evaluate("document.activeElement.value") == value:
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"the select never came to {value}")
+
+
+def test_the_unit_member_sends_the_request_with_the_keyboard_alone(ground, open_page):
+    from experts.models import Language
+    from tests.bookings.factories import work_kind
+
+    day = next_week_thursday()
+    page = open_page(ground.unit_member, name="keyboard")
+    visit(page, "/unit/")
+    tab_to(page, lambda focused: focused["href"].endswith("/unit/request/"))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/unit/request/")
+    check_page(page)
+
+    def type_into(element_id, text):
+        tab_to(page, by_id(element_id))
+        page.keyboard.type(text)
+
+    type_into("id_title", TITLE)
+    tab_to(page, by_id("id_work_kind"))
+    choose(page, str(work_kind("talk").pk))
+    # Back to the title with Shift+Tab, and on again.
+    tab_to(page, by_id("id_title"), backwards=True)
+    tab_to(page, by_id("id_work_kind"))
+    tab_to(page, by_id("id_language"))
+    choose(page, str(Language.objects.get(code="fi").pk))
+    tab_to(page, by_id("id_experts_wanted"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type("2")
+    tab_to(page, by_id("id_day"))
+    # Headless Chromium's date field takes its segments in its own (en-US) order: month first.
+    page.keyboard.type(day.strftime("%m%d%Y"))
+    assert page.evaluate("document.activeElement.value") == day.isoformat()
+    tab_to(page, by_id("id_start_time"))
+    page.keyboard.type("1300")
+    assert page.evaluate("document.activeElement.value") == "13:00"
+    tab_to(page, by_id("id_end_time"))
+    page.keyboard.type("1430")
+    type_into("id_place", "Nuorisotalo Tikkurila, Kielotie 13, Vantaa")
+    type_into("id_purpose", "Henkilöstöpäivä: ohjaajat kuulevat, miten nuoret kokevat palvelumme.")
+    type_into("id_share_topics", "Oma polku palveluihin ja mikä auttoi.")
+    check_label = tr("Check the price and send")
+    tab_to(page, lambda focused: focused["tag"] == "button" and focused["text"] == check_label)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_page(page)
+    assert "175,00" in page.locator("main").inner_text()  # the cancellation terms
+    send_label = tr("Send the request")
+    tab_to(page, lambda focused: focused["tag"] == "button" and focused["text"] == send_label)
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    check_page(page)
+    booking = Booking.objects.get(title=TITLE)
+    assert booking.unit == ground.unit and booking.experts_wanted == 2
+    assert timezone.localtime(booking.first_start).date() == day
+    assert timezone.localtime(booking.first_start).strftime("%H:%M") == "13:00"
