@@ -65,6 +65,8 @@ def check_page(page, screenshot: str | None = None, *, axe: bool = True) -> None
         found = page.evaluate(OVERFLOW)
         assert found is None, f"{where} scrolls sideways at {width} px: {found}"
     if axe:
+        # Colours are measured when the CSS transitions (a button's hover) have finished.
+        page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
         bad = [v for v in axe_violations(page) if v["impact"] in FAILING_IMPACTS]
         assert not bad, f"{where}: axe-core finds serious or critical violations:\n" + "\n".join(
             f"- {v['impact']} {v['id']}: {v['help']} {v['nodes']}" for v in bad
