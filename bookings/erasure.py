@@ -94,7 +94,7 @@ def _bookings_erase(ctx: ErasureContext) -> None:
     reports = GigReport.objects.filter(gig__expert=expert)
     expenses = Expense.objects.filter(report__gig__expert=expert)
     ctx.audited([*assignments, *gigs, *reports])
-    assignments.update(offer_note="")
+    assignments.update(offer_note="", pair_debrief="")
     reports.update(km_from="", notes="", review_note="")
     for expense in expenses:
         ctx.delete_file(expense.receipt)

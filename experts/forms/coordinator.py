@@ -113,6 +113,12 @@ class ExpertForm(forms.ModelForm):
         help_text=_("The expert gets a link to choose a password and log in."),
     )
 
+    def clean_role(self):
+        return self.cleaned_data.get("role") or Expert.Role.EXPERT
+
+    def clean_paired_gigs_required(self):
+        return self.cleaned_data.get("paired_gigs_required") or 0
+
     class Meta:
         model = Expert
         formfield_callback = guarded_formfield
@@ -133,6 +139,10 @@ class ExpertForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out of a post (an older form, an import): no pairs, as the model's default.
+        self.fields["paired_gigs_required"].required = False
+        if "role" in self.fields:
+            self.fields["role"].required = False
         self.creating = self.instance.pk is None
         self.fields["languages"].queryset = Language.objects.filter(active=True)
         self.fields["areas"].queryset = ExperienceArea.objects.filter(active=True)
