@@ -447,3 +447,19 @@ def test_the_expert_list_takes_the_same_queries_with_pairs_for_one_or_many(desk)
     many, page = count_queries(desk.get, listing, {"pairs": "yes"})
     assert many == one
     assert len(page.context["page"].object_list) == 11
+
+
+def test_plain_language_pages_name_the_other_of_the_pair_in_short_sentences(
+    client, pair_on_booking
+):
+    new, partner, mine, _theirs = pair_on_booking
+    type(new.user).objects.filter(pk=new.user.pk).update(plain_language=True)
+    client.force_login(new.user)
+    page = client.get(reverse("bookings_expert:offer", args=[mine.pk])).content.decode()
+    assert f"You go with {partner.name}. {partner.name} has done many gigs." in page
+    services.assignment_accept(assignment=mine, by=new.user)
+    Assignment.objects.filter(pk=mine.pk).update(pair_debrief="Hyvin meni.")
+    gig = Gig.objects.get(assignment=mine)
+    page = client.get(reverse("bookings_expert:gig", args=[gig.pk])).content.decode()
+    assert f"You go with {partner.name}." in page
+    assert "Hyvin meni." in page
