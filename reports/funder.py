@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 
-from bookings.models import Occurrence
+from bookings.models import Occurrence, PanelChange
 from expertbank.at_once import one_value, values_at_once
 from reports import dashboard
 from reports.dashboard import FeedbackSummary, FundingRow, Tally
@@ -50,6 +50,14 @@ class ImpactRow:
 
 
 @dataclass
+class PanelChangeRow:
+    day: Any
+    organisation: str
+    panel: str
+    change: str
+
+
+@dataclass
 class FunderReport:
     scope: Scope
     tally: Tally
@@ -68,6 +76,7 @@ class FunderReport:
     impact_changes: list[tuple[str, int]]
     impact: list[ImpactRow] = field(default_factory=list)
     funding: list[FundingRow] = field(default_factory=list)
+    panel_changes: list[PanelChangeRow] = field(default_factory=list)
 
     @property
     def costs_in_period(self) -> Decimal:
@@ -126,6 +135,19 @@ def _impact_rows(answers) -> list[ImpactRow]:
     ]
 
 
+def _panel_changes(scope: Scope) -> list[PanelChangeRow]:
+    """What organisers changed because of their customer panels, in the period."""
+    changes = (
+        PanelChange.objects.filter(scope.period.dates("day"), scope.bookings_q("panel__booking__"))
+        .select_related("panel__unit__organisation")
+        .order_by("day", "pk")
+    )
+    return [
+        PanelChangeRow(c.day, c.panel.unit.organisation.name, c.panel.name, c.change)
+        for c in changes
+    ]
+
+
 def funder_report(scope: Scope) -> FunderReport:
     period = scope.period
     gigs = dashboard.gigs_in(scope)
@@ -178,6 +200,7 @@ def funder_report(scope: Scope) -> FunderReport:
         impact_changes=dashboard.impact_changes(scope),
         impact=_impact_rows(answers[:IMPACT_SHOWN]),
         funding=dashboard.funding(scope),
+        panel_changes=_panel_changes(scope),
     )
 
 
@@ -240,6 +263,11 @@ def funder_tables(report: FunderReport) -> list[Table]:
             _("Impact in short"),
             [_("What changed, in short"), _("Answers")],
             [list(row) for row in report.impact_changes],
+        ),
+        Table(
+            _("Customer panel changes"),
+            [_("Date"), _("Organisation"), _("Panel"), _("What changed")],
+            [[c.day, c.organisation, c.panel, c.change] for c in report.panel_changes],
         ),
         Table(
             _("Impact answers"),
