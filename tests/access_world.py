@@ -23,7 +23,7 @@ from bookings.selectors.earnings import Period
 from bookings.services.links import answer_token
 from bookings.services.reports import CheckInInput
 from expertbank.services.invitations import invitation_create, invitation_token
-from experts.models import AvailabilitySlot, Blackout
+from experts.models import AvailabilitySlot, Blackout, SupportProfile
 from experts.services.importing import expert_import_stage
 from invoicing import services as invoicing_services
 from invoicing.bankfiles import camt054
@@ -94,6 +94,8 @@ def build_world() -> World:
     expert_a = bookable_expert(public_alias="Anna A.")
     expert_a.iban, expert_a.identity_code = GOOD_IBANS[0], GOOD_CODES[0]
     expert_a.save()
+    # Anna goes with a companion: a support profile for the admin's pages.
+    SupportProfile.objects.create(expert=expert_a, companion=True)
     expert_b = bookable_expert(public_alias="Bertta B.")
     unit_a = member()
     unit_b = member()

@@ -320,6 +320,9 @@ ACCESS_MAP: dict[str, Entry] = {
     ),
     "bookings_coordinator:withdraw": Entry(lambda w: {"pk": w["gig"].assignment_id}, COORDINATOR),
     "bookings_coordinator:pair_debrief": Entry(lambda w: {"pk": w["gig"].assignment_id}, POST_ONLY),
+    "bookings_coordinator:assignment_companion": Entry(
+        lambda w: {"pk": w["gig"].assignment_id}, POST_ONLY
+    ),
     "bookings_coordinator:units": Entry(None, COORDINATOR),
     "bookings_coordinator:invite": Entry(pk("unit"), COORDINATOR),
     # The register: organisations, units, price lists, funding sources (deactivated, not deleted).
@@ -563,6 +566,7 @@ ADMIN_MODELS: dict[str, frozenset[str]] = {
     "experts.expertimport": VIEW,
     "experts.language": ADD,
     "experts.privacynotice": ADD,
+    "experts.supportprofile": EDIT,
     "experts.workkind": ADD,
     "invoicing.incomingpayment": VIEW,
     "invoicing.invoice": VIEW,
@@ -593,6 +597,7 @@ SUPERUSER_ADMIN: dict[str, frozenset[str]] = {
     "experts.expertimport": VIEW,
     "experts.language": ADD,
     "experts.privacynotice": ADD,
+    "experts.supportprofile": EDIT,
     "experts.workkind": ADD,
     "invoicing.incomingpayment": VIEW,
     "invoicing.invoice": VIEW,
