@@ -5,6 +5,7 @@ public application page of a panel's open call. Views are thin: a form, one serv
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
@@ -173,17 +174,32 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "bookings/panels/detail.html", context)
 
 
+def _attempt(request: HttpRequest, action: Callable[[], object], success) -> None:
+    """One service call of a panel page: its refusal becomes the page's error message, else
+    ``success`` (a text, or a function of what the service returned) its success message."""
+    try:
+        done = action()
+    except BookingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, success(done) if callable(success) else success)
+
+
+def _say_errors(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+
+
 @require_POST
 @panel_page
 def panel_call(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     open_ = request.POST.get("open") == "1"
-    try:
-        services.panel_call_set(panel=panel, open_=open_, by=request.user)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The call is open.") if open_ else _("The call is closed."))
+    _attempt(
+        request,
+        lambda: services.panel_call_set(panel=panel, open_=open_, by=request.user),
+        _("The call is open.") if open_ else _("The call is closed."),
+    )
     return redirect(_url(request, "panel", panel.pk))
 
 
@@ -242,17 +258,16 @@ def panel_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose an expert and an option of each mix criterion."))
     else:
-        try:
-            services.panel_member_add(
+        _attempt(
+            request,
+            lambda: services.panel_member_add(
                 panel=panel,
                 expert=form.cleaned_data["expert"],
                 answers=form.answers(),
                 by=request.user,
-            )
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The member is added to the panel's meetings."))
+            ),
+            _("The member is added to the panel's meetings."),
+        )
     return redirect(_url(request, "panel", panel.pk))
 
 
@@ -262,16 +277,12 @@ def panel_member_leave(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(
         PanelMember.objects.filter(panel__in=request.panels).select_related("expert__user"), pk=pk
     )
-    try:
-        services.panel_member_leave(member=member, by=request.user)
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("%(name)s has left the panel; their later meetings are cancelled.")
-            % {"name": member.expert.name},
-        )
+    _attempt(
+        request,
+        lambda: services.panel_member_leave(member=member, by=request.user),
+        _("%(name)s has left the panel; their later meetings are cancelled.")
+        % {"name": member.expert.name},
+    )
     return redirect(_url(request, "panel", member.panel_id))
 
 
@@ -281,23 +292,13 @@ def panel_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     form = MeetingForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        _say_errors(request, form)
     else:
-        data = form.cleaned_data
-        try:
-            services.panel_meeting_add(
-                panel=panel,
-                start=data["start"],
-                end=data["end"],
-                topic=data["topic"],
-                place=data["place"],
-                by=request.user,
-            )
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The meeting is added; every member is invited."))
+        _attempt(
+            request,
+            lambda: services.panel_meeting_add(panel=panel, by=request.user, **form.cleaned_data),
+            _("The meeting is added; every member is invited."),
+        )
     return redirect(_url(request, "panel", panel.pk))
 
 
@@ -365,14 +366,13 @@ def panel_attendance_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if request.panel_ns != COORDINATOR:
         raise Http404
     row = get_object_or_404(PanelAttendance.objects.select_related("meeting__panel"), pk=pk)
-    try:
-        services.panel_attendance_correct(
+    _attempt(
+        request,
+        lambda: services.panel_attendance_correct(
             attendance=row, came=request.POST.get("came") == "1", by=request.user
-        )
-    except BookingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The attendance is corrected."))
+        ),
+        _("The attendance is corrected."),
+    )
     return redirect(_url(request, "panel_meeting", row.meeting_id))
 
 
@@ -382,22 +382,13 @@ def panel_change_add(request: HttpRequest, pk: int) -> HttpResponse:
     panel = _panel(request, pk)
     form = ChangeForm(request.POST, panel=panel)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        _say_errors(request, form)
     else:
-        data = form.cleaned_data
-        try:
-            services.panel_change_add(
-                panel=panel,
-                day=data["day"],
-                change=data["change"],
-                meeting=data["meeting"],
-                by=request.user,
-            )
-        except BookingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The change is recorded; the members see it."))
+        _attempt(
+            request,
+            lambda: services.panel_change_add(panel=panel, by=request.user, **form.cleaned_data),
+            _("The change is recorded; the members see it."),
+        )
     return redirect(_url(request, "panel", panel.pk))
 
 
