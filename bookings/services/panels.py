@@ -60,11 +60,10 @@ from bookings.services.common import (
 from bookings.services.terms import freeze_terms
 from expertbank.formatting import euros
 from expertbank.models import User
-from expertbank.services.audit import audit_record
 from expertbank.services.notifications import message_send
 from experts.models import Expert, PrivacyNotice, WorkKind
-from experts.services.consent import consent_from_application_impl
-from experts.services.pool import ExpertError, expert_create_impl
+from experts.services.consent import applicant_expert_impl
+from experts.services.pool import ExpertError
 
 PANEL_WORK_KIND = "customer-panel"
 MAX_CRITERIA = 6
@@ -302,41 +301,20 @@ def panel_application_choose_impl(*, application: PanelApplication, by: User) ->
     of their term."""
     application = _locked_new(application)
     panel = application.panel
-    user = User.objects.filter(email__iexact=application.email).first()
-    if user is None:
-        try:
-            expert = expert_create_impl(
-                email=application.email,
-                full_name=application.full_name,
-                by=by,
-                language=application.language,
-                phone=application.phone,
-                invite=True,
-                status=Expert.Status.ACTIVE,
-            )
-        except ExpertError as exc:
-            raise BookingError(str(exc)) from exc
-        expert.role = Expert.Role.PANEL_MEMBER
-        expert.save(update_fields=["role"])
-        audit_record(
-            obj=expert,
-            actor=by,
-            action="panel member",
-            changes={"role": [Expert.Role.EXPERT, Expert.Role.PANEL_MEMBER]},
+    try:
+        expert, _new = applicant_expert_impl(
+            email=application.email,
+            full_name=application.full_name,
+            language=application.language,
+            phone=application.phone,
+            notice=application.notice,
+            consented_at=application.consented_at,
+            by=by,
+            status=Expert.Status.ACTIVE,
+            role=Expert.Role.PANEL_MEMBER,
         )
-    else:
-        expert = Expert.objects.filter(user=user).select_related("user").first()
-        if expert is None:
-            raise BookingError(
-                _(
-                    "%(email)s already has an account in the bank, but no expert profile. Add "
-                    "them to the expert pool first, then choose the application."
-                )
-                % {"email": application.email}
-            )
-    consent_from_application_impl(
-        expert=expert, notice=application.notice, given_at=application.consented_at, by=by
-    )
+    except ExpertError as exc:
+        raise BookingError(str(exc)) from exc
     member = _member_add(panel, expert, answers=application.answers, by=by, application=application)
     application.status = PanelApplication.Status.CHOSEN
     application.decided_at, application.decided_by = timezone.now(), by

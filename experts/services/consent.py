@@ -21,7 +21,7 @@ from expertbank.models import Message, User
 from expertbank.services.audit import audit_record
 from expertbank.services.notifications import message_send
 from experts.models import AreaDisclosure, BookerKind, ConsentRecord, Expert, PrivacyNotice
-from experts.services.pool import ExpertError, expert_update_impl
+from experts.services.pool import ExpertError, expert_create_impl, expert_update_impl
 
 
 def current_consent(expert: Expert) -> ConsentRecord | None:
@@ -79,6 +79,47 @@ def consent_from_application_impl(
         changes={"consent": ["", notice.version], "given_in": ["", "application"]},
     )
     return record
+
+
+def applicant_expert_impl(
+    *,
+    email: str,
+    full_name: str,
+    language: str,
+    phone: str,
+    notice: PrivacyNotice,
+    consented_at,
+    by: User | None,
+    **values,
+) -> tuple[Expert, bool]:
+    """The expert a chosen applicant (a training cohort's, a customer panel's) is, inside the
+    caller's transaction, and whether they are new: a new person becomes an expert with
+    ``values`` and is invited to set a password; a person already in the pool is taken as they
+    are; an account without an expert profile is refused (a coordinator adds them to the pool
+    first). Either way the consent given on the form carries over."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        expert = expert_create_impl(
+            email=email,
+            full_name=full_name,
+            by=by,
+            language=language,
+            phone=phone,
+            invite=True,
+            **values,
+        )
+    else:
+        expert = Expert.objects.filter(user=user).select_related("user").first()
+        if expert is None:
+            raise ExpertError(
+                _(
+                    "%(email)s already has an account in the bank, but no expert profile. Add "
+                    "them to the expert pool first, then decide the application."
+                )
+                % {"email": email}
+            )
+    consent_from_application_impl(expert=expert, notice=notice, given_at=consented_at, by=by)
+    return expert, user is None
 
 
 @transaction.atomic(durable=True)

@@ -20,8 +20,7 @@ from expertbank.services.audit import audit_record
 from expertbank.services.notifications import message_send
 from experts.models import ExperienceArea, Expert, PrivacyNotice
 from experts.services import ExpertError
-from experts.services.consent import consent_from_application_impl
-from experts.services.pool import expert_create_impl
+from experts.services.consent import applicant_expert_impl
 from training.models import Application, Cohort, Enrollment
 from training.services.enrollments import enrollment_create_impl
 from training.services.errors import DuplicateApplicationError, TrainingError
@@ -200,37 +199,21 @@ def _decide(application: Application, *, status: str, by: User, message: str = "
 def application_accept_impl(*, application: Application, by: User, message: str = "") -> Enrollment:
     """``application_accept`` inside the caller's transaction (demo data)."""
     application = _locked_waiting(application)
-    user = User.objects.filter(email__iexact=application.email).first()
-    new_account = user is None
-    if new_account:
-        try:
-            expert = expert_create_impl(
-                email=application.email,
-                full_name=application.full_name,
-                by=by,
-                language=application.language,
-                phone=application.phone,
-                invite=True,
-                status=Expert.Status.IN_TRAINING,
-                municipality=application.municipality,
-                areas=list(application.areas.all()),
-            )
-        except ExpertError as exc:
-            raise TrainingError(str(exc)) from exc
-    else:
-        expert = Expert.objects.filter(user=user).select_related("user").first()
-        if expert is None:
-            raise TrainingError(
-                _(
-                    "%(email)s already has an account in the bank, but no expert profile. "
-                    "Add them to the expert pool first, then accept the application."
-                )
-                % {"email": application.email}
-            )
-    # The consent given on the form carries over: no second request for the same notice.
-    consent_from_application_impl(
-        expert=expert, notice=application.notice, given_at=application.consented_at, by=by
-    )
+    try:
+        expert, new_account = applicant_expert_impl(
+            email=application.email,
+            full_name=application.full_name,
+            language=application.language,
+            phone=application.phone,
+            notice=application.notice,
+            consented_at=application.consented_at,
+            by=by,
+            status=Expert.Status.IN_TRAINING,
+            municipality=application.municipality,
+            areas=list(application.areas.all()),
+        )
+    except ExpertError as exc:
+        raise TrainingError(str(exc)) from exc
     enrollment = enrollment_create_impl(
         cohort=application.cohort, expert=expert, by=by, application=application
     )
