@@ -15,27 +15,57 @@ def one_value(queryset: QuerySet, expression) -> QuerySet:
     return queryset.order_by().values(_all=Value(1)).annotate(value=expression).values("value")
 
 
+def _compiled(queryset: QuerySet, alias: str) -> tuple[str, tuple] | None:
+    """The queryset's SQL and parameters; None for a query that can match nothing."""
+    try:
+        return queryset.query.get_compiler(using=alias).as_sql()
+    except EmptyResultSet:
+        return None
+
+
+def _select(alias: str, parts: dict[int, tuple[str, tuple]], values: list[Any]) -> list[Any]:
+    """Run ``SELECT part, part, …`` (each part a scalar subquery the ORM compiled, its values
+    passed as parameters) and put each value in its place."""
+    if parts:
+        sql = "SELECT " + ", ".join(part for part, _params in parts.values())
+        params = [param for _part, part_params in parts.values() for param in part_params]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            for place, value in zip(parts, cursor.fetchone(), strict=True):
+                values[place] = value
+    return values
+
+
 def values_at_once(querysets: list[QuerySet]) -> list[Any]:
     """The one value of each ``one_value`` query, all in one query (raw values: a sum of money
     comes back as the database gives it, so read it with ``expertbank.amounts``)."""
     if not querysets:
         return []
     alias = querysets[0].db
-    values: list[Any] = [None] * len(querysets)
-    parts: list[str] = []
-    params: list = []
-    places: list[int] = []
+    parts = {}
     for place, queryset in enumerate(querysets):
-        try:
-            sql, inner_params = queryset.query.get_compiler(using=alias).as_sql()
-        except EmptyResultSet:
+        compiled = _compiled(queryset, alias)
+        if compiled is not None:
+            parts[place] = (f"({compiled[0]})", compiled[1])
+    return _select(alias, parts, [None] * len(querysets))
+
+
+def counts_at_once(querysets: list[QuerySet]) -> list[int]:
+    """``[qs.count() for qs in querysets]`` in one query: ``SELECT (SELECT COUNT(*) FROM (…)),
+    (SELECT COUNT(*) FROM (…)), …``. A queryset of another database is counted on its own."""
+    if not querysets:
+        return []
+    alias = querysets[0].db
+    numbers: list[Any] = [0] * len(querysets)
+    parts = {}
+    for place, queryset in enumerate(querysets):
+        if queryset.db != alias:
+            numbers[place] = queryset.count()
             continue
-        parts.append(f"({sql})")
-        params.extend(inner_params)
-        places.append(place)
-    if parts:
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(parts), params)
-            for place, value in zip(places, cursor.fetchone(), strict=True):
-                values[place] = value
-    return values
+        compiled = _compiled(queryset.select_related(None).order_by().values("pk"), alias)
+        if compiled is not None:
+            sql, params = compiled
+            # The ORM's own SQL of the queryset, its values apart as parameters.
+            counted = f"(SELECT COUNT(*) FROM ({sql}) AS counted_{place})"  # nosec B608
+            parts[place] = (counted, params)
+    return [int(number or 0) for number in _select(alias, parts, numbers)]

@@ -11,7 +11,6 @@ import django_filters
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django_filters import fields as filter_fields
 
 from expertbank.fields import (
@@ -38,16 +37,14 @@ class QuickSelect(forms.Select):
             text = "" if option_value is None else str(option_value)
             selected = text in chosen and (self.allow_multiple_selected or not found)
             found = found or selected
-            options.append((text, SELECTED if selected else "", label))
+            # Escaped like the rest: " selected" has nothing to escape, so no mark_safe.
+            options.append((text, " selected" if selected else "", label))
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
             format_html_join("", '\n  <option value="{}"{}>{}</option>', options),
         )
-
-
-SELECTED = mark_safe(" selected")
 
 
 class IdFilterChoiceField(IdChoiceMixin, filter_fields.ModelChoiceField):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+
+from expertbank.at_once import counts_at_once
 
 
 @dataclass
@@ -64,34 +64,3 @@ def queue_panels(request) -> list[QueuePanel]:
     ):
         panel._count = number
     return panels
-
-
-def counts_at_once(querysets: list[QuerySet]) -> list[int]:
-    """``[qs.count() for qs in querysets]`` in one query: ``SELECT (SELECT COUNT(*) FROM (…)),
-    (SELECT COUNT(*) FROM (…)), …``. A queryset of another database is counted on its own."""
-    if not querysets:
-        return []
-    alias = querysets[0].db
-    numbers: list[int | None] = [None] * len(querysets)
-    parts: list[str] = []
-    params: list = []
-    places: list[int] = []
-    for place, queryset in enumerate(querysets):
-        if queryset.db != alias:
-            numbers[place] = queryset.count()
-            continue
-        inner = queryset.select_related(None).order_by().values("pk")
-        try:
-            sql, inner_params = inner.query.get_compiler(using=alias).as_sql()
-        except EmptyResultSet:
-            numbers[place] = 0
-            continue
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{place})")
-        params.extend(inner_params)
-        places.append(place)
-    if parts:
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(parts), params)
-            for place, number in zip(places, cursor.fetchone(), strict=True):
-                numbers[place] = number
-    return [int(number or 0) for number in numbers]

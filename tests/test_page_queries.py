@@ -138,7 +138,7 @@ def test_the_coordinators_work_queue_takes_constant_queries(desk):
 def test_the_work_queue_counts_every_panel_in_one_query(desk):
     """The panels' counts are one query; each equals the queryset's own ``count()``."""
     from bookings import selectors
-    from expertbank.queue import counts_at_once
+    from expertbank.at_once import counts_at_once
 
     for _n in range(3):
         request_booking()
