@@ -34,20 +34,7 @@ class SupportProfileAdmin(guarded_admin.ModelAdmin):
     search_fields = ["expert__user__full_name", "expert__public_alias"]
     autocomplete_fields = ["companion_person"]
     readonly_fields = ["expert", "shared_with_unit", "updated_at"]
-    fields = [
-        "expert",
-        "companion",
-        "companion_person",
-        "interpreter",
-        "quiet_room",
-        "questions_in_advance",
-        "max_minutes",
-        "no_evenings",
-        "step_free",
-        "other",
-        "shared_with_unit",
-        "updated_at",
-    ]
+    fields = ["expert", *SUPPORT_FIELDS, "updated_at"]
 
     def has_add_permission(self, request) -> bool:
         return False
