@@ -5,4 +5,4 @@ the history and send the messages. A price row that a booking's terms came from 
 changed or deleted, only ended and followed by a new row; every change of a price list or a
 funding source is kept in its history."""
 
-from bookings.admin import after, bookings, terms  # noqa: F401 (registers the admins)
+from bookings.admin import after, bookings, panels, terms  # noqa: F401 (registers the admins)

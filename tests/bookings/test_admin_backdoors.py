@@ -32,6 +32,8 @@ from bookings.models import (
     MileageRate,
     Occurrence,
     Organisation,
+    Panel,
+    PanelApplication,
     PriceList,
     PriceRow,
     TermsChange,
@@ -62,6 +64,9 @@ WALKED = {
     CheckIn,
     Feedback,
     MileageRate,
+    # Customer panels: read-only, walked in test_panels.py.
+    Panel,
+    PanelApplication,
 }
 # What the services own on a booking.
 OWNED = [

@@ -727,3 +727,26 @@ def test_applications_not_chosen_are_removed_after_the_retention_period(
     assert retention_run(now=later, keys=["panel_applications"]) == {"panel_applications": 2}
     remaining = set(PanelApplication.objects.values_list("pk", flat=True))
     assert remaining == {chosen.pk} and waiting.pk not in remaining and declined.pk not in remaining
+
+
+def test_the_panels_admin_is_read_only(client, organiser, panel_terms, notice, coordinator):
+    from django.contrib import admin
+
+    from bookings.models import Panel, PanelApplication
+    from tests.admin_checks import delete_via_admin, model_admin, walk_change_form
+
+    panel = new_panel(organiser)
+    application(panel, notice)
+    before = (list(Panel.objects.values()), list(PanelApplication.objects.values()))
+    client.force_login(coordinator)
+    for model in (Panel, PanelApplication):
+        obj = model.objects.first()
+        model_admin_ = model_admin(admin.site, model)
+
+        def check(probe, response):
+            now = (list(Panel.objects.values()), list(PanelApplication.objects.values()))
+            assert now == before, probe
+
+        walk_change_form(client, model_admin_, obj, check=check)
+        delete_via_admin(client, model_admin_, obj)
+        assert model.objects.filter(pk=obj.pk).exists()

@@ -23,6 +23,7 @@ from experts.models import (
     ExpertImport,
     Language,
     PrivacyNotice,
+    SupportProfile,
     TaxCard,
     WorkKind,
 )
@@ -275,6 +276,7 @@ WALKED = {
     Language,
     PrivacyNotice,
     ExpertImport,
+    SupportProfile,  # walked in test_support.py
 }
 
 

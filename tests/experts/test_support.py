@@ -113,3 +113,32 @@ def test_the_coordinator_sees_every_need_and_what_is_shared(client, coordinator,
 def test_another_role_cannot_open_the_page(client, unit_member):
     client.force_login(unit_member)
     assert client.get(reverse(URL)).status_code == 403
+
+
+def test_no_hostile_post_to_the_support_profile_admin_breaks_a_rule(client, coordinator, expert):
+    from django.contrib import admin
+
+    from experts.models import Expert
+    from experts.services.support import MAX_MINUTES_RANGE
+    from tests.admin_checks import delete_via_admin, model_admin, walk_change_form
+
+    support_profile_set(expert=expert, by=None, companion=True, max_minutes=90)
+    ExpertFactory(role=Expert.Role.SUPPORT_PERSON)
+    profile = SupportProfile.objects.get(expert=expert)
+    client.force_login(coordinator)
+    profile_admin = model_admin(admin.site, SupportProfile)
+
+    def check(probe, response):
+        assert response.status_code in (200, 302), probe
+        now = SupportProfile.objects.select_related("companion_person").get(pk=profile.pk)
+        person = now.companion_person
+        assert person is None or (
+            person.role == Expert.Role.SUPPORT_PERSON and person.pk != expert.pk
+        ), probe
+        assert now.max_minutes is None or (
+            MAX_MINUTES_RANGE[0] <= now.max_minutes <= MAX_MINUTES_RANGE[1]
+        ), probe
+
+    walk_change_form(client, profile_admin, profile, check=check)
+    delete_via_admin(client, profile_admin, profile)
+    assert SupportProfile.objects.filter(pk=profile.pk).exists()
