@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from bookings.models import (
+    Booking,
     Gig,
     GigReport,
     Membership,
@@ -161,6 +162,13 @@ def seed(*, log: Callable[[str], None]) -> None:
         place="Urpiaisentie 14, 01450 Vantaa, kokoushuone Kuusi",
         criteria=CRITERIA,
         call_open=True,
+    )
+    # Every demo booking carries a brief: what the members bring to the meetings.
+    Booking.objects.filter(pk=panel.booking_id).update(
+        share_topics=(
+            "Oma tai perheen kokemus lastensuojelun asiakkuudesta: mikä auttoi, mikä ei, ja "
+            "miten asiakaskirjeet ja palaverit voisi tehdä toisin."
+        )
     )
     members = _members(panel, notice, anna, by=by or coordinator, log=log)
     meetings = _meetings(panel, by=by, today=today)
