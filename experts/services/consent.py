@@ -123,6 +123,13 @@ def applicant_expert_impl(
 
 
 @transaction.atomic(durable=True)
+def applicant_expert(**values) -> tuple[Expert, bool]:
+    """``applicant_expert_impl`` as an action of its own (the pool's convention: each ``_impl``
+    has its durable twin)."""
+    return applicant_expert_impl(**values)
+
+
+@transaction.atomic(durable=True)
 def consent_from_application(
     *, expert: Expert, notice: PrivacyNotice, given_at, by: User | None
 ) -> ConsentRecord | None:

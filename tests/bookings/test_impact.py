@@ -30,6 +30,15 @@ def _nine(days_from_today: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=9)
 
 
+def _ended(booker, days_ago: int, **kwargs):
+    """A gig that ended at noon ``days_ago`` days before today: the day marks count in days
+    from it whatever the hour the test runs at (three hours ago is yesterday after midnight)."""
+    noon = timezone.make_aware(
+        datetime.combine(timezone.localdate() - timedelta(days=days_ago), datetime.min.time())
+    ) + timedelta(hours=12)
+    return ended_gig(by=booker, ended_ago=timezone.now() - noon, **kwargs)
+
+
 def _sent():
     return Message.objects.filter(kind="impact_question").exclude(status=Message.Status.SKIPPED)
 
@@ -43,29 +52,29 @@ def test_the_kind_is_an_optional_feedback_message():
 
 
 def test_the_unit_is_asked_30_and_90_days_after_once_each(terms, booker):
-    gig = ended_gig(by=booker, ended_ago=timedelta(hours=3))
+    gig = _ended(booker, 1)  # yesterday: the day marks count from it
     booking = gig.booking
-    assert impact_questions_send(now=_nine(29)).sent == 0
-    assert impact_questions_send(now=_nine(30) - timedelta(minutes=1)).sent == 0  # 8.59
-    assert impact_questions_send(now=_nine(30)).sent == 1
-    assert impact_questions_send(now=_nine(30) + timedelta(hours=2)).sent == 0
-    assert impact_questions_send(now=_nine(31)).sent == 0
+    assert impact_questions_send(now=_nine(28)).sent == 0
+    assert impact_questions_send(now=_nine(29) - timedelta(minutes=1)).sent == 0  # 8.59
+    assert impact_questions_send(now=_nine(29)).sent == 1
+    assert impact_questions_send(now=_nine(29) + timedelta(hours=2)).sent == 0
+    assert impact_questions_send(now=_nine(30)).sent == 0
     message = _sent().get()
     assert message.recipient == booker
     assert message.key == f"impact:{booking.pk}:30:u{booker.pk}"
     assert reverse("bookings:impact", args=[booking.pk, 30]) in message.body
-    assert impact_questions_send(now=_nine(90)).sent == 1
+    assert impact_questions_send(now=_nine(89)).sent == 1
     assert _sent().filter(key=f"impact:{booking.pk}:90:u{booker.pk}").exists()
     assert tasks.impact_questions_task() == {"sent": 0, "skipped": 0}
 
 
 def test_an_answered_question_is_not_asked_and_a_missed_30_day_one_is_skipped(terms, booker):
-    gig = ended_gig(by=booker, ended_ago=timedelta(days=31))
+    gig = _ended(booker, 31)
     booking = gig.booking
     impact_answer(booking=booking, by=booker, day_mark=30, text="We changed our intake form.")
     assert impact_questions_send(now=_nine(0)).sent == 0
     # A booking whose 30-day question was never sent, found after its 90 days: only the 90.
-    old = ended_gig(by=booker, ended_ago=timedelta(days=90), day=21)
+    old = _ended(booker, 90, day=21)
     result = impact_questions_send(now=_nine(0))
     assert result.sent == 1
     assert _sent().get().key == f"impact:{old.booking.pk}:90:u{booker.pk}"

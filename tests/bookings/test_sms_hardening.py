@@ -6,8 +6,10 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from bookings.models import Assignment, Gig
 from bookings.services import staffing
@@ -140,7 +142,14 @@ def test_a_number_two_people_share_answers_for_nobody(coordinator, phone_anna):
     twin.user.phone = ANNA
     twin.user.save()
     reply = _reply(ANNA, f"YES {assignment.sms_code}")
-    assert "more than one person" in reply
+    # Whose language? Nobody's: the bank's own.
+    with translation.override(settings.LANGUAGE_CODE):
+        shared = gettext(
+            "Experience expert bank: this number belongs to more than one person in the bank, so "
+            "the answer was not recorded. Answer on the bank's pages, or ask the coordinator to "
+            "correct the numbers."
+        )
+    assert shared != "" and shared in reply
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.OFFERED
 
