@@ -236,7 +236,7 @@ def test_an_xlsx_file_with_real_dates_and_numbers_imports(logged_in):
         [
             "xlsx@example.com",
             "Excel Ekspertti",
-            timezone.now().replace(tzinfo=None) - timedelta(days=30),
+            timezone.localtime().replace(tzinfo=None) - timedelta(days=30),
             40,
             "040 555 1234",
             "ei",

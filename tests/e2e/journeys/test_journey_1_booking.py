@@ -103,7 +103,8 @@ FOCUSED = """
     || (style.boxShadow && style.boxShadow !== "none");
   const box = el.getBoundingClientRect();
   return {
-    tag: el.tagName.toLowerCase(), id: el.id, href: el.getAttribute("href") || "",
+    tag: el.tagName.toLowerCase(), id: el.id, type: el.type || "",
+    href: el.getAttribute("href") || "",
     text: (el.innerText || el.value || "").trim().slice(0, 40),
     ring: Boolean(ring), shown: box.width > 0 && box.height > 0,
   };
@@ -114,14 +115,36 @@ FOCUSED = """
 def tab_to(page, matches, *, backwards: bool = False, limit: int = 150) -> dict:
     """Press Tab (Shift+Tab) until the focused element ``matches`` (a dict test); every stop
     on the way must show its focus ring."""
+    before = page.evaluate(FOCUSED)
     for _press in range(limit):
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
         focused = page.evaluate(FOCUSED)
+        # Bootstrap's ring fades in (a 0.15 s transition), and a busy machine may read the
+        # style before it starts: a ring that shows within a second counts as shown.
+        for _wait in range(20):
+            if focused is None or (focused["shown"] and focused["ring"]):
+                break
+            page.wait_for_timeout(50)
+            focused = page.evaluate(FOCUSED)
         assert focused is not None, "the focus fell off the page"
-        assert focused["shown"] and focused["ring"], f"no visible focus on {focused}"
+        if not _inside_the_same_date_or_time_field(before, focused):
+            assert focused["shown"] and focused["ring"], f"no visible focus on {focused}"
+        before = focused
         if matches(focused):
             return focused
     raise AssertionError(f"{limit} presses of Tab never reached the element")
+
+
+def _inside_the_same_date_or_time_field(before, focused) -> bool:
+    """Chromium sometimes stops Tab on a date or time field's own picker button, after the
+    field's last segment; the field showed its ring when the focus came in, and the button is
+    the browser's own, which our styles cannot reach."""
+    return (
+        before is not None
+        and focused["type"] in ("date", "time")
+        and before["id"] == focused["id"]
+        and before["tag"] == focused["tag"]
+    )
 
 
 def by_id(element_id):
@@ -173,6 +196,7 @@ def test_the_unit_member_sends_the_request_with_the_keyboard_alone(ground, open_
     assert page.evaluate("document.activeElement.value") == "13:00"
     tab_to(page, by_id("id_end_time"))
     page.keyboard.type("1430")
+    assert page.evaluate("document.activeElement.value") == "14:30"
     type_into("id_place", "Nuorisotalo Tikkurila, Kielotie 13, Vantaa")
     type_into("id_purpose", "Henkilöstöpäivä: ohjaajat kuulevat, miten nuoret kokevat palvelumme.")
     type_into("id_share_topics", "Oma polku palveluihin ja mikä auttoi.")
