@@ -178,6 +178,29 @@ def test_a_credit_note_reverses_the_support_lines_and_the_next_run_bills_them_ag
     assert set(lines_of(again)) == {"work", "companion", "interpreter"}
 
 
+def test_a_need_that_arises_after_the_gig_was_billed_waits_for_a_credit_of_its_line(
+    support_terms, coordinator, companion
+):
+    """A run bills a gig's charges together (it looks only at gigs without a billing line):
+    an interpreter asked for after the invoice is not added on its own; crediting the work
+    line lets the next run bill the work again and the interpreter with it
+    (docs/invoicing.md)."""
+    expert = bookable_expert()
+    gig = approved_gig(coordinator=coordinator, expert=expert, ended_ago=last_month())
+    (invoice,) = issue(gig).invoices
+    assert set(lines_of(invoice)) == {"work"}
+    support_profile_set(expert=expert, by=None, interpreter="spoken")
+    period = month_of(gig)
+    later = after(period) + timedelta(days=1)
+    assert services.invoices_issue(period=period, by=None, issue_date=later).invoices == []
+    credit(invoice=invoice, by=coordinator, reason="Tulkki unohtui laskulta")
+    (again,) = services.invoices_issue(
+        period=period, by=None, issue_date=later + timedelta(days=1)
+    ).invoices
+    assert set(lines_of(again)) == {"work", "interpreter"}
+    assert InvoiceLine.objects.filter(gig=gig, kind="work", billing=True).count() == 1
+
+
 def test_the_pdf_names_the_support_lines_in_the_invoice_language(
     support_terms, coordinator, with_companion
 ):
