@@ -44,6 +44,8 @@ from bookings.services.requests import (
     booking_can_edit,
     booking_cancel,
     booking_edit,
+    booking_is_panel,
+    booking_panel_refusal,
     booking_reject,
     booking_request,
 )
@@ -103,7 +105,9 @@ __all__ = [
     "booking_deliver",
     "booking_edit",
     "booking_fund",
+    "booking_is_panel",
     "booking_offer",
+    "booking_panel_refusal",
     "booking_reject",
     "booking_reprice",
     "booking_request",

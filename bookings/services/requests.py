@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import money
-from bookings.models import Assignment, Booking, Gig, Membership, Occurrence, Unit
+from bookings.models import Assignment, Booking, Gig, Membership, Occurrence, Panel, Unit
 from bookings.models.bookings import MAX_EXPERTS
 from bookings.selectors.schedule import buffer_minutes, times_clash
 from bookings.services import notify
@@ -326,9 +326,24 @@ def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
     return booking
 
 
+def booking_is_panel(booking: Booking) -> bool:
+    """Whether the booking is a customer panel's meetings booking (issue 17)."""
+    return Panel.objects.filter(booking_id=booking.pk).exists()
+
+
+def booking_panel_refusal() -> str:
+    """Why a panel's meetings booking is not cancelled as a booking: its organiser changes the
+    panel's meetings and members on the panel's pages."""
+    return _(
+        "This booking holds a customer panel's meetings. It is not cancelled as a booking: "
+        "the panel's organiser changes its meetings and members on the panel's page."
+    )
+
+
 def booking_can_cancel(booking: Booking) -> bool:
-    """A booking can be cancelled at any stage before it is delivered."""
-    return booking.status in Booking.OPEN
+    """A booking can be cancelled at any stage before it is delivered, except a customer
+    panel's meetings booking (the panel's pages own its meetings)."""
+    return booking.status in Booking.OPEN and not booking_is_panel(booking)
 
 
 @transaction.atomic(durable=True)
@@ -343,6 +358,8 @@ def booking_cancel(
     is charged the client fee. Gigs that have already begun stay to be reported.
     """
     booking = lock_booking(booking.pk)
+    if booking_is_panel(booking):
+        raise BookingError(booking_panel_refusal())
     if booking.status == Status.CANCELLED:
         raise BookingError(_("This booking is already cancelled."))
     if not booking_can_cancel(booking):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from bookings import money, selectors, services
 from bookings.forms import BookingRequestForm, CancelForm, WorkingBlockFormSet
-from bookings.models import Booking, Gig, Membership, Occurrence, Unit
+from bookings.models import Booking, Gig, Membership, Occurrence, Panel, Unit
 from bookings.settlement import attach_money_notes
 from expertbank.paging import page_of
 from expertbank.roles import Role, role_required, user_roles
@@ -183,6 +183,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "row": booking.terms,
             "areas": booking.areas.all(),
+            "panel": Panel.objects.filter(booking=booking).first(),
         },
     )
 
@@ -191,6 +192,9 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Shows the late rule and the fee before the unit confirms the cancellation."""
     booking = _member_booking(request, pk)
+    if services.booking_is_panel(booking):
+        messages.error(request, services.booking_panel_refusal())
+        return redirect("bookings:detail", booking.pk)
     if not services.booking_can_cancel(booking):
         messages.error(request, _("This booking can no longer be cancelled."))
         return redirect("bookings:detail", booking.pk)

@@ -22,7 +22,7 @@ from bookings.forms import (
     RepriceForm,
     RescheduleForm,
 )
-from bookings.models import Assignment, Booking, Gig, Occurrence, Unit
+from bookings.models import Assignment, Booking, Gig, Occurrence, Panel, Unit
 from expertbank.formatting import time_range
 from expertbank.paging import page_of
 from expertbank.roles import Role, role_required
@@ -102,6 +102,7 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "funding_form": FundingForm(initial={"funding_source": booking.funding_source_id}),
             "areas": booking.areas.all(),
+            "panel": Panel.objects.filter(booking=booking).first(),
             "Status": Booking.Status,
             "OfferStatus": Assignment.Status,
         },
@@ -185,6 +186,9 @@ def booking_funding(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _booking(pk)
+    if services.booking_is_panel(booking):
+        messages.error(request, services.booking_panel_refusal())
+        return redirect("bookings_coordinator:detail", booking.pk)
     form = CoordinatorCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
