@@ -268,3 +268,18 @@ def tr(msgid: str, language: str = "fi", **values) -> str:
 def field(page, label: str):
     """The form field labelled exactly ``label`` (a required field's asterisk allowed)."""
     return page.locator("main").get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+
+
+# --- The coordinator's desk ---------------------------------------------------------------------
+
+DESKTOP = 1280
+
+
+def also_on_a_phone(page) -> None:
+    """A desktop page (the coordinator's) must not scroll sideways on a phone either: the same
+    page narrowed to 390 px, checked, and widened back."""
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
+    try:
+        check_page(page, axe=False)  # axe already ran at the desktop's width
+    finally:
+        page.set_viewport_size({"width": DESKTOP, "height": 844})
