@@ -39,6 +39,13 @@ nothing.
 
 **Travel** (``mileage_allowance``): kilometres at the tax-free allowance of the trip's date.
 
+**Support** (``assignment_support``, issue 17): an expert's companion is billed to the client
+at the terms' companion price per hour when their support profile says one comes or the
+coordinator named one on the assignment, and the companion fee is paid only to a named person
+(the assignment's companion, else the profile's usual one); an interpreter is billed when the
+profile asks for one. The booking's preview (``booking_support_costs``) and each approved gig's
+bill and fee (``gig_support``) both ask this one rule.
+
 **Funding** (``funding_charged``): a funding source's budget is used by the fees of the live and
 late-cancelled gigs of the bookings charged to it.
 """
@@ -208,6 +215,15 @@ def price_estimate(
 
 
 @dataclass(frozen=True)
+class SupportNeed:
+    """What one expert's support on a booking bills and pays (``assignment_support``)."""
+
+    companion: bool  # a companion or support person comes: the client pays the companion price
+    paid_to: Expert | None  # who is paid the companion fee; None: nobody named, nobody paid
+    interpreter: str  # ``SupportProfile.Interpreter``, "" for none; the client pays the price
+
+
+@dataclass(frozen=True)
 class SupportCosts:
     """What the experts' support costs on top of the estimate (``experts.SupportProfile``)."""
 
@@ -219,29 +235,32 @@ class SupportCosts:
     net: Decimal
     vat: Decimal
     gross: Decimal
-    companion_fees: Decimal  # paid to the companions, like a fee
+    companion_fees: Decimal  # paid to the named companions, like a fee
     terms: PriceTerms
+    companions_unnamed: int = 0  # companions billed whom nobody is named to be paid for yet
 
 
 def support_costs(
     terms: PriceTerms | None,
     *,
     times: Sequence[tuple[datetime, datetime]],
-    needs: Iterable[SupportProfile],
+    needs: Iterable[SupportNeed],
 ) -> SupportCosts | None:
     """The companion and interpreter costs of ``times`` under the frozen ``terms``, for the
-    experts whose ``needs`` are given; ``None`` when nobody needs either, when the terms price
+    experts whose ``needs`` are given (``assignment_support``), by the same rule as each gig's
+    bill and fee (``gig_support``); ``None`` when nobody needs either, when the terms price
     neither (or there are no terms yet)."""
     needs = list(needs)
-    companions = sum(1 for profile in needs if profile.companion)
-    interpreters = sum(1 for profile in needs if profile.interpreter)
+    companions = sum(1 for need in needs if need.companion)
+    paid = sum(1 for need in needs if need.companion and need.paid_to is not None)
+    interpreters = sum(1 for need in needs if need.interpreter)
     if terms is None or not (companions or interpreters):
         return None
     hours = sum((hours_between(start, end) for start, end in times), Decimal(0))
     companion_net = cents(terms.companion_price * hours * companions)
     interpreter_net = cents(terms.interpreter_price * hours * interpreters)
     net = companion_net + interpreter_net
-    companion_fees = cents(terms.companion_fee * hours * companions)
+    companion_fees = cents(terms.companion_fee * hours * paid)
     if not net and not companion_fees:
         return None  # nothing billed, nothing paid: nothing to show
     tax = vat(net, terms.vat_rate)
@@ -256,17 +275,20 @@ def support_costs(
         gross=net + tax,
         companion_fees=companion_fees,
         terms=terms,
+        companions_unnamed=companions - paid if terms.companion_fee else 0,
     )
 
 
 def booking_support_costs(booking: Booking) -> SupportCosts | None:
-    """``support_costs`` of a booking's accepted experts at its times, under its frozen terms."""
-    needs = SupportProfile.objects.filter(
-        expert__assignments__booking=booking,
-        expert__assignments__status=Assignment.Status.ACCEPTED,
+    """``support_costs`` of a booking's accepted experts at its times, under its frozen terms:
+    the support profile's needs and the companion each assignment names, as billed and paid."""
+    accepted = booking.assignments.filter(status=Assignment.Status.ACCEPTED).select_related(
+        "companion__user", "expert__support__companion_person__user"
     )
     times = list(booking.occurrences.values_list("start", "end"))
-    return support_costs(booking.terms, times=times, needs=needs)
+    return support_costs(
+        booking.terms, times=times, needs=[assignment_support(a) for a in accepted]
+    )
 
 
 @dataclass(frozen=True)
@@ -540,6 +562,19 @@ def companion_of(assignment: Assignment) -> Expert | None:
     return None
 
 
+def assignment_support(assignment: Assignment) -> SupportNeed:
+    """The one rule of what an expert's support on a booking bills and pays: a companion is
+    billed when the expert's profile says one comes or one is named (``companion_of``), and
+    paid only when named; an interpreter is billed when the profile asks for one."""
+    profile = support_profile_of(assignment.expert)
+    companion = companion_of(assignment)
+    return SupportNeed(
+        companion=companion is not None or (profile is not None and profile.companion),
+        paid_to=companion,
+        interpreter=profile.interpreter if profile is not None else "",
+    )
+
+
 @dataclass(frozen=True)
 class GigSupport:
     """What the support of one approved gig bills and pays (``gig_support``)."""
@@ -566,14 +601,12 @@ def gig_support(gig: Gig) -> GigSupport | None:
     terms = gig.booking.terms
     if terms is None or gig.status not in (Gig.Status.APPROVED, Gig.Status.PAID):
         return None
-    assignment = gig.assignment
+    need = assignment_support(gig.assignment)
     profile = support_profile_of(gig.expert)
-    companion = companion_of(assignment)
-    comes_with = companion is not None or (profile is not None and profile.companion)
-    interpreter = profile.interpreter if profile is not None else ""
+    companion, interpreter = need.paid_to, need.interpreter
     report = getattr(gig, "report", None)
     hours = report.hours if report is not None else hours_between(gig.start, gig.end)
-    companion_net = cents(terms.companion_price * hours) if comes_with else cents(0)
+    companion_net = cents(terms.companion_price * hours) if need.companion else cents(0)
     companion_fee = cents(terms.companion_fee * hours) if companion is not None else cents(0)
     interpreter_net = cents(terms.interpreter_price * hours) if interpreter else cents(0)
     if not (companion_net or companion_fee or interpreter_net):

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from bookings.models import PriceRow
-from bookings.money import booking_support_costs, support_costs
-from experts.models import SupportProfile
+from bookings.money import SupportNeed, booking_support_costs, support_costs
+from experts.models import Expert
 from experts.services import support_profile_set
 from tests.bookings.factories import (
     PriceRowFactory,
@@ -18,6 +18,7 @@ from tests.bookings.factories import (
     request_booking,
     staffed,
 )
+from tests.factories import ExpertFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -39,10 +40,11 @@ def test_the_costs_count_each_need_per_hour():
         vat_rate=Decimal("25.50"),
     )
     times = [(at(5, 10), at(5, 12)), (at(6, 10), at(6, 11, 30))]  # 3.5 h
+    someone = Expert(role=Expert.Role.SUPPORT_PERSON)
     needs = [
-        SupportProfile(companion=True),
-        SupportProfile(interpreter="sign", companion=True),
-        SupportProfile(quiet_room=True),
+        SupportNeed(companion=True, paid_to=someone, interpreter=""),
+        SupportNeed(companion=True, paid_to=None, interpreter="sign"),
+        SupportNeed(companion=False, paid_to=None, interpreter=""),
     ]
     costs = support_costs(terms, times=times, needs=needs)
     assert costs.companions == 2 and costs.interpreters == 1
@@ -50,8 +52,10 @@ def test_the_costs_count_each_need_per_hour():
     assert costs.interpreter_net == Decimal("280.00")  # 3.5 h × 80
     assert costs.vat == Decimal("142.80")
     assert costs.gross == Decimal("702.80")
-    assert costs.companion_fees == Decimal("175.00")  # 2 × 3.5 h × 25
-    assert support_costs(terms, times=times, needs=[SupportProfile(step_free=True)]) is None
+    # Paid only to the named companion, as the fee run pays: 1 × 3.5 h × 25.
+    assert costs.companion_fees == Decimal("87.50") and costs.companions_unnamed == 1
+    nothing = [SupportNeed(companion=False, paid_to=None, interpreter="")]
+    assert support_costs(terms, times=times, needs=nothing) is None
     assert support_costs(None, times=times, needs=needs) is None
 
 
@@ -106,7 +110,10 @@ def test_the_coordinator_sees_every_need_the_costs_and_the_companions_fee(
 ):
     booking = request_booking(by=booker, times=[(at(20, 10), at(20, 12))])
     expert = bookable_expert(public_alias="Sanna V.")
-    support_profile_set(expert=expert, by=None, companion=True, other="Paniikkihäiriö")
+    usual = ExpertFactory(role=Expert.Role.SUPPORT_PERSON)
+    support_profile_set(
+        expert=expert, by=None, companion=True, companion_person=usual, other="Paniikkihäiriö"
+    )
     staffed(booking, [expert], by=coordinator)
     client.force_login(coordinator)
     page = client.get(reverse("bookings_coordinator:detail", args=[booking.pk])).content.decode()
