@@ -30,5 +30,6 @@ def seed(*, log: Callable[[str], None]) -> None:
     after.seed(builder, log=log)
     reminders.seed(log=log)
     texts.sms_answer(builder, log=log)
+    texts.discreet_messages(log=log)
     plain.seed(builder, log=log)
     panels.seed(log=log)

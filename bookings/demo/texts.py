@@ -1,6 +1,7 @@
 """Demo of issue 17's message features: an expert in discreet mode (``mikko.makinen``: his
-calendar, texts and e-mail subjects say only "Keikka – paikka, aika"), and an offer answered by
-text message ("EI 4821") with the bank's reply in the message log."""
+calendar, texts and e-mail subjects say only "Keikka – paikka, aika"; the confirmation of his next
+gig is in the message log so), and an offer answered by text message ("EI 4821") with the bank's
+reply in the message log."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bookings.models import Assignment, Booking
+from bookings.models import Assignment, Booking, Gig
+from bookings.services import notify
 from bookings.services.staffing import sms_code_new
 from expertbank.demo import DEMO_DOMAIN
 from expertbank.models import Message, User
@@ -24,6 +26,35 @@ def discreet(*, log: Callable[[str], None]) -> None:
     """Before the bookings are built, so his messages in the log are discreet too."""
     if User.objects.filter(email=DISCREET_EXPERT, discreet=False).update(discreet=True):
         log(f"{DISCREET_EXPERT} chose discreet mode")
+
+
+def discreet_messages(*, log: Callable[[str], None]) -> None:
+    """The confirmation of the discreet expert's next gig, in the message log as sent when he
+    accepted: its subject says only "Keikka – paikka, aika". Idempotent: the key is the
+    service's own."""
+    gig = (
+        Gig.objects.filter(
+            expert__user__email=DISCREET_EXPERT,
+            expert__user__discreet=True,
+            status=Gig.Status.PLANNED,
+            start__gt=timezone.now(),
+        )
+        .select_related("assignment", "booking")
+        .order_by("start", "pk")
+        .first()
+    )
+    if gig is None:
+        return
+    assignment, booking = gig.assignment, gig.booking
+    key = f"booking-confirmed-expert:{assignment.pk}"
+    if Message.objects.filter(key=key).exists():
+        return
+    notify.confirmed_expert(booking, assignment)
+    at = assignment.answered_at or timezone.now() - timedelta(days=1)
+    Message.objects.filter(key=key).update(
+        status=Message.Status.SENT, created_at=at, sent_at=at, next_attempt_at=None
+    )
+    log(f"{DISCREET_EXPERT} was told of {booking.title} discreetly")
 
 
 def _open_offer(builder, now) -> Assignment | None:

@@ -36,6 +36,14 @@ def test_the_demo_shows_cover_discretion_and_an_sms_answer():
     )
     assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
     assert waiting.booking.title not in told.get(channel="email").body  # the plain text, short
+    # Discretion: Mikko's confirmation in the message log names only the place and the time.
+    mikko = User.objects.get(email=f"mikko.makinen@{DEMO_DOMAIN}")
+    confirmation = Message.objects.get(kind="booking_confirmed_expert", recipient=mikko)
+    booking = Assignment.objects.get(pk=int(confirmation.key.rsplit(":", 1)[1])).booking
+    assert confirmation.subject.startswith(f"Keikka – {booking.place}, ")
+    assert booking.title not in confirmation.subject
+    assert confirmation.status == "sent"
     call_command("seed_demo", verbosity=0)
     assert Message.objects.filter(kind="sms_reply").count() == 1
+    assert Message.objects.filter(kind="booking_confirmed_expert", recipient=mikko).count() == 1
     assert Assignment.objects.filter(expert__user=pekka, status="offered").count() == 1
