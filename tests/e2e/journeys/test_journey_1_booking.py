@@ -2,7 +2,8 @@
 the cancellation terms; the coordinator finds the request in the work queue, opens matching and
 offers it to two experts; one accepts from the answer link in the e-mail the real worker sent,
 the other from the portal; the coordinator confirms; the unit sees the names the experts
-consented to show. In Finnish on a 390 px phone, axe-core and the width checked on every page.
+consented to show. In Finnish; the unit and the experts on a 390 px phone, the coordinator at a
+desktop with each page narrowed to 390 px too; axe-core and the width checked on every page.
 """
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ from __future__ import annotations
 from django.utils import timezone
 
 from bookings.models import Assignment, Booking
-from tests.e2e.journeys.helpers import JOURNEY, check_page, mails_to, tr, visit
+from tests.e2e.journeys.helpers import (
+    DESKTOP,
+    JOURNEY,
+    also_on_a_phone,
+    check_page,
+    mails_to,
+    save_screenshot,
+    tr,
+    visit,
+)
 from tests.e2e.journeys.steps import TITLE, next_week_thursday, unit_requests
 
 pytestmark = JOURNEY
@@ -25,6 +35,11 @@ def test_a_unit_requests_two_experts_the_coordinator_offers_they_accept_and_it_i
     day = next_week_thursday()
     unit = open_page(ground.unit_member, name="unit")
     checked = unit_requests(unit, day)
+    # The price and the cancellation terms, below the request's details (the guide's picture).
+    terms = unit.locator("section[aria-labelledby='terms-heading']")
+    terms.evaluate("(el) => el.scrollIntoView({block: 'end', behavior: 'instant'})")
+    unit.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 100)))")
+    save_screenshot(unit, "unit-request-price")
     # The check page: the price and the cancellation terms before anything is sent.
     assert "350,00" in checked and "175,00" in checked
     assert day.strftime("%-d.%-m.%Y") in checked
@@ -36,19 +51,23 @@ def test_a_unit_requests_two_experts_the_coordinator_offers_they_accept_and_it_i
     assert booking.status == Booking.Status.REQUESTED
 
     # The coordinator finds it in the work queue and opens matching.
-    coordinator = open_page(ground.coordinator, name="coordinator")
+    coordinator = open_page(ground.coordinator, name="coordinator", width=DESKTOP)
     visit(coordinator, "/coordinator/", "coordinator-queue")
+    also_on_a_phone(coordinator)
     coordinator.get_by_role("link", name=TITLE).first.click()
     coordinator.wait_for_url(f"**/coordinator/bookings/{booking.pk}/")
     check_page(coordinator, "coordinator-booking")
+    also_on_a_phone(coordinator)
     coordinator.get_by_role("link", name=_("Find experts and send offers")).first.click()
     coordinator.wait_for_url(f"**/coordinator/bookings/{booking.pk}/candidates/")
     check_page(coordinator, "coordinator-matching")
+    also_on_a_phone(coordinator)
     for expert in (ground.anna, ground.mikko):
         coordinator.get_by_label(expert.name).check()
     coordinator.get_by_role("button", name=_("Send offers to the ticked")).first.click()
     coordinator.wait_for_load_state()
     check_page(coordinator)
+    also_on_a_phone(coordinator)
     offered = Assignment.objects.filter(booking=booking, status=Assignment.Status.OFFERED)
     assert {a.expert for a in offered} == {ground.anna, ground.mikko}
 
@@ -79,7 +98,8 @@ def test_a_unit_requests_two_experts_the_coordinator_offers_they_accept_and_it_i
     visit(coordinator, f"/coordinator/bookings/{booking.pk}/")
     coordinator.get_by_role("button", name=_("Confirm the booking")).click()
     coordinator.wait_for_load_state()
-    check_page(coordinator)
+    check_page(coordinator, "coordinator-booking-confirmed")
+    also_on_a_phone(coordinator)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
 
