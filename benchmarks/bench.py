@@ -13,10 +13,13 @@
    session cookie over plain HTTP on 127.0.0.1).
 3. Opens each daily page ``--repeat`` times, one request at a time, as its role, and reports the
    server time's p50 / p95 / p99 and the queries per request.
-4. Load: ``--concurrency`` connections for ``--seconds`` each on the bare view, the expert's
-   start page and the unit's bookings page; requests per second and the ratio to the bare view.
-   The load generator is Python (4 processes of threads, a new connection per request, as
-   gunicorn's sync workers close them) on the same machine as the server.
+4. Load: ``--concurrency`` connections for ``--seconds`` each on the bare view (anonymous, and
+   with the expert's session cookie: the floor of any logged-in request), the expert's start
+   page and the unit's bookings page; requests per second and the ratio to the bare view. The
+   load generator is ``wrk`` when it is installed (``--load wrk``; C, two threads, a new
+   connection per request as gunicorn's sync workers close them), else Python (``--load
+   python``: 4 processes of threads), on the same machine as the server: every page and the
+   bare view are hammered by the same generator in the same way.
 5. The invoice run and the fee run for last month at scale, each in a transaction rolled back,
    with the process's peak memory; the gunicorn workers' peak memory (VmHWM).
 6. ``seed_demo`` on a fresh SQLite database, timed; ``make test`` from ``--make-test-seconds``
@@ -31,7 +34,9 @@ import concurrent.futures
 import http.client
 import os
 import platform
+import re
 import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -250,6 +255,22 @@ def _hammer(port: int, path: str, cookie: str | None, seconds: float, threads: i
     return sum(done)
 
 
+def throughput_wrk(port: int, path: str, cookie, *, seconds: float, concurrency: int) -> float:
+    """Requests per second from ``wrk`` (two threads: the machine's cores), only 200s counted."""
+    command = ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds:g}s", "--timeout", "30s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, check=True
+    ).stdout
+    done = int(re.search(r"(\d+) requests in", output).group(1))
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: .*", output)
+    if failed or errors:
+        print(f"    wrk: {failed.group(0) if failed else ''} {errors.group(0) if errors else ''}")
+    return (done - (int(failed.group(1)) if failed else 0)) / seconds
+
+
 def throughput(port: int, path: str, cookie, *, seconds: float, concurrency: int) -> float:
     processes = 4
     with concurrent.futures.ProcessPoolExecutor(processes) as pool:
@@ -344,11 +365,23 @@ def report(data: dict) -> str:
             f"| {row['page']}{flag} | {row['p50']:.0f} ms | {row['p95']:.0f} ms | "
             f"{row['p99']:.0f} ms | {row['queries']} |"
         )
-    lines += ["", f"Throughput, {data['concurrency']} connections for {data['seconds']:g} s:", ""]
-    lines += ["| page | requests/s | share of the bare view |", "|---|---:|---:|"]
-    bare = data["load"][0]["rps"] or 1
+    lines += [
+        "",
+        f"Throughput, {data['concurrency']} connections for {data['seconds']:g} s "
+        f"({data['load_generator']}):",
+        "",
+    ]
+    lines += [
+        "| page | requests/s | share of the bare view | share of the bare view logged in |",
+        "|---|---:|---:|---:|",
+    ]
+    bare = (data["load"][0]["rps"] if data["load"] else 0) or 1
+    bare_in = (data["load"][1]["rps"] if len(data["load"]) > 1 else 0) or 1
     for row in data["load"]:
-        lines.append(f"| {row['page']} | {row['rps']:.1f} | {row['rps'] / bare:.0%} |")
+        lines.append(
+            f"| {row['page']} | {row['rps']:.1f} | {row['rps'] / bare:.0%} | "
+            f"{row['rps'] / bare_in:.0%} |"
+        )
     lines += ["", "| monthly run | made | time | peak memory (process) |", "|---|---|---:|---:|"]
     for row in data["money"]:
         lines.append(
@@ -387,6 +420,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--load",
+        choices=("wrk", "python"),
+        default="wrk" if shutil.which("wrk") else "python",
+        help="the load generator (wrk when installed)",
+    )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="only the pages whose label contains one of these, '|' between (e.g. 'expert:|unit:')",
+    )
+    parser.add_argument("--skip-load", action="store_true", help="no throughput run")
     parser.add_argument("--skip-demo", action="store_true", help="do not time seed_demo")
     parser.add_argument("--skip-money", action="store_true", help="do not time the monthly runs")
     parser.add_argument(
@@ -455,13 +500,22 @@ def main(argv: list[str] | None = None) -> int:
             except OSError:
                 time.sleep(0.5)
         print("pages (server time, one request at a time):")
-        page_rows = time_pages(args.port, pages, cookies, args.repeat)
+        wanted = args.pages.split("|")
+        chosen = [page for page in pages if any(part in page[0] for part in wanted)]
+        page_rows = time_pages(args.port, chosen, cookies, args.repeat)
         by_label = {label: (path, user) for label, path, user in pages}
+        expert = by_label["expert: start page"][1]
+        loads = [
+            ("bare Django view", "/bench/bare/", None),
+            ("bare Django view, logged in (the expert's session)", "/bench/bare/", expert),
+            ("expert: start page", *by_label["expert: start page"]),
+            ("unit: bookings", *by_label["unit: bookings"]),
+        ]
+        hammer = throughput_wrk if args.load == "wrk" else throughput
         load = []
-        for label in ("bare Django view", "expert: start page", "unit: bookings"):
-            path, user = by_label.get(label, ("/bench/bare/", None))
+        for label, path, user in [] if args.skip_load else loads:
             cookie = cookies.get(user.pk) if user else None
-            rps = throughput(
+            rps = hammer(
                 args.port, path, cookie, seconds=args.seconds, concurrency=args.concurrency
             )
             load.append({"page": label, "rps": rps})
@@ -492,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
         "pages": page_rows,
         "load": load,
         "concurrency": args.concurrency,
+        "load_generator": "wrk, 2 threads"
+        if args.load == "wrk"
+        else "a Python load generator, 4 processes of threads",
         "seconds": args.seconds,
         "money": money,
         "workers": ", ".join(f"{kb / 1024:.0f} MB" for kb in workers) or "not read",
