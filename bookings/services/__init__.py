@@ -77,6 +77,7 @@ from bookings.services.terms import (
     booking_can_reprice,
     booking_change,
     booking_fund,
+    booking_panel_change_refusal,
     booking_reprice,
 )
 
@@ -107,6 +108,7 @@ __all__ = [
     "booking_fund",
     "booking_is_panel",
     "booking_offer",
+    "booking_panel_change_refusal",
     "booking_panel_refusal",
     "booking_reject",
     "booking_reprice",

@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.db.models import Max, Min, QuerySet
 from django.utils.translation import gettext as _
 
-from bookings.models import Assignment, Booking, BookingChange, Gig, Occurrence
+from bookings.models import Assignment, Booking, BookingChange, Gig, Occurrence, Panel
 from bookings.money import gig_fee
 from bookings.selectors.schedule import buffer_minutes, clashing_gigs, travel_buffer
 from expertbank.formatting import time_range
@@ -25,6 +25,12 @@ OVERLAP_CONSTRAINT = "gig_no_overlap"
 
 class BookingError(Exception):
     """A booking change cannot be made; the message says why and what to do next."""
+
+
+def booking_is_panel(booking: Booking) -> bool:
+    """Whether the booking is a customer panel's meetings booking (issue 17): its meetings and
+    members are changed on the panel's pages, not as a booking's."""
+    return Panel.objects.filter(booking_id=booking.pk).exists()
 
 
 def lock_booking(pk: int) -> Booking:

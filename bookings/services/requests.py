@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import money
-from bookings.models import Assignment, Booking, Gig, Membership, Occurrence, Panel, Unit
+from bookings.models import Assignment, Booking, Gig, Membership, Occurrence, Unit
 from bookings.models.bookings import MAX_EXPERTS
 from bookings.selectors.schedule import buffer_minutes, times_clash
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
     Kind,
+    booking_is_panel,
     change_status,
     lock_assignments,
     lock_booking,
@@ -324,11 +325,6 @@ def booking_reject(*, booking: Booking, by: User, reason: str) -> Booking:
     change_status(booking, Status.REJECTED, booking=booking, by=by, note=reason)
     notify.rejected(booking, reason)
     return booking
-
-
-def booking_is_panel(booking: Booking) -> bool:
-    """Whether the booking is a customer panel's meetings booking (issue 17)."""
-    return Panel.objects.filter(booking_id=booking.pk).exists()
 
 
 def booking_panel_refusal() -> str:

@@ -35,7 +35,14 @@ from bookings.models import (
     Unit,
 )
 from bookings.models.bookings import MAX_EXPERTS
-from bookings.services.common import BookingError, Kind, lock_booking, lock_gigs, record
+from bookings.services.common import (
+    BookingError,
+    Kind,
+    booking_is_panel,
+    lock_booking,
+    lock_gigs,
+    record,
+)
 from expertbank.models import User
 from experts.models import WorkKind
 
@@ -172,9 +179,18 @@ def _details(booking: Booking) -> dict[str, object]:
     }
 
 
+def booking_panel_change_refusal() -> str:
+    """Why a panel's meetings booking's unit, kind, audience and seats are not changed."""
+    return _(
+        "This booking holds a customer panel's meetings: its unit, kind and seats follow the "
+        "panel. Change the meetings and members on the panel's page."
+    )
+
+
 def booking_can_change(booking: Booking) -> bool:
-    """The unit, kind of work, audience and seats can change until the booking is delivered."""
-    return booking.status in Booking.OPEN
+    """The unit, kind of work, audience and seats can change until the booking is delivered,
+    except a customer panel's meetings booking's (its seats are the panel's members)."""
+    return booking.status in Booking.OPEN and not booking_is_panel(booking)
 
 
 @transaction.atomic(durable=True)
@@ -201,6 +217,8 @@ def booking_change(
     Only before delivery; the history records the old and new values and the reason.
     """
     booking = lock_booking(booking.pk)
+    if booking_is_panel(booking):
+        raise BookingError(booking_panel_change_refusal())
     if not booking_can_change(booking):
         raise BookingError(
             _("A %(status)s booking can no longer be changed.")

@@ -223,6 +223,9 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_change(request: HttpRequest, pk: int) -> HttpResponse:
     """Change the unit, kind of work, audience or number of experts, with the service's checks."""
     booking = _booking(pk)
+    if services.booking_is_panel(booking):
+        messages.error(request, services.booking_panel_change_refusal())
+        return redirect("bookings_coordinator:detail", booking.pk)
     form = BookingChangeForm.for_booking(booking, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -125,3 +125,27 @@ def test_another_organisations_panel_booking_answers_404(client, panel):
     assert client.post(url, {"reason": "x"}).status_code == 404
     assert client.get(reverse("bookings:detail", args=[panel.booking_id])).status_code == 404
     assert state(panel.booking) == before
+
+
+def test_the_panel_bookings_unit_kind_and_seats_are_not_changed_as_a_booking(
+    client, panel, coordinator
+):
+    booking = panel.booking
+    before = state(booking)
+    seats, unit = booking.experts_wanted, booking.unit_id
+    assert not booking_services.booking_can_change(booking)
+    with pytest.raises(BookingError, match="follow the panel"):
+        booking_services.booking_change(
+            booking=booking, by=coordinator, reason="Lisää paikkoja", experts_wanted=seats + 3
+        )
+    client.force_login(coordinator)
+    url = reverse("bookings_coordinator:change", args=[booking.pk])
+    detail = reverse("bookings_coordinator:detail", args=[booking.pk])
+    post = {"reason": "Lisää paikkoja", "experts_wanted": seats + 3, "unit": unit}
+    for response in (client.get(url), client.post(url, post)):
+        assert response.status_code == 302 and response["Location"] == detail
+        assert any("follow the panel" in text for text in flash(response))
+    assert url not in client.get(detail).content.decode()
+    assert state(booking) == before
+    booking.refresh_from_db()
+    assert (booking.experts_wanted, booking.unit_id) == (seats, unit)
