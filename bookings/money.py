@@ -281,7 +281,10 @@ def support_costs(
 
 def booking_support_costs(booking: Booking) -> SupportCosts | None:
     """``support_costs`` of a booking's accepted experts at its times, under its frozen terms:
-    the support profile's needs and the companion each assignment names, as billed and paid."""
+    the support profile's needs and the companion each assignment names, as billed and paid.
+    ``None`` for a cancelled booking: its support is neither billed nor paid."""
+    if booking.status == Booking.Status.CANCELLED:
+        return None
     accepted = booking.assignments.filter(status=Assignment.Status.ACCEPTED).select_related(
         "companion__user", "expert__support__companion_person__user"
     )

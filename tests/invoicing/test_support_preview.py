@@ -9,13 +9,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from bookings import services as booking_services
 from bookings.money import assignment_support, booking_support_costs
 from bookings.services.companions import assignment_companion_set
 from experts.models import SupportProfile
 from experts.services import support_profile_set
 from invoicing.models import FeeLine, InvoiceLine
 from invoicing.services import fees as fee_services
-from tests.bookings.factories import bookable_expert, member
+from tests.bookings.factories import at, bookable_expert, confirmed, member
 from tests.invoicing.factories import approved_gig, last_month, month_of
 from tests.invoicing.test_support_costs import (  # noqa: F401 (fixtures)
     field_keys,
@@ -116,3 +117,20 @@ def test_the_usual_companion_of_the_profile_is_previewed_as_paid(
     assert billed_and_paid(gig) == (preview.companion_net, preview.companion_fees)
     interpreted = InvoiceLine.objects.get(gig=gig, kind="interpreter").net
     assert interpreted == preview.interpreter_net
+
+
+def test_a_cancelled_booking_shows_no_support_costs_as_none_are_billed(
+    client,
+    support_terms,  # noqa: F811
+    coordinator,
+):
+    expert = bookable_expert()
+    support_profile_set(expert=expert, by=None, companion=True, interpreter="sign")
+    booking = confirmed(experts=[expert], coordinator=coordinator, times=[(at(20, 10), at(20, 12))])
+    assert booking_support_costs(booking).companion_net == Decimal("80.00")
+    booking_services.booking_cancel(booking=booking, by=coordinator, reason="Peruttu")
+    booking.refresh_from_db()
+    assert booking_support_costs(booking) is None
+    client.force_login(coordinator)
+    text = client.get(reverse("bookings_coordinator:detail", args=[booking.pk])).content.decode()
+    assert "Support costs on top of the price" not in text
