@@ -28,7 +28,14 @@ from invoicing import services as invoicing_services
 from invoicing.models import Invoice, InvoiceLine
 from invoicing.selectors import month
 from tests.bookings.factories import offer
-from tests.e2e.journeys.helpers import JOURNEY, check_page, mails_to, visit
+from tests.e2e.journeys.helpers import (
+    DESKTOP,
+    JOURNEY,
+    also_on_a_phone,
+    check_page,
+    mails_to,
+    visit,
+)
 
 pytestmark = JOURNEY
 
@@ -39,19 +46,6 @@ def tr(msgid: str) -> str:
 
     with translation.override("fi"):
         return translation.gettext(msgid)
-
-
-DESKTOP = 1280
-
-
-def also_on_a_phone(page) -> None:
-    """A desktop page (the coordinator's) must not scroll sideways on a phone either: the same
-    page narrowed to 390 px, checked, and widened back."""
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
-        check_page(page, axe=False)  # axe already ran at the desktop's width
-    finally:
-        page.set_viewport_size({"width": DESKTOP, "height": 844})
 
 
 def test_a_phone_request_a_cover_without_blame_and_a_late_cancellation_on_the_invoice(
