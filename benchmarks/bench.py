@@ -19,7 +19,9 @@
    load generator is ``wrk`` when it is installed (``--load wrk``; C, two threads, a new
    connection per request as gunicorn's sync workers close them), else Python (``--load
    python``: 4 processes of threads), on the same machine as the server: every page and the
-   bare view are hammered by the same generator in the same way.
+   bare view are hammered by the same generator in the same way. Beside the requests per second
+   it reports the server's CPU per request (gunicorn workers and their PostgreSQL backends, from
+   /proc): on a shared machine that figure does not move with what else runs.
 5. The invoice run and the fee run for last month at scale, each in a transaction rolled back,
    with the process's peak memory; the gunicorn workers' peak memory (VmHWM).
 6. ``seed_demo`` on a fresh SQLite database, timed; ``make test`` from ``--make-test-seconds``
@@ -281,6 +283,46 @@ def throughput(port: int, path: str, cookie, *, seconds: float, concurrency: int
         return sum(job.result() for job in jobs) / seconds
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int) -> list[int]:
+    """The gunicorn workers and the PostgreSQL backends serving the bench database (this
+    process's own backend aside): what a request costs is spent in these."""
+    from django.db import connection
+
+    children = Path(f"/proc/{master}/task/{master}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return workers + backends
+
+
+def measured_load(hammer, master: int, port: int, path: str, cookie, **options) -> dict:
+    """Requests per second, and the server's CPU per request: the gunicorn workers' and their
+    PostgreSQL backends' CPU time over the run divided by the requests served. The CPU figure
+    does not depend on how much of the machine the load generator (or anything else) takes, so
+    it compares the pages with the bare view fairly on a shared machine."""
+    before = {pid: _cpu_seconds(pid) for pid in server_pids(master)}
+    rps = hammer(port, path, cookie, **options)
+    spent = sum(
+        max(0.0, _cpu_seconds(pid) - before.get(pid, 0.0))
+        for pid in set(before) | set(server_pids(master))
+    )
+    served = rps * options["seconds"]
+    return {"rps": rps, "cpu_ms": spent * 1000 / served if served else float("nan")}
+
+
 def worker_memory(master: int) -> list[int]:
     """Peak resident memory (VmHWM, kB) of the gunicorn master's workers."""
     peaks = []
@@ -372,15 +414,18 @@ def report(data: dict) -> str:
         "",
     ]
     lines += [
-        "| page | requests/s | share of the bare view | share of the bare view logged in |",
-        "|---|---:|---:|---:|",
+        "| page | requests/s | share of the bare view | share of the bare view logged in "
+        "| server CPU a request | bare view's CPU / page's CPU |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     bare = (data["load"][0]["rps"] if data["load"] else 0) or 1
     bare_in = (data["load"][1]["rps"] if len(data["load"]) > 1 else 0) or 1
+    bare_cpu = data["load"][0]["cpu_ms"] if data["load"] else float("nan")
     for row in data["load"]:
         lines.append(
             f"| {row['page']} | {row['rps']:.1f} | {row['rps'] / bare:.0%} | "
-            f"{row['rps'] / bare_in:.0%} |"
+            f"{row['rps'] / bare_in:.0%} | {row['cpu_ms']:.2f} ms | "
+            f"{bare_cpu / row['cpu_ms']:.0%} |"
         )
     lines += ["", "| monthly run | made | time | peak memory (process) |", "|---|---|---:|---:|"]
     for row in data["money"]:
@@ -515,11 +560,20 @@ def main(argv: list[str] | None = None) -> int:
         load = []
         for label, path, user in [] if args.skip_load else loads:
             cookie = cookies.get(user.pk) if user else None
-            rps = hammer(
-                args.port, path, cookie, seconds=args.seconds, concurrency=args.concurrency
+            row = measured_load(
+                hammer,
+                server.pid,
+                args.port,
+                path,
+                cookie,
+                seconds=args.seconds,
+                concurrency=args.concurrency,
             )
-            load.append({"page": label, "rps": rps})
-            print(f"  {label}: {rps:.1f} requests/s")
+            load.append({"page": label, **row})
+            print(
+                f"  {label}: {row['rps']:.1f} requests/s, "
+                f"server CPU {row['cpu_ms']:.2f} ms a request"
+            )
         workers = worker_memory(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
