@@ -70,6 +70,7 @@ from bookings.services.staffing import (
     booking_offer,
     cover_next,
     offers_expire,
+    panel_withdraw_refusal,
     reserve_list,
 )
 from bookings.services.terms import (
@@ -130,6 +131,7 @@ __all__ = [
     "member_invite",
     "occurrence_reschedule",
     "offers_expire",
+    "panel_withdraw_refusal",
     "payable_gigs",
     "report_approve",
     "report_can_approve",

@@ -22,6 +22,7 @@ from bookings.selectors.staffing import COVERED_NOTE, seats_filled
 from bookings.services import notify
 from bookings.services.common import (
     BookingError,
+    booking_is_panel,
     change_status,
     ensure_free,
     is_overlap_violation,
@@ -450,6 +451,22 @@ def booking_confirm(*, booking: Booking, by: User) -> Booking:
     return booking
 
 
+def panel_withdraw_refusal(*, own: bool) -> str:
+    """Why nobody withdraws from a customer panel's meetings booking (issue 17): a member who
+    cannot come simply does not come (the attendance decides the fee), and a member leaves the
+    panel on the panel's page; a withdrawal would leave every meeting and offer the seat to
+    experts who are not members."""
+    if own:
+        return _(
+            "This is a customer panel's meeting: you don't need to cancel. If you can't come, "
+            "tell the organiser. Only those who come are paid, and nothing counts against you."
+        )
+    return _(
+        "This is a customer panel's meetings booking: a member leaves the panel on the "
+        "panel's page."
+    )
+
+
 @transaction.atomic(durable=True)
 def assignment_withdraw(*, assignment: Assignment, by: User, reason: str = "") -> Assignment:
     """An expert who accepted leaves the booking (their own choice or the coordinator's).
@@ -459,6 +476,8 @@ def assignment_withdraw(*, assignment: Assignment, by: User, reason: str = "") -
     """
     booking = lock_booking(assignment.booking_id)
     assignment = lock_assignment(assignment.pk)
+    if booking_is_panel(booking):
+        raise BookingError(panel_withdraw_refusal(own=by == assignment.expert.user))
     if assignment.status == Offer.WITHDRAWN:
         raise BookingError(_("This expert has already withdrawn."))
     require(

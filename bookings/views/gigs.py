@@ -208,7 +208,8 @@ def gig_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pair": pair_of(gig.assignment),
             "pair_debrief": pair_head(gig.assignment).pair_debrief,
             "can_withdraw": gig.assignment.status == Assignment.Status.ACCEPTED
-            and booking.status in (booking.Status.STAFFING, booking.Status.CONFIRMED),
+            and booking.status in (booking.Status.STAFFING, booking.Status.CONFIRMED)
+            and not services.booking_is_panel(booking),
         },
     )
 
@@ -230,6 +231,9 @@ def gig_confirm_time(request: HttpRequest, pk: int) -> HttpResponse:
 def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """The expert cannot come after all; the coordinator finds a replacement."""
     assignment = _own_assignment(request, pk)
+    if services.booking_is_panel(assignment.booking):
+        messages.info(request, services.panel_withdraw_refusal(own=True))
+        return redirect("bookings_expert:home")
     # The reason is optional: an empty answer is an answer (two taps, no questions asked).
     form = OptionalReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

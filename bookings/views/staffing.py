@@ -360,6 +360,9 @@ def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         Assignment.objects.select_related("booking", "expert__user"), pk=pk
     )
     booking = assignment.booking
+    if services.booking_is_panel(booking):
+        messages.error(request, services.panel_withdraw_refusal(own=False))
+        return redirect("bookings_coordinator:detail", booking.pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,8 +1,11 @@
-"""A customer panel's meetings booking is not cancelled as a booking (issue 17): the panel's
-organiser changes its meetings and members on the panel's pages. The unit's and the
-coordinator's cancel pages refuse it with a message and change nothing, the booking pages offer
-no cancel button but the way to the panel, and another organisation's panel booking answers 404
-as every booking of another organisation does."""
+"""A customer panel's meetings booking is not cancelled, changed or withdrawn from as a booking
+(issue 17): the panel's organiser changes its meetings and members on the panel's pages. The
+unit's and the coordinator's cancel and change pages refuse it with a message and change
+nothing, the booking pages offer no cancel button but the way to the panel, and another
+organisation's panel booking answers 404 as every booking of another organisation does. A
+member who cannot come to a meeting does not withdraw (that would leave every meeting and offer
+the seat to experts who are not members): the gig page offers no withdrawal, and the page, the
+service and a NO by text message say why and change nothing."""
 
 from __future__ import annotations
 
@@ -14,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services as booking_services
-from bookings.models import Booking, BookingChange, Gig
+from bookings.models import Assignment, Booking, BookingChange, Gig
 from bookings.services import BookingError
 from bookings.services import panels as services
+from expertbank import sms
 from tests.bookings.factories import bookable_expert, member, request_booking
 from tests.bookings.test_panels import local, new_panel, panel_terms  # noqa: F401 (a fixture)
 
@@ -39,6 +43,17 @@ def panel(organiser, panel_terms, coordinator):  # noqa: F811 (the fixture impor
         panel=panel, start=local(soon, 17), end=local(soon, 19), by=organiser
     )
     return panel
+
+
+@pytest.fixture
+def seat(panel):
+    """The panel member's accepted assignment, with a text-message code."""
+    assignment = panel.booking.assignments.get()
+    Assignment.objects.filter(pk=assignment.pk).update(sms_code="4821")
+    assignment.expert.user.phone = "+358401112223"
+    assignment.expert.user.save()
+    assignment.refresh_from_db()
+    return assignment
 
 
 @pytest.fixture
@@ -149,3 +164,48 @@ def test_the_panel_bookings_unit_kind_and_seats_are_not_changed_as_a_booking(
     assert state(booking) == before
     booking.refresh_from_db()
     assert (booking.experts_wanted, booking.unit_id) == (seats, unit)
+
+
+def test_a_panel_member_does_not_withdraw_from_the_meetings(client, panel, seat, coordinator):
+    booking = panel.booking
+    before = state(booking)
+    assignments = Assignment.objects.count()
+    member_user = seat.expert.user
+    with pytest.raises(BookingError, match="you don't need to cancel"):
+        booking_services.assignment_withdraw(assignment=seat, by=member_user)
+    with pytest.raises(BookingError, match="leaves the panel on the panel's page"):
+        booking_services.assignment_withdraw(assignment=seat, by=coordinator)
+    reply = sms.get_sms_backend().receive(sender="+358401112223", text="EI 4821")
+    assert "you don't need to cancel" in reply
+    client.force_login(member_user)
+    gig = Gig.objects.filter(assignment=seat).first()
+    page = client.get(reverse("bookings_expert:gig", args=[gig.pk])).content.decode()
+    withdraw = reverse("bookings_expert:withdraw", args=[seat.pk])
+    assert withdraw not in page
+    for response in (client.get(withdraw), client.post(withdraw, {"reason": ""})):
+        assert response.status_code == 302
+        assert any("you don't need to cancel" in text for text in flash(response))
+    client.force_login(coordinator)
+    take_off = reverse("bookings_coordinator:withdraw", args=[seat.pk])
+    assert (
+        take_off
+        not in client.get(
+            reverse("bookings_coordinator:detail", args=[booking.pk])
+        ).content.decode()
+    )
+    response = client.post(take_off, {"reason": "Sairas"})
+    assert response.status_code == 302
+    assert state(booking) == before
+    seat.refresh_from_db()
+    assert seat.status == Assignment.Status.ACCEPTED
+    assert Assignment.objects.count() == assignments  # nobody was offered the seat
+
+
+def test_another_experts_panel_seat_answers_404(client, panel, seat):
+    stranger = bookable_expert()
+    client.force_login(stranger.user)
+    withdraw = reverse("bookings_expert:withdraw", args=[seat.pk])
+    assert client.get(withdraw).status_code == 404
+    assert client.post(withdraw, {"reason": ""}).status_code == 404
+    seat.refresh_from_db()
+    assert seat.status == Assignment.Status.ACCEPTED
