@@ -35,6 +35,7 @@ test: $(VENV)/.installed-dev
 # The daily pages at national scale on PostgreSQL under gunicorn; writes docs/PERFORMANCE.md.
 # BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/expertbank_bench) is seeded with
 # seed_scale when empty; BENCH_ARGS e.g. "--scale 0.1 --seconds 30 --make-test-seconds 900".
+# The load is made by wrk when it is installed (apt-get install wrk), else by a Python generator.
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
