@@ -51,6 +51,8 @@ KINDS: dict[str, dict] = {
     "consent_request": {"category": "account", "essential": True, "sms": True},
     # The answer to an inbound text message (issue 17; always sent with channel="sms")
     "sms_reply": {"category": "account", "essential": True, "sms": True},
+    # The code that verifies a person's own phone number (issue 17; always channel="sms")
+    "phone_verification": {"category": "account", "essential": True, "sms": True},
     # Bookings: offers, confirmations, changes, cancellations (essential)
     "booking_offer": {"category": "bookings", "essential": True, "sms": True},
     "booking_offer_closed": {"category": "bookings", "essential": True, "sms": False},

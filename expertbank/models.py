@@ -57,6 +57,9 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    # Answers by text message count only from a verified number (issue 17): set when the person
+    # types the code the bank texted to it, cleared whenever the number changes (``save``).
+    phone_verified_at = models.DateTimeField(_("phone verified"), null=True, blank=True)
     discreet = models.BooleanField(
         _("discreet mode"),
         default=False,
@@ -102,9 +105,34 @@ class User(AbstractUser):
         with contextlib.suppress(ValidationError):  # clean_fields() has reported it
             self.phone = phone_normalise(self.phone)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_phone = instance.__dict__.get("phone")
+        instance._loaded_phone_verified_at = instance.__dict__.get("phone_verified_at")
+        return instance
+
     def save(self, *args, **kwargs) -> None:
         self.email = (self.email or "").strip().lower()
+        self._phone_verification_follow(kwargs)
         super().save(*args, **kwargs)
+        self._loaded_phone = self.__dict__.get("phone")
+        self._loaded_phone_verified_at = self.__dict__.get("phone_verified_at")
+
+    def _phone_verification_follow(self, kwargs: dict) -> None:
+        """A changed number is no longer verified, wherever it was changed (the profile, the
+        admin, an import, erasure): unless the same save sets the verification itself."""
+        loaded = getattr(self, "_loaded_phone", None)
+        if loaded is None or "phone" not in self.__dict__ or self.phone == loaded:
+            return
+        if self.phone_verified_at is None:
+            return
+        if self.phone_verified_at != getattr(self, "_loaded_phone_verified_at", None):
+            return
+        self.phone_verified_at = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "phone_verified_at"}
 
 
 class Invitation(models.Model):
@@ -155,6 +183,34 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return str(_("expired"))
         return str(_("waiting"))
+
+
+class PhoneVerification(models.Model):
+    """A six-digit code texted to a person's own number (issue 17): kept only as a keyed hash,
+    valid ten minutes and five tries, used once; only the
+    person's newest code counts (``expertbank.services.phone_verification``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="phone_verifications",
+        verbose_name=_("user"),
+    )
+    phone = models.CharField(_("phone"), max_length=40)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="phone_verif_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Message(models.Model):

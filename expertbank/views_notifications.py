@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
@@ -20,6 +22,7 @@ from expertbank.message_kinds import (
 from expertbank.message_log import MessageFilter, message_log
 from expertbank.models import Message, NotificationPreference
 from expertbank.paging import Capped, page_of, query_without_page
+from expertbank.ratelimit import rate_limit_exceeded
 from expertbank.roles import Role, role_required, user_roles
 from expertbank.services.notifications import (
     channel_choice,
@@ -28,6 +31,15 @@ from expertbank.services.notifications import (
     notification_preferences_set,
     plain_language_set,
 )
+from expertbank.services.phone_verification import (
+    PhoneVerificationError,
+    phone_code_check,
+    phone_code_send,
+)
+
+# Codes asked from one address (whoever asks): a second limit beside each person's own.
+PHONE_CODE_RATE = 10
+PHONE_CODE_WINDOW = 60 * 60
 
 CHOICE_LABELS = {
     "email": gettext_lazy("E-mail"),
@@ -77,9 +89,38 @@ class PreferencesForm(forms.Form):
             )
 
 
+def _phone_verification(request: HttpRequest) -> HttpResponse:
+    """The phone section's two little forms: send a code to one's own number, type it."""
+    user = request.user
+    try:
+        if request.POST["phone_action"] == "send":
+            if rate_limit_exceeded(
+                request, scope="phone-code", limit=PHONE_CODE_RATE, window=PHONE_CODE_WINDOW
+            ):
+                raise PhoneVerificationError(
+                    _("You have asked for several codes just now. Wait an hour and try again.")
+                )
+            phone_code_send(user=user)
+            messages.success(
+                request,
+                _("We texted a code to your number. Type it below within ten minutes."),
+            )
+        elif request.POST["phone_action"] == "verify":
+            phone_code_check(user=user, code=request.POST.get("code", ""))
+            messages.success(request, _("Your phone number is verified."))
+        else:
+            raise PhoneVerificationError(_("Choose whether to send a code or check one."))
+    except PhoneVerificationError as exc:
+        messages.error(request, str(exc))
+    return redirect(reverse("notification_preferences") + "#phone")
+
+
 @login_required
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if request.method == "POST" and "phone_action" in request.POST:
+        # Verifying one's own number (issue 17): its own little form on this page.
+        return _phone_verification(request)
     is_expert = Role.EXPERT in user_roles(user)
     if request.method == "POST" and "discreet" in request.POST and is_expert:
         # Discreet mode (issue 17): its own little form on this page.
@@ -121,6 +162,10 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "has_phone": bool(user.phone),
+            "phone_code_sent": user.phone_verified_at is None
+            and user.phone_verifications.filter(
+                phone=user.phone, used_at=None, expires_at__gt=timezone.now()
+            ).exists(),
             "chosen": chosen,
             "is_expert": is_expert,
         },

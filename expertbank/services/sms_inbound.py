@@ -11,6 +11,9 @@ the row and changes nothing again).
   offer's or a gig's code as if the expert had clicked.
 - ``STOP`` (``STOPP``, ``LOPETA``) sets every optional category the person has to "none";
   essential messages still come by e-mail.
+- An answer counts only from the person's own *verified* number (``User.phone_verified_at``,
+  ``expertbank.services.phone_verification``): an unverified number gets a reply that tells
+  how to verify it, and nothing is recorded. STOP is honoured from it too.
 - Anything else, or a number the bank does not know, gets a helpful reply.
 """
 
@@ -74,6 +77,13 @@ def _help() -> str:
     ) % {"url": settings.SITE_URL + reverse("bookings_expert:home")}
 
 
+def _unverified() -> str:
+    return _(
+        "Experience expert bank: your phone number is not verified yet, so the answer was not "
+        "recorded. Verify it on your profile: %(url)s"
+    ) % {"url": settings.SITE_URL + reverse("notification_preferences") + "#phone"}
+
+
 def _answer(user: User, answer: str, code: str) -> str:
     for handler in inbound_handlers:
         reply = handler(user=user, answer=answer, code=code)
@@ -117,7 +127,12 @@ def sms_receive(*, sender: str, text: str, message_id: str) -> str:
         else:
             verb, code = sms_parse(text)
             if verb == "stop":
+                # STOP only quietens: honoured from a number not yet verified too, so that a
+                # stranger whose number was typed by mistake can end the texts.
                 reply = _stop(user)
+            elif user.phone_verified_at is None:
+                # An answer counts only from the person's own verified number (issue 17).
+                reply = _unverified()
             elif verb:
                 reply = _answer(user, verb, code)
             else:

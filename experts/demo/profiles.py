@@ -221,6 +221,7 @@ def _companion(*, by: User | None, log: Callable[[str], None]) -> Expert:
         full_name="Jari Saarinen",
         language="fi",
         phone="+358 40 555 0990",
+        phone_verified=True,
         log=log,
     )
     expert, created = Expert.objects.get_or_create(user=user)
@@ -304,6 +305,7 @@ def seed(*, log: Callable[[str], None]) -> None:
             full_name=spec.name,
             language=spec.language,
             phone=f"+358 40 555 {index + 1:04d}",
+            phone_verified=True,
             log=log,
         )
         expert, created = Expert.objects.get_or_create(user=user)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from expertbank.models import User
 from expertbank.paging import page_of
 from expertbank.plain import plain_on, plain_template
 from expertbank.roles import Role, role_required, user_roles
@@ -85,6 +86,16 @@ def profile(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your profile is saved."))
+            user = User.objects.get(pk=request.user.pk)
+            if user.phone and user.phone_verified_at is None:
+                # A new (or never verified) number: answers by text count only once verified.
+                messages.info(
+                    request,
+                    _(
+                        "To answer offers by text message, verify your phone number on the "
+                        "Messages to you page."
+                    ),
+                )
             return redirect("experts:portal_home")
     return render(
         request,

@@ -29,6 +29,7 @@ ANNA = "+358401234567"
 @pytest.fixture
 def phone_anna(anna):
     anna.user.phone = ANNA
+    anna.user.phone_verified_at = timezone.now()
     anna.user.save()
     return anna
 
@@ -77,6 +78,7 @@ def test_the_code_is_worthless_from_another_number(coordinator, phone_anna):
     (assignment,) = offer(request_booking(), [phone_anna], by=coordinator)
     stranger = bookable_expert()
     stranger.user.phone = "+358409876543"
+    stranger.user.phone_verified_at = timezone.now()
     stranger.user.save()
     reply = _reply("+358409876543", f"KYLLÄ {assignment.sms_code}")
     assert "no open offer or gig of yours" in reply

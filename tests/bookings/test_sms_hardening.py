@@ -28,6 +28,7 @@ SECRET = "provider-shared-s3cret"
 @pytest.fixture
 def phone_anna(anna):
     anna.user.phone = ANNA
+    anna.user.phone_verified_at = timezone.now()
     anna.user.save()
     return anna
 
@@ -140,6 +141,7 @@ def test_a_number_two_people_share_answers_for_nobody(coordinator, phone_anna):
     (assignment,) = offer(request_booking(), [phone_anna], by=coordinator)
     twin = bookable_expert()
     twin.user.phone = ANNA
+    twin.user.phone_verified_at = timezone.now()
     twin.user.save()
     reply = _reply(ANNA, f"YES {assignment.sms_code}")
     # Whose language? Nobody's: the bank's own.

@@ -3,7 +3,7 @@ NO with the code, in any case, with or without a full stop; STOP (STOPP, LOPETA)
 is no answer, and a Swedish expert's NEJ declines the offer as if clicked."""
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from bookings.models import Assignment
@@ -42,7 +42,9 @@ def test_the_answer_words(text, parsed):
 
 @pytest.mark.django_db
 def test_a_swedish_experts_nej_declines_and_the_reply_is_in_swedish(coordinator):
-    expert = bookable_expert(user=UserFactory(language="sv", phone="+358401234999"))
+    expert = bookable_expert(
+        user=UserFactory(language="sv", phone="+358401234999", phone_verified_at=timezone.now())
+    )
     (assignment,) = offer(request_booking(), [expert], by=coordinator)
     reply = sms.get_sms_backend().receive(sender="+358401234999", text=f"nej {assignment.sms_code}")
     assignment.refresh_from_db()
