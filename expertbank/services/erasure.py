@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 
 from expertbank.crypto import MASK, EncryptedTextField
-from expertbank.models import AuditEntry, Invitation, Message, ReadEntry, User
+from expertbank.models import AuditEntry, Invitation, Message, PhoneVerification, ReadEntry, User
 
 # The apps whose text is searched for an erased person's values.
 PROJECT_APPS = ("expertbank", "experts", "training", "bookings", "invoicing")
@@ -151,12 +151,14 @@ def user_erase(*, user: User, name: str, email: str) -> None:
     user.full_name = name
     user.email = email
     user.phone = ""
+    user.phone_verified_at = None
     user.is_active = False
     user.is_staff = False
     user.set_unusable_password()  # also ends every session (the session hash changes)
     user.save()
     EmailAddress.objects.filter(user=user).delete()
     Invitation.objects.filter(user=user).delete()
+    PhoneVerification.objects.filter(user=user).delete()
     Message.objects.filter(recipient=user).update(to="", subject="", body="", html="", error="")
     # The read log keeps who opened the data and when; what they opened is named no more.
     ReadEntry.objects.filter(subject=user).update(object_repr=name)

@@ -28,6 +28,7 @@ MAX_TRIES = 5
 # At most this many codes a person in SEND_WINDOW (whatever the address they ask from).
 MAX_SENDS = 3
 SEND_WINDOW = timedelta(hours=1)
+KEEP_FOR = timedelta(days=1)
 _CODE = re.compile(r"^\d{6}$")
 
 
@@ -55,6 +56,8 @@ def phone_code_send(*, user: User) -> PhoneVerification:
             raise PhoneVerificationError(
                 _("You have asked for several codes just now. Wait an hour and try again.")
             )
+        # Old codes keep a number nobody needs: gone after a day.
+        PhoneVerification.objects.filter(user=user, created_at__lt=now - KEEP_FOR).delete()
         code = f"{secrets.randbelow(10**6):06d}"
         row = PhoneVerification.objects.create(
             user=user,

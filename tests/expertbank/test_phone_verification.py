@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from bookings.models import Assignment
 from expertbank import sms
 from expertbank.models import Message, PhoneVerification, User
+from expertbank.services.erasure import user_erase
 from expertbank.services.phone_verification import (
     MAX_TRIES,
     PhoneVerificationError,
@@ -266,3 +267,12 @@ def test_an_answer_from_an_unverified_number_is_refused_with_how_to_verify(coord
     sms.get_sms_backend().receive(sender=ANNA, text=f"JA {assignment.sms_code}")
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.ACCEPTED
+
+
+def test_erasure_leaves_no_number_and_no_code(anna):
+    phone_code_send(user=anna)
+    phone_code_check(user=anna, code=_code_sent_to(anna))
+    user_erase(user=User.objects.get(pk=anna.pk), name="Erased", email="erased-1@invalid")
+    anna.refresh_from_db()
+    assert (anna.phone, anna.phone_verified_at) == ("", None)
+    assert not PhoneVerification.objects.filter(user=anna).exists()
