@@ -100,6 +100,8 @@ KINDS: dict[str, dict] = {
     # Coordinators
     "coordinator_digest": {"category": "digest", "essential": False, "sms": False},
     "coordinator_urgent": {"category": "urgent", "essential": True, "sms": True},
+    # An expert withdrew from a gig further than 36 h away: told at once all the same (issue 17)
+    "coordinator_withdrawn": {"category": "urgent", "essential": True, "sms": True},
     "checkin_debrief": {"category": "urgent", "essential": True, "sms": False},
     "coordinator_cover_none": {"category": "urgent", "essential": True, "sms": True},
 }

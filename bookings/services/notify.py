@@ -185,34 +185,40 @@ def offers_expired(booking: Booking, assignments: list[Assignment]) -> None:
     (``bookings.digest``) and the work queue's "short of experts"; nothing is sent here."""
 
 
-# An expert who withdraws from a gig starting within this long is news that can't wait for the
-# coordinator's daily digest.
+# An expert who withdraws from a gig starting within this long is urgent news: the notice says
+# so ("coordinator_urgent"); further away it is a plain notice ("coordinator_withdrawn").
 URGENT_WITHIN = timedelta(hours=36)
 
 
 def withdrawn(assignment: Assignment, reason: str) -> None:
-    """The expert withdrew: when a gig they left starts within 36 hours the coordinators are
-    told at once (``coordinator_urgent``); otherwise they read it in the daily digest."""
+    """The expert withdrew (cover without blame, issue 17): the booking's coordinators are told
+    at once, once per withdrawal (key ``urgent:withdrawn:<assignment>:u<user>`` when a gig they
+    left starts within 36 hours, ``coordinator_urgent``; else ``withdrawn:<assignment>:u<user>``,
+    ``coordinator_withdrawn``). The booking stays in the work queue until the seat is filled."""
     now = timezone.now()
-    soon = list(
-        assignment.gigs.filter(
-            status=Gig.Status.CANCELLED, start__gt=now, start__lte=now + URGENT_WITHIN
-        ).order_by("start")
+    left = list(
+        assignment.gigs.filter(status=Gig.Status.CANCELLED, start__gt=now).order_by("start")
     )
-    if not soon:
-        return
     booking = assignment.booking
+    soon = [gig for gig in left if gig.start <= now + URGENT_WITHIN]
+    if soon:
+        kind, prefix = "coordinator_urgent", "urgent:withdrawn"
+    else:
+        kind, prefix = "coordinator_withdrawn", "withdrawn"
+    gigs = soon or left
     for user in coordinators_of([assignment]):
         message_send(
-            kind="coordinator_urgent",
-            key=f"urgent:withdrawn:{assignment.pk}:u{user.pk}",
+            kind=kind,
+            key=f"{prefix}:{assignment.pk}:u{user.pk}",
             to_user=user,
             context={
                 "booking": booking,
                 "name": assignment.expert.name,
                 "reason": reason,
-                "gigs": soon,
-                "start": soon[0].start,
+                "gigs": gigs,
+                "start": gigs[0].start if gigs else booking.first_start,
+                # The next on the reserve list is offered the seat by the bank (not for a pair).
+                "covering": booking.cover_automatically and assignment.partner_of_id is None,
                 "url": _url("bookings_coordinator:detail", booking.pk),
             },
         )

@@ -160,7 +160,7 @@ def test_the_expert_confirms_a_new_time(client, coordinator, anna):
     assert gig.time_confirmed
 
 
-def test_the_expert_withdraws_and_the_coordinator_reads_it_in_the_digest(
+def test_the_expert_withdraws_and_the_coordinator_is_told_at_once(
     client, coordinator, anna, run_on_commit
 ):
     booking = request_booking()
@@ -174,8 +174,11 @@ def test_the_expert_withdraws_and_the_coordinator_reads_it_in_the_digest(
         )
     assignment.refresh_from_db()
     assert assignment.status == Assignment.Status.WITHDRAWN
-    # The gig is weeks away: not urgent, so no mail of its own (tests/test_digest.py).
-    assert not Message.objects.filter(recipient=coordinator).exists()
+    # The gig is weeks away: not urgent, but the coordinator is told at once all the same
+    # (issue 17), once, and asked to find the cover (tests/expertbank/test_digest.py).
+    (told,) = Message.objects.filter(recipient=coordinator)
+    assert told.kind == "coordinator_withdrawn"
+    assert "The booking asks you first: offer the seat to someone else" in told.body
 
 
 def _calendar(client, token: str) -> Calendar:

@@ -157,6 +157,7 @@ def test_an_expert_who_withdraws_is_replaced_and_the_unit_hears_of_the_new_exper
     with run_on_commit():
         services.assignment_withdraw(assignment=assignment, by=anna.user, reason="Sairastuin")
     assert not Message.objects.filter(kind="coordinator_urgent").exists()  # weeks away
+    assert Message.objects.filter(kind="coordinator_withdrawn", recipient=coordinator).count() == 1
     assert set(Gig.objects.values_list("status", flat=True)) == {Gig.Status.CANCELLED}
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED

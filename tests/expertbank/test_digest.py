@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bookings import services
 from bookings.models import Assignment
+from bookings.services import notify
 from expertbank.digest import digests_send
 from expertbank.models import Message
 from expertbank.tasks import coordinator_digests_task
@@ -93,7 +94,8 @@ def test_a_withdrawal_from_a_gig_within_36_hours_is_urgent(run_on_commit):
     assert "Flunssa" not in urgent.subject
 
 
-def test_a_withdrawal_from_a_later_gig_waits_for_the_digest(run_on_commit):
+def test_a_withdrawal_from_a_later_gig_is_told_at_once_too_and_is_in_the_digest(run_on_commit):
+    """Cover without blame (issue 17): "the coordinator is told at once", whenever the gig."""
     PriceRowFactory()
     coordinator = CoordinatorFactory(language="en")
     expert = bookable_expert()
@@ -101,10 +103,20 @@ def test_a_withdrawal_from_a_later_gig_waits_for_the_digest(run_on_commit):
     booking = confirmed(
         experts=[expert], coordinator=coordinator, times=[(later, later + timedelta(hours=2))]
     )
-    services.assignment_withdraw(
-        assignment=booking.assignments.get(), by=expert.user, reason="Flunssa"
-    )
-    assert not Message.objects.filter(recipient=coordinator).exists()
+    assignment = booking.assignments.get()
+    with run_on_commit():
+        services.assignment_withdraw(assignment=assignment, by=expert.user, reason="Flunssa")
+    (told,) = Message.objects.filter(recipient=coordinator)
+    assert told.kind == "coordinator_withdrawn" and told.channel == "email"
+    assert told.key == f"withdrawn:{assignment.pk}:u{coordinator.pk}"
+    assert told.subject.startswith("An expert withdrew from a gig on")
+    assert "Urgent" not in told.subject and "Flunssa" not in told.subject
+    assert f'{expert.name} withdrew from "{booking.title}".' in told.body
+    assert "Flunssa" in told.body and "reserve list" in told.body
+    assert told.status == Message.Status.SENT
+    # Exactly once per withdrawal: the same notice again finds its row.
+    notify.withdrawn(assignment, "Flunssa")
+    assert Message.objects.filter(recipient=coordinator).count() == 1
     digests_send(now=_next_digest())
     body = Message.objects.get(kind="coordinator_digest").body
     assert "Experts who withdrew: 1" in body
