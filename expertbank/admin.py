@@ -57,9 +57,11 @@ class UserAdmin(guarded_admin.GuardedModelAdminMixin, DjangoUserAdmin):
     list_display = ["email", "full_name", "language", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_active", "language", "groups"]
     search_fields = ["email", "full_name"]
+    # Set only by the person typing the texted code; a changed phone clears it (issue 17).
+    readonly_fields = ["phone_verified_at"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Personal info"), {"fields": ["full_name", "phone", "language"]}),
+        (_("Personal info"), {"fields": ["full_name", "phone", "phone_verified_at", "language"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -73,7 +75,7 @@ class UserAdmin(guarded_admin.GuardedModelAdminMixin, DjangoUserAdmin):
     # password, no roles.
     limited_fieldsets = [
         (None, {"fields": ["email"]}),
-        (_("Personal info"), {"fields": ["full_name", "phone", "language"]}),
+        (_("Personal info"), {"fields": ["full_name", "phone", "phone_verified_at", "language"]}),
         (_("Permissions"), {"fields": ["is_active"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -86,7 +88,7 @@ class UserAdmin(guarded_admin.GuardedModelAdminMixin, DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         if may_manage_access(request.user):
             return super().get_readonly_fields(request, obj)
-        return ["email", "last_login", "date_joined"]
+        return ["email", "last_login", "date_joined", "phone_verified_at"]
 
     def has_add_permission(self, request) -> bool:
         # People come in by invitation (/coordinator/invitations/).

@@ -23,7 +23,8 @@ from expertbank.services.phone_verification import (
 )
 from experts.services import expert_profile_update
 from tests.bookings.factories import bookable_expert, offer, request_booking
-from tests.factories import UserFactory
+from tests.factories import CoordinatorFactory, UserFactory
+from tests.permissions import assert_access
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_pages")]
 
@@ -276,3 +277,21 @@ def test_erasure_leaves_no_number_and_no_code(anna):
     anna.refresh_from_db()
     assert (anna.phone, anna.phone_verified_at) == ("", None)
     assert not PhoneVerification.objects.filter(user=anna).exists()
+
+
+def test_a_coordinator_changing_the_number_in_the_admin_clears_the_verification(client):
+    coordinator = CoordinatorFactory()
+    person = UserFactory(phone=ANNA, phone_verified_at=timezone.now(), language="fi")
+    url = f"/admin/expertbank/user/{person.pk}/change/"
+    page = assert_access(client, url, 200, user=coordinator).content.decode()
+    # The admin shows the verification, and it is not a field anyone types.
+    assert 'name="phone_verified_at"' not in page
+    data = {
+        "full_name": person.full_name,
+        "phone": "040 999 9999",
+        "language": "fi",
+        "is_active": "on",
+    }
+    assert_access(client, url, 302, user=coordinator, method="post", data=data)
+    person.refresh_from_db()
+    assert (person.phone, person.phone_verified_at) == ("+358409999999", None)
