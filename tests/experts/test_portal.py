@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from expertbank.models import AuditEntry
+from expertbank.models import AuditEntry, User
 from experts.models import AvailabilitySlot, Blackout, BookerKind, ConsentRecord, Expert
 from experts.services import expert_is_bookable, expert_update
 from tests.experts.factories import (
@@ -117,6 +119,10 @@ def test_the_start_page_shows_panels_from_other_apps(logged_in, monkeypatch):
 
 
 def test_the_expert_edits_their_own_profile_and_phone(logged_in, expert):
+    # A verified number before (issue 17): the new one is not verified until its code is typed.
+    User.objects.filter(pk=expert.user.pk).update(
+        phone="+358401111111", phone_verified_at=timezone.now()
+    )
     response = logged_in.post(
         reverse("experts:profile"),
         {
@@ -141,6 +147,14 @@ def test_the_expert_edits_their_own_profile_and_phone(logged_in, expert):
     assert expert.user.phone == "+358401234567"
     assert [a.slug for a in expert.areas.all()] == ["gambling"]
     assert expert.travel_radius_km == 25
+    assert expert.user.phone_verified_at is None
+    # Told to verify the new number (in the expert's language), and the profile links there.
+    assert [m.level for m in get_messages(response.wsgi_request)] == [
+        messages.SUCCESS,
+        messages.INFO,
+    ]
+    profile = logged_in.get(reverse("experts:profile")).content.decode()
+    assert f'href="{reverse("notification_preferences")}#phone"' in profile
 
 
 def test_sensitive_fields_posted_to_the_profile_are_ignored(logged_in, expert):
