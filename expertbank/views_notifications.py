@@ -22,6 +22,7 @@ from expertbank.message_kinds import (
 from expertbank.message_log import MessageFilter, message_log
 from expertbank.models import Message, NotificationPreference
 from expertbank.paging import Capped, page_of, query_without_page
+from expertbank.phones import phone_display
 from expertbank.ratelimit import rate_limit_exceeded
 from expertbank.roles import Role, role_required, user_roles
 from expertbank.services.notifications import (
@@ -162,6 +163,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "has_phone": bool(user.phone),
+            "phone_shown": phone_display(user.phone),
             "phone_code_sent": user.phone_verified_at is None
             and user.phone_verifications.filter(
                 phone=user.phone, used_at=None, expires_at__gt=timezone.now()
