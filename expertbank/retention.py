@@ -146,6 +146,20 @@ def messages_sweep(*, now: datetime, dry_run: bool) -> int:
     return count
 
 
+def phone_codes_sweep(*, now: datetime, dry_run: bool) -> int:
+    """Phone verification codes (a keyed hash and the number) a day after they were sent: a
+    code is valid ten minutes, and the rate limit counts the last hour."""
+    from datetime import timedelta
+
+    from expertbank.models import PhoneVerification
+
+    old = PhoneVerification.objects.filter(created_at__lt=now - timedelta(days=1))
+    if dry_run:
+        return old.count()
+    count, _ = old.delete()
+    return count
+
+
 def register_core_rules() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -161,5 +175,19 @@ def register_core_rules() -> None:
             ),
             action=_("Deleted."),
             sweep=messages_sweep,
+        )
+    )
+    register(
+        RetentionRule(
+            key="phone_codes",
+            order=61,
+            data=_("Codes sent to verify a phone number (the number and the code's hash)"),
+            period=lambda: days_text(1),
+            basis=_(
+                "Needed only while the code can be used and its sending is limited "
+                "(GDPR art. 5(1)(e), storage limitation)."
+            ),
+            action=_("Deleted."),
+            sweep=phone_codes_sweep,
         )
     )

@@ -55,6 +55,27 @@ def test_old_messages_are_removed_and_newer_kept(settings):
     assert Message.objects.filter(pk=new.pk).exists()
 
 
+def test_phone_codes_are_removed_a_day_after_they_were_sent():
+    from expertbank.models import PhoneVerification
+
+    user = ExpertFactory().user
+
+    def code(sent_at):
+        return PhoneVerification.objects.create(
+            user=user,
+            phone="+358401234567",
+            code_hash="x" * 64,
+            created_at=sent_at,
+            expires_at=sent_at + timedelta(minutes=10),
+        )
+
+    old, new = code(NOW - timedelta(days=1, minutes=1)), code(NOW - timedelta(hours=23))
+    assert retention_run(now=NOW, dry_run=True)["phone_codes"] == 1
+    assert PhoneVerification.objects.filter(pk=old.pk).exists()
+    assert retention_run(now=NOW, keys=["phone_codes"]) == {"phone_codes": 1}
+    assert list(PhoneVerification.objects.all()) == [new]
+
+
 def test_applications_not_accepted_are_removed_after_the_period(settings, coordinator):
     settings.RETENTION_APPLICATION_MONTHS = 12
     limit = months_before(NOW, 12)
@@ -173,6 +194,7 @@ def test_every_removal_the_brief_names_is_a_rule_with_a_sweep():
         "expired_documents",
         "expert_imports",
         "erased_accounting",
+        "phone_codes",
     } <= swept
 
 
