@@ -31,6 +31,7 @@ from expertbank.models import (
     Invitation,
     Message,
     NotificationPreference,
+    PhoneVerification,
     ReadEntry,
     User,
 )
@@ -193,6 +194,12 @@ register(
         "message_choices",
         NotificationPreference,
         lambda expert: NotificationPreference.objects.filter(user=expert.user_id),
+    ),
+    Part(
+        "phone_verifications",
+        PhoneVerification,
+        lambda expert: PhoneVerification.objects.filter(user=expert.user_id),
+        exclude={"code_hash": "a keyed hash of a one-time code: a secret, not information"},
     ),
     Part(
         "support_profile",

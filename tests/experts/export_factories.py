@@ -13,7 +13,13 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from bookings.models import CalendarToken, CheckIn, Feedback, Gig, ImpactAnswer
-from expertbank.models import Invitation, Message, NotificationPreference, ReadEntry
+from expertbank.models import (
+    Invitation,
+    Message,
+    NotificationPreference,
+    PhoneVerification,
+    ReadEntry,
+)
 from expertbank.services.audit import audit_record, read_record
 from experts.models import AreaDisclosure, BookerKind, Expert, SupportProfile, TaxCard, WorkKind
 from invoicing.models import FeeStatement
@@ -134,6 +140,12 @@ def expert_with_data_everywhere(*, coordinator) -> Everything:
     )
     NotificationPreference.objects.create(
         user=expert.user, category="gig_reminders", channel=NotificationPreference.Channel.BOTH
+    )
+    PhoneVerification.objects.create(
+        user=expert.user,
+        phone="+358401234567",
+        code_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(minutes=10),
     )
     SupportProfile.objects.create(expert=expert, quiet_room=True, other=f"{PLANT} a chair")
     _panel_seat(expert, coordinator)
