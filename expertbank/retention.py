@@ -149,15 +149,20 @@ def messages_sweep(*, now: datetime, dry_run: bool) -> int:
 def phone_codes_sweep(*, now: datetime, dry_run: bool) -> int:
     """Phone verification codes (a keyed hash and the number) a day after they were sent: a
     code is valid ten minutes, and the rate limit counts the last hour."""
-    from datetime import timedelta
-
     from expertbank.models import PhoneVerification
+    from expertbank.services.phone_verification import KEEP_FOR
 
-    old = PhoneVerification.objects.filter(created_at__lt=now - timedelta(days=1))
+    old = PhoneVerification.objects.filter(created_at__lt=now - KEEP_FOR)
     if dry_run:
         return old.count()
     count, _ = old.delete()
     return count
+
+
+def _keep_phone_codes_days() -> int:
+    from expertbank.services.phone_verification import KEEP_FOR
+
+    return KEEP_FOR.days
 
 
 def register_core_rules() -> None:
@@ -182,7 +187,7 @@ def register_core_rules() -> None:
             key="phone_codes",
             order=61,
             data=_("Codes sent to verify a phone number (the number and the code's hash)"),
-            period=lambda: days_text(1),
+            period=lambda: days_text(_keep_phone_codes_days()),
             basis=_(
                 "Needed only while the code can be used and its sending is limited "
                 "(GDPR art. 5(1)(e), storage limitation)."
