@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
@@ -35,6 +34,7 @@ from expertbank.services.notifications import (
 from expertbank.services.phone_verification import (
     PhoneVerificationError,
     phone_code_check,
+    phone_code_pending,
     phone_code_send,
 )
 
@@ -164,10 +164,7 @@ def notification_preferences(request: HttpRequest) -> HttpResponse:
             "form": form,
             "has_phone": bool(user.phone),
             "phone_shown": phone_display(user.phone),
-            "phone_code_sent": user.phone_verified_at is None
-            and user.phone_verifications.filter(
-                phone=user.phone, used_at=None, expires_at__gt=timezone.now()
-            ).exists(),
+            "phone_code_sent": phone_code_pending(user),
             "chosen": chosen,
             "is_expert": is_expert,
         },

@@ -192,11 +192,11 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Shows the late rule and the fee before the unit confirms the cancellation."""
     booking = _member_booking(request, pk)
-    if services.booking_is_panel(booking):
-        messages.error(request, services.booking_panel_refusal())
-        return redirect("bookings:detail", booking.pk)
     if not services.booking_can_cancel(booking):
-        messages.error(request, _("This booking can no longer be cancelled."))
+        if services.booking_is_panel(booking):
+            messages.error(request, services.booking_panel_refusal())
+        else:
+            messages.error(request, _("This booking can no longer be cancelled."))
         return redirect("bookings:detail", booking.pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,8 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,6 +79,17 @@ def phone_code_send(*, user: User) -> PhoneVerification:
     return row
 
 
+def phone_code_pending(user: User) -> bool:
+    """Whether ``user`` has an unverified number and a code sent to it that can still be typed."""
+    return (
+        bool(user.phone)
+        and user.phone_verified_at is None
+        and user.phone_verifications.filter(
+            phone=user.phone, used_at=None, expires_at__gt=timezone.now()
+        ).exists()
+    )
+
+
 def phone_code_check(*, user: User, code: str) -> None:
     """Verify ``user``'s number with the code they typed; PhoneVerificationError if it is not
     their newest unused code, has expired, was tried too often or the number has changed."""
@@ -109,9 +122,8 @@ def phone_code_check(*, user: User, code: str) -> None:
             user.phone_verified_at = now
             user.save(update_fields=["phone_verified_at"])
             # The message log keeps no usable code.
-            for message in Message.objects.filter(key=f"phone-verification:{row.pk}"):
-                Message.objects.filter(pk=message.pk).update(
-                    body=message.body.replace(code, "••••••")
-                )
+            Message.objects.filter(key=f"phone-verification:{row.pk}").update(
+                body=Replace("body", Value(code), Value("••••••"))
+            )
     if error:
         raise PhoneVerificationError(error)
