@@ -35,8 +35,12 @@ test: $(VENV)/.installed-dev
 # The daily pages at national scale on PostgreSQL under gunicorn; writes docs/PERFORMANCE.md.
 # BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/expertbank_bench) is seeded with
 # seed_scale when empty; BENCH_ARGS e.g. "--scale 0.1 --seconds 30 --make-test-seconds 900".
-# The load is made by wrk when it is installed (apt-get install wrk), else by a Python generator.
+# The load is made by wrk, installed here from Debian when missing (root), else by a Python
+# generator (benchmarks/bench.py --load python).
 bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) || \
+		echo "wrk could not be installed: the Python load generator is used"
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 # The user guide's pictures (docs/user-guide/img), taken by the journeys (tests/e2e/journeys) in

@@ -604,7 +604,12 @@ def gig_support(gig: Gig) -> GigSupport | None:
     terms = gig.booking.terms
     if terms is None or gig.status not in (Gig.Status.APPROVED, Gig.Status.PAID):
         return None
-    need = assignment_support(gig.assignment)
+    assignment = gig.assignment
+    if assignment.expert_id == gig.expert_id and not Assignment.expert.is_cached(assignment):
+        # The same expert: the one the monthly runs read with the gig and its support profile,
+        # not read again for each gig (two queries a gig at national scale).
+        assignment.expert = gig.expert
+    need = assignment_support(assignment)
     profile = support_profile_of(gig.expert)
     companion, interpreter = need.paid_to, need.interpreter
     report = getattr(gig, "report", None)

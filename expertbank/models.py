@@ -462,6 +462,14 @@ class History(models.Model):
         return self.kind == self.STATUS
 
     @classmethod
+    def entry(cls, *, by, changes: dict | None = None, **fields):
+        """One entry by ``by`` (``actor``: nobody for the system's own runs), not yet saved: a
+        run writes its entries in one ``bulk_create``."""
+        return cls(by=actor(by), changes=dict(changes or {}), **fields)
+
+    @classmethod
     def write(cls, *, by, changes: dict | None = None, **fields):
         """Add one entry, by ``by`` (``actor``: nobody for the system's own runs)."""
-        return cls.objects.create(by=actor(by), changes=dict(changes or {}), **fields)
+        entry = cls.entry(by=by, changes=changes, **fields)
+        entry.save(force_insert=True)
+        return entry

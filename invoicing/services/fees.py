@@ -196,21 +196,39 @@ def _fees_run(*, period: Period, by: User | None) -> RunResult:
 
 
 def run_statements(*, period: Period, by: User | None) -> RunResult:
-    """The run inside the caller's transaction (``fees_run`` and the demo data)."""
+    """The run inside the caller's transaction (``fees_run`` and the demo data).
+
+    A few queries for the whole run, not a dozen a statement: the month's statements that
+    exist are read at once and the missing ones made in one insert (the database still refuses
+    a second statement of a month, ``feestatement_one_per_month``), then every line in one
+    insert, the totals with the experts' tax facts read once (``fees.apply_totals_all``), and
+    the history in one insert."""
     run_lock("fees")
     plan = fees_plan(period)
-    statements, skipped = [], []
     estimate = expected_payment_date(period)
-    for expert_id, lines in plan.lines.items():
-        statement, created = FeeStatement.objects.get_or_create(
-            expert_id=expert_id,
-            period_start=period.start,
-            defaults={"period_end": period.end},
+    existing = {
+        statement.expert_id: statement
+        for statement in FeeStatement.objects.filter(
+            expert_id__in=list(plan.lines), period_start=period.start
         )
-        if not statement.editable:
+    }
+    made = FeeStatement.objects.bulk_create(
+        FeeStatement(expert_id=expert_id, period_start=period.start, period_end=period.end)
+        for expert_id in plan.lines
+        if expert_id not in existing
+    )
+    created = {statement.expert_id for statement in made}
+    by_expert = {**existing, **{statement.expert_id: statement for statement in made}}
+    statements, skipped = [], []
+    for expert_id in plan.lines:
+        statement = by_expert[expert_id]
+        statement.expert = plan.experts[expert_id]
+        if statement.editable:
+            statements.append(statement)
+        else:
             skipped.append(plan.experts[expert_id])
-            continue
-        FeeLine.objects.bulk_create(
+    FeeLine.objects.bulk_create(
+        (
             FeeLine(
                 statement=statement,
                 kind=line.kind,
@@ -221,24 +239,31 @@ def run_statements(*, period: Period, by: User | None) -> RunResult:
                 km=line.km,
                 amount=line.amount,
             )
-            for line in lines
-        )
-        fees.apply_totals(statement, payment_date=statement.payment_date or estimate)
-        if created:
-            record(by=by, statement=statement, to_status=statement.status)
-        else:
-            record(
+            for statement in statements
+            for line in plan.lines[statement.expert_id]
+        ),
+        batch_size=1000,
+    )
+    fees.apply_totals_all(statements, payment_date=lambda s: s.payment_date or estimate)
+    FeeChange.objects.bulk_create(
+        (
+            FeeChange.entry(by=by, statement=statement, to_status=statement.status)
+            if statement.expert_id in created
+            else FeeChange.entry(
                 by=by,
                 statement=statement,
                 kind=Kind.CORRECTED,
                 note=ngettext(
                     "%(count)s line added by the run.",
                     "%(count)s lines added by the run.",
-                    len(lines),
+                    len(plan.lines[statement.expert_id]),
                 )
-                % {"count": len(lines)},
+                % {"count": len(plan.lines[statement.expert_id])},
             )
-        statements.append(statement)
+            for statement in statements
+        ),
+        batch_size=1000,
+    )
     return RunResult(plan=plan, statements=statements, skipped=skipped, dry_run=False)
 
 
@@ -462,15 +487,20 @@ def pay_statements(*, period: Period, payment_date: date, by: User | None) -> Pa
     statements = list(
         FeeStatement.objects.filter(batch=batch).select_related("expert__user").order_by("pk")
     )
-    for statement in statements:
-        fees.apply_totals(statement, payment_date=payment_date)
-        record(
-            by=by,
-            statement=statement,
-            from_status=Status.APPROVED,
-            to_status=Status.IN_PAYMENT,
-            note=str(batch),
-        )
+    fees.apply_totals_all(statements, payment_date=lambda _statement: payment_date)
+    FeeChange.objects.bulk_create(
+        (
+            FeeChange.entry(
+                by=by,
+                statement=statement,
+                from_status=Status.APPROVED,
+                to_status=Status.IN_PAYMENT,
+                note=str(batch),
+            )
+            for statement in statements
+        ),
+        batch_size=1000,
+    )
     batch.total = sum((s.payout for s in statements), Decimal(0))
     batch.sepa_xml = credit_transfer_xml(batch, statements)
     batch.save(update_fields=["total", "sepa_xml"])

@@ -427,3 +427,89 @@ def test_a_moved_fee_counts_towards_the_caps_in_the_later_month(terms, coordinat
     assert gig.pay_not_before == nxt.start
     after = expert_earnings(payee, [this, nxt], today=today)
     assert (after[0].total, after[1].total) == (0, Decimal("200.00"))
+
+
+def _paid_earlier(expert, amount):
+    """``amount`` € of lecture fees paid to ``expert`` in January of this year."""
+    year = timezone.localdate().year
+    earlier = FeeStatement.objects.create(
+        expert=expert, period_start=date(year, 1, 1), period_end=date(year, 1, 31)
+    )
+    FeeLine.objects.create(
+        statement=earlier,
+        kind=FeeLine.Kind.CORRECTION,
+        date=earlier.period_start,
+        description="earlier",
+        income_type="214",
+        amount=Decimal(amount),
+    )
+    FeeStatement.objects.filter(pk=earlier.pk).update(
+        status="paid",
+        paid_on=date(year, 1, 21),
+        payment_date=date(year, 1, 21),
+        batch=PaymentBatch.objects.create(payment_date=date(year, 1, 21), message_id=f"E{amount}"),
+    )
+
+
+def test_a_run_of_many_statements_withholds_as_each_statement_alone(terms, coordinator):
+    """The run reads every expert's tax facts at once (``fees.TaxFacts``); each statement's
+    withholding is what the one-statement rule gives."""
+    experts = [bookable_expert() for _ in range(4)]
+    card(experts[0], base="20", additional="40", limit="1100")
+    _paid_earlier(experts[0], "1000")  # 100 € left under the limit
+    card(experts[1], base="10", additional="50", limit=None)
+    card(
+        experts[2],
+        kind=TaxCard.Kind.WORK_COMPENSATION,
+        base=None,
+        additional=None,
+        limit=None,
+        prepayment_register=True,
+    )  # no wage card: 60 %
+    gigs = [
+        approved_gig(coordinator=coordinator, expert=expert, ended_ago=last_month(), day=day)
+        for day, expert in zip((11, 12, 13, 14), experts, strict=True)
+    ]
+    statements = run(gigs[0]).statements
+    assert len(statements) == 4
+    withheld = {s.expert_id: s.withholding for s in statements}
+    assert withheld[experts[0].pk] == Decimal("60.00")  # 100 × 20 % + 100 × 40 %
+    assert withheld[experts[1].pk] == Decimal("20.00")
+    assert withheld[experts[2].pk] == Decimal("120.00")
+    assert withheld[experts[3].pk] == Decimal("120.00")
+    for statement in FeeStatement.objects.filter(pk__in=[s.pk for s in statements]):
+        estimate = fee_services.expected_payment_date(month_of(gigs[0]))
+        alone = fees.totals(statement, payment_date=statement.payment_date or estimate)
+        assert (statement.withholding, statement.payout, statement.withholding_note) == (
+            alone.withholding,
+            alone.payout,
+            alone.note,
+        )
+        assert statement.tax_card == alone.card
+    assert FeeChange.objects.filter(statement__in=statements, to_status="approved").count() == 4
+
+
+def test_the_fee_run_takes_the_same_queries_for_one_statement_or_five(terms, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = approved_gig(coordinator=coordinator, ended_ago=last_month(), day=10)
+    with CaptureQueriesContext(connection) as one:
+        assert len(run(first).statements) == 1
+    for day in (11, 12, 13, 14, 16):
+        expert = bookable_expert()
+        card(expert)
+        approved_gig(coordinator=coordinator, expert=expert, ended_ago=last_month(), day=day)
+    with CaptureQueriesContext(connection) as five:
+        assert len(run(first).statements) == 5
+    assert len(five) == len(one)
+
+
+def test_a_batch_withholds_with_the_income_paid_before_its_payment_date(batch):
+    """The payment batch reads its experts' tax facts at once too: the statement's withholding
+    in the batch is the one-statement rule's for the batch's payment date."""
+    (statement,) = batch.statements
+    statement.refresh_from_db()
+    alone = fees.totals(statement, payment_date=batch.batch.payment_date)
+    assert (statement.withholding, statement.payout) == (alone.withholding, alone.payout)
+    assert statement.changes.filter(to_status="in_payment").count() == 1

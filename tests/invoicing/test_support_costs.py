@@ -380,3 +380,31 @@ def test_a_coordinator_adds_a_support_person_with_the_role_choice(client, coordi
     client.force_login(coordinator)
     page = client.get(reverse("experts_coordinator:new")).content.decode()
     assert 'name="role"' in page and "support_person" in page
+
+
+def test_the_invoice_run_reads_no_experts_support_gig_by_gig(support_terms, coordinator):
+    """The support rule reads the gig's expert and support profile the run read with the gig,
+    not each assignment's expert again: one gig or five take the same reads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def gig_of(day):
+        expert = bookable_expert()
+        support_profile_set(expert=expert, by=None, interpreter="sign")
+        return approved_gig(coordinator=coordinator, expert=expert, ended_ago=last_month(), day=day)
+
+    first = gig_of(10)
+    with CaptureQueriesContext(connection) as one:
+        (invoice,) = issue(first).invoices
+    assert "interpreter" in lines_of(invoice)
+    for day in (11, 12, 13, 14, 16):
+        gig_of(day)
+    with CaptureQueriesContext(connection) as five:
+        invoices = issue(first).invoices
+    assert len(invoices) == 5
+    assert all("interpreter" in lines_of(invoice) for invoice in invoices)
+
+    def reads(queries):  # an invoice is written in its own inserts and updates
+        return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+
+    assert len(reads(five)) == len(reads(one))
