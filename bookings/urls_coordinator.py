@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/", staffing.booking_detail, name="detail"),
     path("<int:pk>/reject/", staffing.booking_reject, name="reject"),
     path("<int:pk>/candidates/", matching.booking_ranked, name="candidates"),
+    path("<int:pk>/candidates/excluded/", matching.booking_excluded, name="candidates_excluded"),
     path("<int:pk>/confirm/", staffing.booking_confirm, name="confirm"),
     path("<int:pk>/cancel/", staffing.booking_cancel, name="cancel"),
     path("<int:pk>/deliver/", staffing.booking_deliver, name="deliver"),

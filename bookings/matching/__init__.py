@@ -14,9 +14,11 @@ released feedback; ties go to fewer recent hours, then the name, then the id.
 eligibility check of offering and of accepting (an offer is checked again when it is answered, as
 consent, limits and calendars change in between).
 
-The facts come from a constant number of bulk queries (``facts``: one per kind of fact, whatever
-the size of the pool); the rules are plain Python (``rules``). ``docs/matching.md`` explains the
-rules for people and ``docs/PERFORMANCE.md`` gives the timings.
+The facts come from a constant number of bulk queries (``facts``: about one per kind of fact,
+whatever the size of the pool): who the experts are for the whole pool first, then the calendar,
+limits and history only of those who pass the basic rules; the rules are plain Python
+(``rules``). ``docs/matching.md`` explains the rules for people and ``docs/PERFORMANCE.md``
+gives the timings.
 """
 
 from __future__ import annotations
@@ -26,7 +28,16 @@ from datetime import datetime
 from django.utils import timezone
 
 from bookings.matching import pairs, rules
-from bookings.matching.facts import Context, Facts, build_context, load_facts, pool, these
+from bookings.matching.facts import (
+    Context,
+    Facts,
+    build_context,
+    load_facts,
+    load_the_rest,
+    load_who,
+    pool,
+    these,
+)
 from bookings.matching.results import (
     BASIC_REASONS,
     Candidate,
@@ -52,17 +63,30 @@ __all__ = [
 ]
 
 
-def _exclusions(expert: Expert, facts: Facts, ctx: Context) -> tuple[list[Reason], list[CapCheck]]:
-    """Every rule of who may take a booking, for one expert: who they are first; their calendar,
-    limits and caps only for an expert who fits at all (the facts for those are loaded only for
-    such experts). Ranking, offering and accepting all ask this."""
-    reasons = rules.basic_reasons(expert, facts, ctx)
-    checks: list[CapCheck] = []
-    if not reasons:
-        reasons = rules.calendar_reasons(expert, facts, ctx)
-        checks = rules.caps(expert, facts, ctx)
-        reasons += rules.cap_reasons(checks)
-    return reasons, checks
+def _judge(
+    ctx: Context,
+    experts: list[Expert],
+    *,
+    only_these: bool = False,
+    ignore_assignment: int | None = None,
+) -> tuple[Facts, list[tuple[Expert, list[Reason], list[CapCheck]]]]:
+    """Every rule of who may take a booking, for each of ``experts``: who they are first (the
+    facts for that in two queries); their calendar, limits and caps only for the experts who pass
+    that, whose facts alone are read then. Ranking, offering and accepting all ask this."""
+    facts = load_who(ctx, experts, only_these=only_these, ignore_assignment=ignore_assignment)
+    basic = [rules.basic_reasons(expert, facts, ctx) for expert in experts]
+    load_the_rest(
+        ctx, facts, [expert for expert, reasons in zip(experts, basic, strict=True) if not reasons]
+    )
+    judged = []
+    for expert, reasons in zip(experts, basic, strict=True):
+        checks: list[CapCheck] = []
+        if not reasons:
+            reasons = rules.calendar_reasons(expert, facts, ctx)
+            checks = rules.caps(expert, facts, ctx)
+            reasons += rules.cap_reasons(checks)
+        judged.append((expert, reasons, checks))
+    return facts, judged
 
 
 def rank_candidates(
@@ -76,12 +100,10 @@ def rank_candidates(
     if occurrences is None:
         occurrences = [o for o in booking.occurrences.order_by("start", "pk") if o.start > now]
     ctx = build_context(booking, occurrences, now)
-    experts = pool()
-    facts = load_facts(ctx, experts)
+    facts, judged = _judge(ctx, pool())
     ranked: list[Candidate] = []
     excluded: list[Exclusion] = []
-    for expert in experts:
-        reasons, checks = _exclusions(expert, facts, ctx)
+    for expert, reasons, checks in judged:
         if reasons:
             excluded.append(Exclusion(expert, reasons))
         else:
@@ -153,16 +175,10 @@ def refusals(
     if occurrences is None:
         occurrences = [o for o in booking.occurrences.order_by("start", "pk") if o.start > now]
     ctx = build_context(booking, occurrences, now)
-    fresh = these([expert.pk for expert in experts])
-    facts = load_facts(
+    _facts, judged = _judge(
         ctx,
-        fresh,
+        these([expert.pk for expert in experts]),
         only_these=True,
         ignore_assignment=answering.pk if answering is not None else None,
     )
-    found: dict[int, list[Reason]] = {}
-    for expert in fresh:
-        reasons, _checks = _exclusions(expert, facts, ctx)
-        if reasons:
-            found[expert.pk] = reasons
-    return found
+    return {expert.pk: reasons for expert, reasons, _checks in judged if reasons}

@@ -4,7 +4,7 @@ the pool (``Facts``), each kind of fact in one bulk query whatever the size of t
 from __future__ import annotations
 
 from collections import defaultdict, namedtuple
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -12,15 +12,20 @@ from typing import Any
 
 from django.db.models import (
     Avg,
+    BooleanField,
+    Case,
     Count,
     DurationField,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     OuterRef,
     Q,
-    QuerySet,
+    Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -231,6 +236,34 @@ class PoolExpert(namedtuple("PoolExpert", ("pk", "user_id", "full_name", "email"
         return hash(self.pk)
 
 
+class _Among(Expression):
+    """``column`` is one of ``ids``. On PostgreSQL the ids go as one array (``= ANY(%s)``):
+    Django's ``__in`` writes a placeholder per id, and building the SQL for a thousand ids took
+    longer than running it."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: Iterable[int]) -> None:
+        super().__init__()
+        self.column = F(column)
+        self.ids = list(ids)
+
+    def get_source_expressions(self) -> list:
+        return [self.column]
+
+    def set_source_expressions(self, expressions: list) -> None:
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection) -> tuple[str, tuple]:
+        column, params = compiler.compile(self.column)
+        if not self.ids:
+            return "1 = 0", ()
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s)", (*params, self.ids)
+        return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", (*params, *self.ids)
+
+
 def pool() -> list[PoolExpert]:
     """Every expert but the retired ones, as plain rows (``PoolExpert``)."""
     rows = (
@@ -244,10 +277,117 @@ def pool() -> list[PoolExpert]:
 def these(expert_ids: list[int]) -> list[Expert]:
     """The named experts as the rules read them, fresh from the database (retired ones too)."""
     return list(
-        Expert.objects.filter(pk__in=expert_ids)
+        Expert.objects.filter(_Among("pk", expert_ids))
         .select_related("user")
         .only(*POOL_FIELDS)
         .order_by("pk")
+    )
+
+
+def load_who(
+    ctx: Context,
+    experts: list[Expert],
+    *,
+    only_these: bool = False,
+    ignore_assignment: int | None = None,
+) -> Facts:
+    """What the basic rules read (``rules.basic_reasons``), in two queries: who consents to the
+    current privacy notice, who speaks the wanted language and who has which wanted area (and
+    whether they show it to this kind of booker), all in one ``UNION ALL``; and who is on the
+    booking already.
+
+    ``only_these`` reads the facts of ``experts`` alone (an offer or an answer, not a ranking);
+    ``ignore_assignment`` leaves that offer out of who is already on the booking (the expert
+    answering it)."""
+    facts = Facts()
+    booking = ctx.booking
+    ids_given = [expert.pk for expert in experts]
+    current = PrivacyNotice.objects.filter(published_on__lte=timezone.localdate()).values("pk")[:1]
+    # A plain column where there is no area: a constant would cost a conversion per row.
+    no_area = "expert_id"
+    parts = {
+        "consents": ConsentRecord.objects.filter(
+            notice=Subquery(current), withdrawn_at__isnull=True
+        ).values_list(Value("consents"), "expert_id", no_area)
+    }
+    if booking.language_id:
+        parts["speaks"] = Expert.languages.through.objects.filter(
+            language_id=booking.language_id
+        ).values_list(Value("speaks"), "expert_id", no_area)
+    if ctx.areas:
+        # Only whether an area the expert has is shown counts (rules.basic_reasons, rules.fit).
+        shown = AreaDisclosure.objects.filter(
+            expert_id=OuterRef("expert_id"),
+            area_id=OuterRef("experiencearea_id"),
+            booker_kind=ctx.booker_kind,
+        )
+        parts["has"] = (
+            Expert.areas.through.objects.filter(experiencearea_id__in=ctx.areas)
+            .annotate(kind=Case(When(Exists(shown), then=Value("shows")), default=Value("has")))
+            .values_list("kind", "expert_id", "experiencearea_id")
+        )
+    first, *rest = (
+        (part.filter(expert_id__in=ids_given) if only_these else part).order_by()
+        for part in parts.values()
+    )
+    for kind, expert_id, area_id in first.union(*rest, all=True):
+        if kind == "consents":
+            facts.consenting.add(expert_id)
+        elif kind == "speaks":
+            facts.speaks.add(expert_id)
+        else:
+            facts.areas[expert_id].add(area_id)
+            if kind == "shows":
+                facts.disclosed[expert_id].add(area_id)
+    on_booking = Assignment.objects.filter(booking=booking)
+    if ignore_assignment is not None:
+        on_booking = on_booking.exclude(pk=ignore_assignment)
+    if only_these:
+        on_booking = on_booking.filter(expert_id__in=ids_given)
+    for expert_id, status in on_booking.order_by("pk").values_list("expert_id", "status"):
+        facts.on_booking[expert_id].append(status)
+    return facts
+
+
+def load_the_rest(ctx: Context, facts: Facts, experts: list[Expert]) -> None:
+    """The facts the calendar rules, the caps and the points read, for ``experts`` only: the
+    experts who could still be candidates. Their ids go to each query as one parameter."""
+    ids = [expert.pk for expert in experts]
+    kinds = (
+        Expert.work_kinds.through.objects.filter(_Among("expert_id", ids))
+        .values("expert_id")
+        .annotate(this=Count("pk", filter=Q(workkind_id=ctx.booking.work_kind_id)))
+        .order_by()
+    )
+    facts.work_kinds = {row["expert_id"]: row["this"] > 0 for row in kinds}
+    if ctx.occurrences:
+        _load_calendar(ctx, facts, ids, experts)
+    _load_gig_counts(ctx, facts, ids)
+    _load_feedback(ctx, facts, ids)
+    facts.support = {
+        profile.expert_id: profile
+        for profile in SupportProfile.objects.filter(_Among("expert_id", ids))
+    }
+    capped = [
+        expert.pk
+        for expert in experts
+        if expert.earnings_cap_yearly is not None or expert.earnings_cap_monthly is not None
+    ]
+    facts.earnings = earnings_bulk(
+        experts=Expert.objects.filter(_Among("pk", capped)),
+        periods=ctx.cap_periods,
+        today=ctx.today,
+    )
+
+
+def could_fit(expert: Expert, facts: Facts, ctx: Context) -> bool:
+    """Certified, active, with the wanted language and a wanted area: the experts whose
+    calendar, limits and history ``load_facts`` reads."""
+    return (
+        expert.status == Expert.Status.ACTIVE
+        and expert.certified_on is not None
+        and (not ctx.booking.language_id or expert.pk in facts.speaks)
+        and (not ctx.areas or bool(facts.areas.get(expert.pk)))
     )
 
 
@@ -258,85 +398,23 @@ def load_facts(
     only_these: bool = False,
     ignore_assignment: int | None = None,
 ) -> Facts:
-    """The facts about the pool: one query each, the same number whatever the pool's size.
-
-    ``only_these`` reads the facts of ``experts`` alone (an offer or an answer, not a ranking);
-    ``ignore_assignment`` leaves that offer out of who is already on the booking (the expert
-    answering it)."""
-    facts = Facts()
-    booking = ctx.booking
-    notice = PrivacyNotice.current()
-    ids_given = [expert.pk for expert in experts]
-    if notice is not None:
-        consents = ConsentRecord.objects.filter(notice=notice, withdrawn_at__isnull=True)
-        if only_these:
-            consents = consents.filter(expert_id__in=ids_given)
-        facts.consenting = set(consents.values_list("expert_id", flat=True))
-    languages = Expert.languages.through.objects
-    area_links = Expert.areas.through.objects
-    if booking.language_id:
-        facts.speaks = set(
-            languages.filter(language_id=booking.language_id).values_list("expert_id", flat=True)
-        )
-    if ctx.areas:
-        for expert_id, area_id in area_links.filter(experiencearea_id__in=ctx.areas).values_list(
-            "expert_id", "experiencearea_id"
-        ):
-            facts.areas[expert_id].add(area_id)
-        for expert_id, area_id in AreaDisclosure.objects.filter(
-            area_id__in=ctx.areas, booker_kind=ctx.booker_kind
-        ).values_list("expert_id", "area_id"):
-            facts.disclosed[expert_id].add(area_id)
-    on_booking = Assignment.objects.filter(booking=booking)
-    if ignore_assignment is not None:
-        on_booking = on_booking.exclude(pk=ignore_assignment)
-    if only_these:
-        on_booking = on_booking.filter(expert_id__in=ids_given)
-    for expert_id, status in on_booking.order_by("pk").values_list("expert_id", "status"):
-        facts.on_booking[expert_id].append(status)
-
-    # The rest matters only for experts who could still be candidates: certified, active, with
-    # the wanted language and a wanted area. A subquery keeps thousands of ids out of the SQL.
-    possible = Expert.objects.filter(status=Expert.Status.ACTIVE, certified_on__isnull=False)
-    if only_these:
-        possible = possible.filter(pk__in=ids_given)
-    if booking.language_id:
-        possible = possible.filter(
-            Exists(languages.filter(expert_id=OuterRef("pk"), language_id=booking.language_id))
-        )
-    if ctx.areas:
-        possible = possible.filter(
-            Exists(area_links.filter(expert_id=OuterRef("pk"), experiencearea_id__in=ctx.areas))
-        )
-    ids = possible.values("pk")
-    kinds = (
-        Expert.work_kinds.through.objects.filter(expert_id__in=ids)
-        .values("expert_id")
-        .annotate(this=Count("pk", filter=Q(workkind_id=booking.work_kind_id)))
-        .order_by()
-    )
-    facts.work_kinds = {row["expert_id"]: row["this"] > 0 for row in kinds}
-    if ctx.occurrences:
-        _load_calendar(ctx, facts, ids, experts)
-    _load_history(ctx, facts, ids)
-    facts.support = {
-        profile.expert_id: profile for profile in SupportProfile.objects.filter(expert_id__in=ids)
-    }
-    capped = possible.filter(
-        Q(earnings_cap_yearly__isnull=False) | Q(earnings_cap_monthly__isnull=False)
-    )
-    facts.earnings = earnings_bulk(experts=capped, periods=ctx.cap_periods, today=ctx.today)
+    """Every fact about ``experts``, the same number of queries whatever their number: who they
+    are for all of them (``load_who``), the rest for those who ``could_fit``, also when another
+    basic rule excludes them (``rules_broken`` asks the calendar of experts on the booking).
+    The ranking and the offers read the rest only for the experts who pass the basic rules."""
+    facts = load_who(ctx, experts, only_these=only_these, ignore_assignment=ignore_assignment)
+    load_the_rest(ctx, facts, [expert for expert in experts if could_fit(expert, facts, ctx)])
     return facts
 
 
-def _load_calendar(ctx: Context, facts: Facts, ids: QuerySet, experts: list[Expert]) -> None:
-    """Documents, weekly times, days off, gigs near the booking's times, gigs a month."""
+def _load_calendar(ctx: Context, facts: Facts, ids: list[int], experts: list[Expert]) -> None:
+    """Documents, weekly times, days off, gigs near the booking's times."""
     first = min(ctx.days)
     last = max(day for days in ctx.away_days for day in days)
     if ctx.booking.audience == Booking.Audience.MINORS:
         records = (
             ExpertDocument.objects.filter(
-                expert_id__in=ids, kind=ExpertDocument.Kind.CRIMINAL_RECORD, dated__lte=last
+                _Among("expert_id", ids), kind=ExpertDocument.Kind.CRIMINAL_RECORD, dated__lte=last
             )
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first))
             .order_by()
@@ -346,13 +424,13 @@ def _load_calendar(ctx: Context, facts: Facts, ids: QuerySet, experts: list[Expe
             facts.records[expert_id].append((dated, valid_until))
     weekdays = {weekday for needs in ctx.slot_needs for weekday, _start, _end in needs}
     for expert_id, weekday, start, end in (
-        AvailabilitySlot.objects.filter(expert_id__in=ids, weekday__in=weekdays)
+        AvailabilitySlot.objects.filter(_Among("expert_id", ids), weekday__in=weekdays)
         .order_by()
         .values_list("expert_id", "weekday", "start", "end")
     ):
         facts.slots[expert_id].append((weekday, start, end))
     for expert_id, start, end in (
-        Blackout.objects.filter(expert_id__in=ids, start__lte=last, end__gte=first)
+        Blackout.objects.filter(_Among("expert_id", ids), start__lte=last, end__gte=first)
         .order_by()
         .values_list("expert_id", "start", "end")
     ):
@@ -360,6 +438,7 @@ def _load_calendar(ctx: Context, facts: Facts, ids: QuerySet, experts: list[Expe
     near = Q()
     for occurrence in ctx.occurrences:
         near |= clash_q(occurrence.start, occurrence.end)
+    # The widest rest of these experts: each one's own rest days fall inside it.
     rest = max((e.rest_days_after_heavy for e in experts), default=0)
     if rest:
         near |= Q(
@@ -370,65 +449,55 @@ def _load_calendar(ctx: Context, facts: Facts, ids: QuerySet, experts: list[Expe
         booking_id=OuterRef("booking_id"), experiencearea__heavy=True
     )
     for expert_id, start, busy_until, is_heavy in (
-        Gig.objects.filter(near, expert_id__in=ids, status__in=Gig.LIVE)
+        Gig.objects.filter(near, _Among("expert_id", ids), status__in=Gig.LIVE)
         .annotate(heavy=Exists(heavy))
         .order_by()
         .values_list("expert_id", "start", "busy_until", "heavy")
     ):
         facts.gigs[expert_id].append((start, busy_until, is_heavy))
-    months = ctx.months
-    counts = (
-        Gig.objects.filter(
-            expert_id__in=ids.filter(max_gigs_per_month__isnull=False),
-            status__in=Gig.LIVE,
-            start__gte=midnight(months[0].start),
-            start__lt=midnight(months[-1].end + timedelta(days=1)),
-        )
-        .values("expert_id")
-        .annotate(
-            **{
-                f"m{index}": Count(
-                    "pk",
-                    filter=Q(
-                        start__gte=midnight(month.start),
-                        start__lt=midnight(month.end + timedelta(days=1)),
-                    ),
-                )
-                for index, month in enumerate(months)
-            }
-        )
-        .order_by()
-    )
-    facts.month_counts = {
-        row["expert_id"]: [row[f"m{index}"] for index in range(len(months))] for row in counts
-    }
 
 
-def _load_history(ctx: Context, facts: Facts, ids: QuerySet) -> None:
-    """Gigs and hours in the last 90 days (rotation) and released feedback (a year back)."""
+def _load_gig_counts(ctx: Context, facts: Facts, ids: list[int]) -> None:
+    """Gigs and hours in the last 90 days (rotation) and live gigs in each month of the
+    booking's times (the monthly limit), in one query."""
     since = ctx.now - timedelta(days=ROTATION_DAYS)
-    rotation = (
-        Gig.objects.filter(
-            expert_id__in=ids, status__in=Gig.LIVE, start__gte=since, start__lt=ctx.now
+    recent = Q(start__gte=since, start__lt=ctx.now)
+    wanted = recent
+    counts = {
+        "n": Count("pk", filter=recent),
+        "length": Sum(
+            ExpressionWrapper(F("end") - F("start"), output_field=DurationField()), filter=recent
+        ),
+    }
+    months = ctx.months if ctx.occurrences else []
+    for index, month in enumerate(months):
+        in_month = Q(
+            start__gte=midnight(month.start), start__lt=midnight(month.end + timedelta(days=1))
         )
+        wanted |= in_month
+        counts[f"m{index}"] = Count("pk", filter=in_month)
+    rows = (
+        Gig.objects.filter(wanted, _Among("expert_id", ids), status__in=Gig.LIVE)
         .values("expert_id")
-        .annotate(
-            n=Count("pk"),
-            length=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())),
-        )
+        .annotate(**counts)
         .order_by()
     )
-    facts.rotation = {
-        row["expert_id"]: (
-            row["n"],
-            (Decimal(row["length"].total_seconds()) / 3600).quantize(Decimal("0.01")),
-        )
-        for row in rotation
-    }
+    for row in rows:
+        if row["n"]:
+            facts.rotation[row["expert_id"]] = (
+                row["n"],
+                (Decimal(row["length"].total_seconds()) / 3600).quantize(Decimal("0.01")),
+            )
+        if months:
+            facts.month_counts[row["expert_id"]] = [row[f"m{i}"] for i in range(len(months))]
+
+
+def _load_feedback(ctx: Context, facts: Facts, ids: list[int]) -> None:
+    """Released feedback in the last year: its average and how many."""
     # Filtering and averaging over one join: one row per released feedback on the booking.
     feedback = (
         Assignment.objects.filter(
-            expert_id__in=ids,
+            _Among("expert_id", ids),
             status=Assignment.Status.ACCEPTED,
             booking__feedback__released_at__isnull=False,
             booking__feedback__created_at__gte=ctx.now - timedelta(days=FEEDBACK_DAYS),

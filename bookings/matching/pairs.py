@@ -2,8 +2,9 @@
 and for the top candidates who are in pairs an experienced partner is proposed.
 
 Counting (what is done, who is in pairs, who is experienced) is ``bookings.selectors.pairs``;
-this module only reads it for the ranked candidates, in two queries whatever the pool's size:
-the gigs of the new experts and of the partners looked at, and the areas of both.
+this module only reads it for the ranked candidates, in three queries whatever the pool's size:
+the gigs of the new experts, those of the partners looked at, and the areas of both with their
+names.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from bookings.matching.results import Candidate, Reason
 from bookings.selectors.pairs import PARTNER_MIN_GIGS, PairProgress, gigs_done, pair_progress
-from experts.models import ExperienceArea, Expert
+from experts.models import Expert
 
 PARTNERS_LOOKED_AT = 200  # the best non-new candidates a partner is chosen from
 
@@ -72,18 +73,14 @@ def propose_partners(ranked: list[Candidate], *, top: int) -> dict[int, Pair]:
     experienced = [c for c in others if done.get(c.expert.pk, (0, 0))[0] >= PARTNER_MIN_GIGS]
     if not experienced:
         return {}
-    links = list(
-        Expert.areas.through.objects.filter(
-            expert_id__in=[c.expert.pk for c in new + experienced]
-        ).values_list("expert_id", "experiencearea_id")
-    )
-    names = {
-        area.pk: area.name
-        for area in ExperienceArea.objects.filter(pk__in={area_id for _e, area_id in links})
-    }
+    links = Expert.areas.through.objects.filter(
+        expert_id__in=[c.expert.pk for c in new + experienced]
+    ).select_related("experiencearea")
+    names: dict[int, str] = {}
     areas: dict[int, set[int]] = defaultdict(set)
-    for expert_id, area_id in links:
-        areas[expert_id].add(area_id)
+    for link in links:
+        areas[link.expert_id].add(link.experiencearea_id)
+        names[link.experiencearea_id] = link.experiencearea.name
     pairs: dict[int, Pair] = {}
     for candidate in new:
         mine = areas.get(candidate.expert.pk, set())

@@ -6,7 +6,8 @@ Pure Python over ``Facts``; every phrase is made once per ranking (``Context.onc
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, time
 from decimal import Decimal
 
 from django.utils import timezone
@@ -57,7 +58,7 @@ def _names(ids, names: dict[int, str]) -> str:
     return ", ".join(sorted(names[i] for i in ids))
 
 
-def _first_and_more(texts: list[str]) -> str:
+def _first_and_more(texts: Sequence[str]) -> str:
     if len(texts) == 1:
         return texts[0]
     more = ngettext("and %(n)s more time", "and %(n)s more times", len(texts) - 1)
@@ -144,7 +145,8 @@ def basic_reasons(expert: Expert, facts: Facts, ctx: Context) -> list[Reason]:
 
 def calendar_reasons(expert: Expert, facts: Facts, ctx: Context) -> list[Reason]:
     """Whether the expert can take these times: extract, gigs, days off, weekly times, rest, the
-    monthly limit."""
+    monthly limit. Each phrase is made once per ranking (many experts share it)."""
+    once = ctx.once
     found: list[Reason] = []
     times = range(len(ctx.occurrences))
     if ctx.booking.audience == Booking.Audience.MINORS:
@@ -158,43 +160,66 @@ def calendar_reasons(expert: Expert, facts: Facts, ctx: Context) -> list[Reason]
             )
         ]
         if uncovered:
-            text = _("no criminal-record extract valid on %(date)s (audience under 18)") % {
-                "date": _day(uncovered[0])
-            }
-            found.append(Reason(text, code=Why.CRIMINAL_RECORD))
+            day = uncovered[0]
+            found.append(
+                once(
+                    ("criminal_record", day),
+                    lambda: Reason(
+                        _("no criminal-record extract valid on %(date)s (audience under 18)")
+                        % {"date": _day(day)},
+                        code=Why.CRIMINAL_RECORD,
+                    ),
+                )
+            )
     gigs = facts.gigs.get(expert.pk, ())
     if gigs:
         buffer = travel_buffer()
-        busy = [
+        busy = tuple(
             ctx.whens[i]
             for i, o in enumerate(ctx.occurrences)
             if any(s < o.end + buffer and until > o.start for s, until, _heavy in gigs)
-        ]
+        )
         if busy:
-            text = _("busy at %(time)s (another gig)") % {"time": _first_and_more(busy)}
-            found.append(Reason(text, code=Why.BUSY))
+            found.append(
+                once(
+                    ("busy", busy),
+                    lambda: Reason(
+                        _("busy at %(time)s (another gig)") % {"time": _first_and_more(busy)},
+                        code=Why.BUSY,
+                    ),
+                )
+            )
     blackouts = facts.blackouts.get(expert.pk)
     if blackouts:
-        away = [
+        away = tuple(
             ctx.whens[i]
             for i in times
             if any(s <= day <= e for day in ctx.away_days[i] for s, e in blackouts)
-        ]
-        if away:
-            text = _("unavailable days at %(time)s") % {"time": _first_and_more(away)}
-            found.append(Reason(text, code=Why.BLACKOUT))
-    slots = facts.slots.get(expert.pk, ())
-    unslotted = [
-        ctx.whens[i]
-        for i in times
-        if not all(
-            any(w == weekday and s <= start and e >= end for w, s, e in slots)
-            for weekday, start, end in ctx.slot_needs[i]
         )
-    ]
+        if away:
+            found.append(
+                once(
+                    ("away", away),
+                    lambda: Reason(
+                        _("unavailable days at %(time)s") % {"time": _first_and_more(away)},
+                        code=Why.BLACKOUT,
+                    ),
+                )
+            )
+    slots = tuple(facts.slots.get(expert.pk, ()))
+    # Many experts keep the same weekly times: each set of them is looked at once.
+    unslotted = once(("slots", slots), lambda: _unslotted(slots, ctx))
     if unslotted:
-        text = _("no weekly available time at %(time)s") % {"time": _first_and_more(unslotted)}
-        found.append(Reason(text, code=Why.NO_SLOT))
+        found.append(
+            once(
+                ("unslotted", unslotted),
+                lambda: Reason(
+                    _("no weekly available time at %(time)s")
+                    % {"time": _first_and_more(unslotted)},
+                    code=Why.NO_SLOT,
+                ),
+            )
+        )
     support = facts.support.get(expert.pk)
     if support is not None:
         found += _support_reasons(support, ctx)
@@ -203,6 +228,18 @@ def calendar_reasons(expert: Expert, facts: Facts, ctx: Context) -> list[Reason]
     if expert.max_gigs_per_month is not None:
         found += _monthly_reasons(expert.max_gigs_per_month, facts.month_counts.get(expert.pk), ctx)
     return found
+
+
+def _unslotted(slots: tuple[tuple[int, time, time], ...], ctx: Context) -> tuple[str, ...]:
+    """The times (as people read them) that ``slots`` do not cover."""
+    return tuple(
+        ctx.whens[i]
+        for i in range(len(ctx.occurrences))
+        if not all(
+            any(w == weekday and s <= start and e >= end for w, s, e in slots)
+            for weekday, start, end in ctx.slot_needs[i]
+        )
+    )
 
 
 def _support_reasons(support, ctx: Context) -> list[Reason]:
@@ -233,15 +270,35 @@ def _rest_reasons(rest: int, gigs, ctx: Context) -> list[Reason]:
         other = timezone.localdate(start)
         for day in ctx.days:
             if heavy and 0 <= (day - other).days <= rest:
-                text = _("rest days after a heavy gig on %(date)s") % {"date": _day(other)}
+                key = ("after_heavy", other)
             elif ctx.heavy and 0 <= (other - day).days <= rest:
-                text = _("needs rest days after this heavy gig, but has a gig on %(date)s") % {
-                    "date": _day(other)
-                }
+                key = ("before_gig", other)
             else:
                 continue
-            return [Reason(text, code=Why.REST_DAYS)]
+            return [ctx.once(key, lambda key=key: _rest_reason(*key))]
     return []
+
+
+def _rest_reason(which: str, other: date) -> Reason:
+    if which == "after_heavy":
+        text = _("rest days after a heavy gig on %(date)s") % {"date": _day(other)}
+    else:
+        text = _("needs rest days after this heavy gig, but has a gig on %(date)s") % {
+            "date": _day(other)
+        }
+    return Reason(text, code=Why.REST_DAYS)
+
+
+def _monthly_reason(limit: int, count: int, adding: int, month) -> Reason:
+    text = _(
+        "at most %(limit)s gigs a month: %(count)s + %(adding)s of this booking in %(month)s"
+    ) % {
+        "limit": limit,
+        "count": count,
+        "adding": adding,
+        "month": date_format(month.start, "YEAR_MONTH_FORMAT"),
+    }
+    return Reason(text, code=Why.MONTHLY_LIMIT)
 
 
 def _monthly_reasons(limit: int, counts: list[int] | None, ctx: Context) -> list[Reason]:
@@ -249,16 +306,8 @@ def _monthly_reasons(limit: int, counts: list[int] | None, ctx: Context) -> list
     for month, count in zip(ctx.months, counts, strict=True):
         adding = sum(1 for day in ctx.days if day in month)
         if count + adding > limit:
-            text = _(
-                "at most %(limit)s gigs a month: %(count)s + %(adding)s of this booking "
-                "in %(month)s"
-            ) % {
-                "limit": limit,
-                "count": count,
-                "adding": adding,
-                "month": date_format(month.start, "YEAR_MONTH_FORMAT"),
-            }
-            return [Reason(text, code=Why.MONTHLY_LIMIT)]
+            key = (limit, count, adding, month)
+            return [ctx.once(("monthly", *key), lambda key=key: _monthly_reason(*key))]
     return []
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import ngettext
 
 from bookings import services
@@ -20,9 +21,19 @@ from experts.models import Expert
 
 RANKED_SHOWN = 100  # the rest behind "show all"
 EXCLUDED_SHOWN = 200
+# More excluded experts than this are read only when their fold is opened (``booking_excluded``):
+# at national scale 200 rows of them were a fifth of the page's time, mostly never looked at.
+EXCLUDED_INLINE = 20
 
 OFFERS_OPEN = (Booking.Status.REQUESTED, Booking.Status.STAFFING)
 REPLACEMENT_OPEN = (Booking.Status.STAFFING, Booking.Status.CONFIRMED)
+
+
+def _booking(pk: int) -> Booking:
+    return get_object_or_404(
+        Booking.objects.select_related("unit__organisation", "work_kind", "language", "terms"),
+        pk=pk,
+    )
 
 
 def _replacing(request: HttpRequest, booking: Booking) -> Assignment | None:
@@ -74,9 +85,7 @@ def booking_ranked(request: HttpRequest, pk: int) -> HttpResponse:
 
     With ``?replace=<assignment>`` it offers the seat of an expert who withdrew to one of them.
     """
-    booking = get_object_or_404(
-        Booking.objects.select_related("unit__organisation", "work_kind", "language"), pk=pk
-    )
+    booking = _booking(pk)
     replacing = _replacing(request, booking)
     result = rank_candidates(booking)
     candidates = Expert.objects.filter(pk__in=[c.expert.pk for c in result.ranked])
@@ -108,8 +117,8 @@ def booking_ranked(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "ranked": result.ranked if show_all else result.ranked[:RANKED_SHOWN],
             "hidden_count": 0 if show_all else max(0, len(result.ranked) - RANKED_SHOWN),
-            "excluded": result.excluded[:EXCLUDED_SHOWN],
-            "excluded_hidden": max(0, len(result.excluded) - EXCLUDED_SHOWN),
+            "excluded_inline": len(result.excluded) <= EXCLUDED_INLINE,
+            "excluded": result.excluded[:EXCLUDED_INLINE],
             "form": form,
             "field_name": name,
             "selected": set(request.POST.getlist(name)),
@@ -119,3 +128,25 @@ def booking_ranked(request: HttpRequest, pk: int) -> HttpResponse:
             "can_send": booking.status in open_statuses and bool(result.ranked),
         },
     )
+
+
+@role_required(Role.COORDINATOR)
+def booking_excluded(request: HttpRequest, pk: int) -> HttpResponse:
+    """The experts who cannot be offered the booking, each with every reason: the rows of the
+    candidates page's fold when htmx asks as it is opened, else a page of its own (the fold's
+    link, without JavaScript)."""
+    booking = _booking(pk)
+    result = rank_candidates(booking)
+    fragment = request.headers.get("HX-Request") == "true"
+    response = render(
+        request,
+        "bookings/matching/excluded_rows.html" if fragment else "bookings/matching/excluded.html",
+        {
+            "booking": booking,
+            "result": result,
+            "excluded": result.excluded[:EXCLUDED_SHOWN],
+            "excluded_hidden": max(0, len(result.excluded) - EXCLUDED_SHOWN),
+        },
+    )
+    patch_vary_headers(response, ["HX-Request"])  # a fragment and a page at the same address
+    return response
