@@ -779,7 +779,8 @@ def check_twin(world: World, day: date, log=print) -> None:
             (booking, twin.booking, links),
             (booking.terms, twin.terms, links),
             (booking.occurrences.get(), twin.occurrences[0], links),
-            (booking.assignments.get(), twin.assignments[0], links | times),
+            # the SMS answer code is random, given with the offer
+            (booking.assignments.get(), twin.assignments[0], links | times | {"sms_code"}),
             (gig, twin.gigs[0], links),
             (GigReport.objects.get(gig=gig), twin.reports[0], links | times),
             (Expense.objects.get(report__gig=gig), twin.expenses[0], {"report_id", "receipt"}),

@@ -41,7 +41,7 @@ from expertbank.finnish import withholding
 from expertbank.formatting import euros, plain_number
 from experts.models import Expert, TaxCard
 from invoicing.models import FeeLine, FeeStatement, IncomeType, NoCardRate
-from invoicing.money import mileage_allowance
+from invoicing.money import mileage_allowance, mileage_rate
 
 Kind = FeeLine.Kind
 WAGE_TYPES = IncomeType.wages()
@@ -71,8 +71,9 @@ class Line:
     payee: Expert | None = None
 
 
-def gig_lines(gig: Gig) -> list[Line]:
-    """What one gig pays its expert (see the module)."""
+def gig_lines(gig: Gig, *, rates: dict[date, Decimal] | None = None) -> list[Line]:
+    """What one gig pays its expert (see the module). ``rates``: the kilometre allowance of each
+    day read so far, kept by a run so that it reads each day's once."""
     day = timezone.localdate(gig.start)
     booking = gig.booking
     income_type = income_type_of(gig)
@@ -100,6 +101,9 @@ def gig_lines(gig: Gig) -> list[Line]:
         }
     lines = [Line(Kind.FEE, gig, day, description, income_type, cents(gig.fee_amount))]
     if report is not None and report.km:
+        rates = {} if rates is None else rates
+        if day not in rates:
+            rates[day] = mileage_rate(day)
         lines.append(
             Line(
                 Kind.MILEAGE,
@@ -107,7 +111,7 @@ def gig_lines(gig: Gig) -> list[Line]:
                 day,
                 _("%(km)s km from %(place)s") % {"km": report.km, "place": report.km_from},
                 IncomeType.KILOMETRE_ALLOWANCE,
-                mileage_allowance(km=report.km, trip_date=day),
+                mileage_allowance(km=report.km, trip_date=day, rate=rates[day]),
                 km=report.km,
             )
         )

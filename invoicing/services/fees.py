@@ -148,17 +148,18 @@ def fees_plan(period: Period) -> FeePlan:
         .order_by("expert_id", "start", "pk")
     )
     plan = FeePlan(period=period)
+    rates: dict[date, Decimal] = {}  # the kilometre allowance, read once a day
     for gig in gigs:
         if gig.pay_not_before is not None and gig.pay_not_before > period.end:
             plan.deferred.append(gig)
             continue
         # The lines are read by the expert: written in their language.
         with translation.override(gig.expert.user.language or settings.LANGUAGE_CODE):
-            lines = [line for line in fees.gig_lines(gig) if line.payee is None]
+            lines = [line for line in fees.gig_lines(gig, rates=rates) if line.payee is None]
         plan.lines.setdefault(gig.expert_id, []).extend(lines)
         plan.experts[gig.expert_id] = gig.expert
     for gig in _companion_gigs(end):
-        for line in fees.gig_lines(gig):
+        for line in fees.gig_lines(gig, rates=rates):
             if line.payee is not None:
                 plan.lines.setdefault(line.payee.pk, []).append(line)
                 plan.experts[line.payee.pk] = line.payee
