@@ -90,12 +90,19 @@ def _judge(
 
 
 def rank_candidates(
-    booking: Booking, *, occurrences: list[Occurrence] | None = None, now: datetime | None = None
+    booking: Booking,
+    *,
+    occurrences: list[Occurrence] | None = None,
+    now: datetime | None = None,
+    rows_only: bool = False,
 ) -> MatchResult:
     """The pool for ``booking``: the candidates best first with the reasons for each place, and
     the excluded experts with every reason found. Only the times that have not begun count, as
     for offers; the expert's calendar, limits and cap are looked at only for an expert who fits
-    at all."""
+    at all.
+
+    The candidates' experts are ``Expert`` objects, as offers are made to them; ``rows_only``
+    leaves them rows (``PoolExpert``, as the excluded are) for a page that only lists them."""
     now = now or timezone.now()
     if occurrences is None:
         occurrences = [o for o in booking.occurrences.order_by("start", "pk") if o.start > now]
@@ -108,10 +115,11 @@ def rank_candidates(
             excluded.append(Exclusion(expert, reasons))
         else:
             ranked.append(rules.candidate(expert, facts, ctx, checks))
-    # Only the candidates become model objects (offers are made to them); the excluded stay rows.
-    chosen = {expert.pk: expert for expert in these([c.expert.pk for c in ranked])}
-    for candidate in ranked:
-        candidate.expert = chosen[candidate.expert.pk]
+    if not rows_only:
+        # Only the candidates become model objects (offers are made to them).
+        chosen = {expert.pk: expert for expert in these([c.expert.pk for c in ranked])}
+        for candidate in ranked:
+            candidate.expert = chosen[candidate.expert.pk]
     # Fair rotation counts new experts' first work first: among equal scores, in pairs first.
     pairs.mark_new_experts(ranked)
     ranked.sort(

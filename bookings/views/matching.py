@@ -87,7 +87,8 @@ def booking_ranked(request: HttpRequest, pk: int) -> HttpResponse:
     """
     booking = _booking(pk)
     replacing = _replacing(request, booking)
-    result = rank_candidates(booking)
+    # The page lists the candidates; the offers go to the experts the form reads.
+    result = rank_candidates(booking, rows_only=True)
     candidates = Expert.objects.filter(pk__in=[c.expert.pk for c in result.ranked])
     # Pairs (issue 17): a partner proposed for each new expert among the top shown only.
     pairs = propose_partners(result.ranked, top=RANKED_SHOWN) if replacing is None else {}
@@ -136,7 +137,7 @@ def booking_excluded(request: HttpRequest, pk: int) -> HttpResponse:
     candidates page's fold when htmx asks as it is opened, else a page of its own (the fold's
     link, without JavaScript)."""
     booking = _booking(pk)
-    result = rank_candidates(booking)
+    result = rank_candidates(booking, rows_only=True)
     fragment = request.headers.get("HX-Request") == "true"
     response = render(
         request,
