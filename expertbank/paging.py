@@ -28,9 +28,13 @@ class Chained:
 
     ordered = True
 
-    def __init__(self, *parts):
+    def __init__(self, *parts, counts: list[int] | None = None):
+        """``counts``: each part's number of rows when the caller knows them already (a
+        page's tabs count them anyway), so the paginator asks nothing more."""
+        if counts is not None and len(counts) != len(parts):
+            raise ValueError("one count a part")
         self.parts = parts
-        self._counts: list[int] | None = None
+        self._counts: list[int] | None = list(counts) if counts is not None else None
 
     def counts(self) -> list[int]:
         if self._counts is None:

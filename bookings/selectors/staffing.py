@@ -65,18 +65,32 @@ def coordinator_booking_list() -> QuerySet[Booking]:
     )
 
 
-def most_urgent_first(bookings: QuerySet[Booking]) -> Chained:
+def most_urgent_first(
+    bookings: QuerySet[Booking], *, by_status: dict[str, int] | None = None
+) -> Chained:
     """The request queue's order: bookings still to be staffed or held (requested, finding
     experts, confirmed) by their first time, soonest first; then the rest, latest first.
     Three parts (open; settled with times, by the index on the first time read backwards;
     settled without times), chained for the paginator, rather than one CASE order that sorts
-    every booking ever made to show fifty."""
+    every booking ever made to show fifty.
+
+    ``by_status``: how many of ``bookings`` each status has, when the caller has counted them
+    (the page's tabs). The parts' sizes then follow from it and the few settled bookings
+    without times, instead of counting the settled history again (issue 19: a second pass
+    over every booking ever made)."""
     still_open = Q(status__in=Booking.OPEN)
     settled = bookings.exclude(still_open)
+    without_times = settled.filter(first_start__isnull=True)
+    counts = None
+    if by_status is not None:
+        opened = sum(n for status, n in by_status.items() if status in Booking.OPEN)
+        untimed = without_times.count()
+        counts = [opened, sum(by_status.values()) - opened - untimed, untimed]
     return Chained(
         bookings.filter(still_open).order_by(F("first_start").asc(nulls_last=True), "-pk"),
         settled.filter(first_start__isnull=False).order_by("-first_start", "-pk"),
-        settled.filter(first_start__isnull=True).order_by("-pk"),
+        without_times.order_by("-pk"),
+        counts=counts,
     )
 
 

@@ -34,10 +34,17 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.coordinator_booking_list()
     filters = BookingFilter(request.GET or None, queryset=queryset)
     bookings = filters.qs if filters.is_bound else queryset
-    if not getattr(filters.form, "cleaned_data", {}).get("order"):
-        bookings = selectors.most_urgent_first(bookings)
-    page = page_of(request, bookings)
     counts = dict(Booking.objects.values_list("status").annotate(n=Count("pk")).order_by("status"))
+    valid = not filters.is_bound or filters.is_valid()
+    chosen = {k: v for k, v in getattr(filters.form, "cleaned_data", {}).items() if v}
+    if not chosen.get("order"):
+        # Unfiltered, or by status alone, the tabs' counts are the list's: the paginator
+        # need not count the history again.
+        by_status = None
+        if valid and not set(chosen) - {"status"}:
+            by_status = {s: n for s, n in counts.items() if chosen.get("status", s) == s}
+        bookings = selectors.most_urgent_first(bookings, by_status=by_status)
+    page = page_of(request, bookings)
     tabs = [(status, label, counts.get(status, 0)) for status, label in Booking.Status.choices]
     query = request.GET.copy()
     query.pop("page", None)

@@ -93,3 +93,89 @@ def test_the_sort_menu_never_says_descending(client, coordinator, language):
     assert menu.count("<option") == 7
     with translation.override(language):
         assert str(BookingFilter.base_filters["order"].extra["empty_label"]) in menu
+
+
+def _history() -> dict[str, Booking]:
+    """Open, settled with times, and settled without times (a cancelled request whose times
+    were taken off): every part of the queue."""
+    made = {
+        "open": request_booking(title="Avoin", times=[(at(3), at(3, 12))]),
+        "delivered": request_booking(title="Pidetty", times=[(at(4), at(4, 12))]),
+        "cancelled": request_booking(title="Peruttu", times=[(at(5), at(5, 12))]),
+        "untimed": request_booking(title="Ajaton", times=[(at(6), at(6, 12))]),
+    }
+    Booking.objects.filter(pk=made["delivered"].pk).update(
+        status=Booking.Status.DELIVERED, first_start=at(-30)
+    )
+    Booking.objects.filter(pk=made["cancelled"].pk).update(
+        status=Booking.Status.CANCELLED, first_start=at(-20)
+    )
+    Booking.objects.filter(pk=made["untimed"].pk).update(
+        status=Booking.Status.CANCELLED, first_start=None
+    )
+    return made
+
+
+def test_the_queue_sized_from_the_tabs_counts_is_the_queue_it_counts_itself():
+    from django.db.models import Count
+
+    from bookings.selectors import coordinator_booking_list, most_urgent_first
+
+    _history()
+    bookings = coordinator_booking_list()
+    by_status = dict(Booking.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    counted = most_urgent_first(bookings)
+    told = most_urgent_first(bookings, by_status=by_status)
+    assert told.counts() == counted.counts() == [1, 2, 1]
+    assert [b.pk for b in told[0:50]] == [b.pk for b in counted[0:50]]
+    cancelled = {Booking.Status.CANCELLED: by_status[Booking.Status.CANCELLED]}
+    only = most_urgent_first(bookings.filter(status=Booking.Status.CANCELLED), by_status=cancelled)
+    assert only.counts() == [0, 1, 1]
+
+
+def test_the_unfiltered_queue_counts_the_history_once(desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = _history()
+    with CaptureQueriesContext(connection) as captured:
+        page = desk.get(reverse("bookings_coordinator:list")).content.decode()
+    for booking in made.values():
+        assert booking.title in page
+    counts = [q["sql"] for q in captured if q["sql"].startswith("SELECT COUNT(*)")]
+    # Beside the tabs' one GROUP BY status, only the settled bookings without times are
+    # counted (an index): no second pass over the settled history.
+    assert len(counts) == 1, counts
+    assert "IS NULL" in counts[0]
+    tabs = [q["sql"] for q in captured if q["sql"].startswith('SELECT "bookings_booking"."status"')]
+    assert len(tabs) == 1 and "GROUP BY" in tabs[0], tabs
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("?status=cancelled", ["Peruttu", "Ajaton"], ["Avoin", "Pidetty"]),
+        ("?status=cancelled&page=2", ["Peruttu", "Ajaton"], ["Avoin", "Pidetty"]),
+        # An unknown status filters nothing (as before): the queue counts itself then.
+        ("?status=nonsense", ["Avoin", "Pidetty", "Peruttu", "Ajaton"], []),
+        ("?q=Pidetty", ["Pidetty"], ["Avoin", "Peruttu", "Ajaton"]),
+    ],
+)
+def test_a_filtered_queue_lists_what_its_filter_chose(desk, query, shown, hidden):
+    _history()
+    response = desk.get(reverse("bookings_coordinator:list") + query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for title in shown:
+        assert f">{title}</a>" in page
+    for title in hidden:
+        assert title not in page
+
+
+def test_the_open_bookings_index_holds_exactly_the_open_statuses():
+    """The partial index's condition is written out in the model's Meta; it must stay
+    ``Booking.OPEN`` or the queue's queries stop matching it."""
+    from django.db.models import Q
+
+    index = next(i for i in Booking._meta.indexes if i.name == "booking_open_first_start")
+    assert index.condition == Q(status__in=list(Booking.OPEN))
