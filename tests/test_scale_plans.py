@@ -28,6 +28,7 @@ from tests.factories import CoordinatorFactory, ExpertFactory, MembershipFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 ROWS = 4000
+COMING = 150  # of them ahead, open (H3)
 WATCHED = ("bookings_booking", "bookings_gig", "bookings_assignment", "expertbank_message")
 
 
@@ -44,6 +45,8 @@ def national():
     bookings = []
     for n in range(ROWS):
         start = now - timedelta(days=4 * 365) + timedelta(hours=8 * n + 9)
+        if n >= ROWS - COMING:  # the coming weeks: open bookings with planned gigs
+            start = now + timedelta(hours=8 * (n - ROWS + COMING) + 9)
         status = (
             S.DELIVERED
             if start < now - timedelta(days=7)
