@@ -15,7 +15,7 @@ checked against one booking taken through the real services), then:
 * the coming two months hold bookings in the open states: confirmed with planned gigs, being
   staffed with offers out, and new requests; about 3 % of past bookings were cancelled;
 * the message log is written with PostgreSQL's ``COPY`` (bulk inserts on SQLite);
-* then ``ANALYZE``.
+* then ``VACUUM (ANALYZE)`` (``ANALYZE`` inside a transaction or on SQLite).
 
 Every user is ``…@bench.invalid`` (password ``bench-pass``): ``coordinator@`` (also a
 superuser, for the admin), ``booker0@`` … and ``expert0@`` …. The command refuses a database
@@ -347,7 +347,11 @@ def seed(
             money.settle_month(period, log=log)
     write_messages(sizes.messages, rng, log=log)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # VACUUM too where it can run (PostgreSQL, outside a transaction): a live database's
+        # autovacuum keeps the visibility map, and without it every index-only count reads
+        # the table as well (the work queue's 10,000 failed messages: 8,500 pages, 30-110 ms).
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
     log(f"scale data ({scale:g}) written in {clock.perf_counter() - started:.0f} s")
     return world
 
