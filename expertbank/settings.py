@@ -385,6 +385,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=7, day_of_month=1),
     },
     "invoicing-reminders": {"task": "invoicing.tasks.invoice_reminders_task", "schedule": 6 * 3600},
+    # Daily at 3.45: the figures' change log folded to a row a month (reports.figures).
+    "reports-figure-changes-collapse": {
+        "task": "reports.tasks.figure_changes_collapse_task",
+        "schedule": crontab(minute=45, hour=3),
+    },
     # Daily at 3.30: remove what has outlived its retention period (expertbank.retention).
     "retention-run": {
         "task": "expertbank.tasks.retention_run_task",

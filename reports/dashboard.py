@@ -26,23 +26,17 @@ from typing import Any
 from django.db.models import (
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from bookings.models import (
     Assignment,
     Booking,
-    Feedback,
     FundingSource,
     Gig,
     ImpactAnswer,
@@ -54,13 +48,14 @@ from expertbank.amounts import ZERO, cents
 from expertbank.at_once import one_value, values_at_once
 from experts.models import ExperienceArea, Expert, WorkKind
 from invoicing.models import Invoice
+from reports.figures import CHARGED as CHARGED  # the unit's figures read it here
+from reports.figures import Figures, gigs_in
+from reports.figures import impact_answers as impact_answers
 from reports.period import Period, Scope
 
 HOUR = Decimal(3600)
 TENTH = Decimal("0.1")
 DURATION = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
-# The gigs whose fees a funding source pays (bookings.money's rule for funding_used).
-CHARGED = Q(status__in=Gig.LIVE) | Q(late_cancelled=True)
 HOUR_BUCKETS = ((0, 0), (0, 5), (5, 10), (10, 20), (20, 40), (40, None))
 
 
@@ -84,16 +79,6 @@ def _hours(value) -> Decimal:
 class Tally:
     gigs: int = 0
     hours: Decimal = field(default_factory=lambda: Decimal(0))
-
-
-def gigs_in(scope: Scope) -> QuerySet[Gig]:
-    """The live gigs starting in the scope's period, narrowed by its filters."""
-    return Gig.objects.filter(
-        scope.period.moments("start"),
-        scope.bookings_q("booking__"),
-        scope.experts_q("expert__"),
-        status__in=Gig.LIVE,
-    )
 
 
 # Reported gigs count their reported hours, the others their scheduled length: both sums in
@@ -125,12 +110,33 @@ def totals(gigs: QuerySet[Gig]) -> Tally:
     return Tally(gigs=row["n"], hours=_both(row["rh"], row["sh"]))
 
 
-def by_month(scope: Scope) -> list[tuple[str, Tally]]:
+def _tally(rows, key) -> dict[Hashable, Tally]:
+    """Add up a part's rows (keys → gigs, reported hours, scheduled length) by ``key(keys)``:
+    the sums are added first and rounded once, as one query over the whole period would."""
+    raw: dict[Hashable, list] = {}
+    for keys, (n, rh, sh) in rows.items():
+        total = raw.setdefault(key(keys), [0, None, None])
+        total[0] += n
+        total[1] = rh if total[1] is None else total[1] if rh is None else total[1] + rh
+        total[2] = sh if total[2] is None else total[2] if sh is None else total[2] + sh
+    return {k: Tally(gigs=n, hours=_both(rh, sh)) for k, (n, rh, sh) in raw.items()}
+
+
+def _figures(scope: Scope, figures: Figures | None) -> Figures:
+    return figures if figures is not None else Figures(scope)
+
+
+def by_month(scope: Scope, figures: Figures | None = None) -> list[tuple[str, Tally]]:
     """Gigs and hours in each month of the period (months without gigs included)."""
-    tallies = {
-        _month_key(k): v for k, v in tally_by(gigs_in(scope), TruncMonth("start")).items() if k
-    }
+    rows = _figures(scope, figures).rows("month_kind")
+    tallies = {_month_key(k): v for k, v in _tally(rows, lambda keys: keys[0]).items() if k}
     return [(month_label(*m), tallies.get(m, Tally())) for m in scope.period.months()]
+
+
+def period_total(scope: Scope, figures: Figures | None = None) -> Tally:
+    """Gigs and hours of the whole period."""
+    rows = _figures(scope, figures).rows("month_kind")
+    return _tally(rows, lambda keys: None).get(None, Tally())
 
 
 def _named(tallies: dict[Hashable, Tally], names: dict[Any, Any]) -> list[tuple[str, Tally]]:
@@ -141,40 +147,42 @@ def _named(tallies: dict[Hashable, Tally], names: dict[Any, Any]) -> list[tuple[
 NAMES = ("name_fi", "name_sv", "name_en")
 
 
-def tally_named(gigs: QuerySet[Gig], key: str, model, fields: tuple[str, ...]):
-    """``tally_by`` a foreign key, each row named in the same query: the row's ``fields`` are
-    read with the tally and ``str()`` of an unsaved ``model`` names it (its own rule, e.g. the
-    name in the user's language), instead of a second query for the names (issue 19)."""
-    tallies: dict[Hashable, Tally] = defaultdict(Tally)
-    names: dict[Any, Any] = {}
-    labels = {f"label_{name}": F(f"{key}__{name}") for name in fields}
-    grouped = gigs.annotate(key=F(key), **labels).values("key", *labels).order_by()
-    for row in grouped.annotate(n=Count("pk"), rh=REPORTED_HOURS, sh=SCHEDULED_HOURS):
-        tally = tallies[row["key"]]
-        tally.gigs += row["n"]
-        tally.hours += _both(row["rh"], row["sh"])
-        if row["key"]:
-            names[row["key"]] = model(pk=row["key"], **{f: row[f"label_{f}"] for f in fields})
+def _tally_named(rows, key_at: int, model, fields: tuple[str, ...]) -> list[tuple[str, Tally]]:
+    """Tallies by the foreign key at ``key_at`` of a part's keys, each named by ``str()`` of an
+    unsaved ``model`` from the ``fields`` read with it (its own rule, e.g. the name in the
+    user's language), at the time of the request, not of the counting."""
+    tallies = _tally(rows, lambda keys: keys[key_at])
+    names = {}
+    for keys in rows:
+        if keys[key_at] and keys[key_at] not in names:
+            labels = dict(zip(fields, keys[key_at + 1 : key_at + 1 + len(fields)], strict=True))
+            names[keys[key_at]] = model(pk=keys[key_at], **labels)
     return _named(tallies, names)
 
 
-def by_work_kind(scope: Scope) -> list[tuple[str, Tally]]:
-    return tally_named(gigs_in(scope), "booking__work_kind", WorkKind, NAMES)
+def by_work_kind(scope: Scope, figures: Figures | None = None) -> list[tuple[str, Tally]]:
+    return _tally_named(_figures(scope, figures).rows("month_kind"), 1, WorkKind, NAMES)
 
 
-def by_area(scope: Scope) -> list[tuple[str, Tally]]:
+def by_area(scope: Scope, figures: Figures | None = None) -> list[tuple[str, Tally]]:
     """A gig on a booking with several experience areas counts once in each."""
-    return tally_named(gigs_in(scope), "booking__areas", ExperienceArea, NAMES)
+    return _tally_named(_figures(scope, figures).rows("area"), 0, ExperienceArea, NAMES)
 
 
-def by_organisation(scope: Scope) -> list[tuple[str, Tally]]:
-    return tally_named(gigs_in(scope), "booking__unit__organisation", Organisation, ("name",))
+def by_organisation(scope: Scope, figures: Figures | None = None) -> list[tuple[str, Tally]]:
+    rows = _figures(scope, figures).rows("organisation")
+    return _tally_named(rows, 0, Organisation, ("name",))
 
 
-def by_municipality(scope: Scope) -> list[tuple[str, Tally]]:
+def by_municipality(scope: Scope, figures: Figures | None = None) -> list[tuple[str, Tally]]:
     """By the expert's home municipality."""
-    tallies = tally_by(gigs_in(scope), "expert__municipality")
-    return _named(tallies, {})
+    rows = _figures(scope, figures).rows("expert")
+    return _named(_tally(rows, lambda keys: keys[1]), {})
+
+
+def experts_working(scope: Scope, figures: Figures | None = None) -> int:
+    """How many experts had a gig in the period."""
+    return len({keys[0] for keys in _figures(scope, figures).rows("expert")})
 
 
 # --- How evenly the work is spread -------------------------------------------------------------
@@ -209,9 +217,10 @@ def _bucket_label(low: int, high: int | None) -> str:
     return _("%(low)s–%(high)s h") % {"low": low, "high": high}
 
 
-def spread(scope: Scope) -> Spread:
-    pool = set(certified_pool(scope).values_list("pk", flat=True))
-    hours = {k: t.hours for k, t in tally_by(gigs_in(scope), "expert").items() if k in pool}
+def spread(scope: Scope, figures: Figures | None = None) -> Spread:
+    pool = set(certified_pool(scope).order_by().values_list("pk", flat=True))
+    by_expert = _tally(_figures(scope, figures).rows("expert"), lambda keys: keys[0])
+    hours = {k: t.hours for k, t in by_expert.items() if k in pool}
     counts = dict.fromkeys(HOUR_BUCKETS, 0)
     for expert_id in pool:
         if expert_id not in hours:
@@ -262,24 +271,13 @@ class Offers:
         return self.counts.get(Assignment.Status.DECLINED, 0)
 
 
-def offers(scope: Scope) -> Offers:
+def offers(scope: Scope, figures: Figures | None = None) -> Offers:
     """Offers made in the period by month and by how they were answered."""
-    rows = (
-        Assignment.objects.filter(
-            scope.period.moments("offered_at"),
-            scope.bookings_q("booking__"),
-            scope.experts_q("expert__"),
-        )
-        .annotate(month=TruncMonth("offered_at"))
-        .values("month", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     grid: dict[tuple[tuple[int, int], str], int] = defaultdict(int)
     counts: dict[str, int] = defaultdict(int)
-    for row in rows:
-        grid[(_month_key(row["month"]), row["status"])] += row["n"]
-        counts[row["status"]] += row["n"]
+    for (month, status), (n,) in _figures(scope, figures).rows("offers").items():
+        grid[(_month_key(month), status)] += n
+        counts[status] += n
     months = scope.period.months()
     series = [
         (str(status.label).capitalize(), [grid[(m, status)] for m in months])
@@ -288,18 +286,11 @@ def offers(scope: Scope) -> Offers:
     return Offers([month_label(*m) for m in months], series, dict(counts))
 
 
-def confirmation_days(scope: Scope) -> tuple[Decimal | None, int]:
+def confirmation_days(scope: Scope, figures: Figures | None = None) -> tuple[Decimal | None, int]:
     """The median days from a request (made in the period) to its confirmation, and how many
-    requests it is the median of. One query; the median is taken of the fetched durations."""
-    rows = (
-        Booking.objects.filter(scope.period.moments("created_at"), scope.bookings_q())
-        .annotate(
-            confirmed=Min("changes__at", filter=Q(changes__to_status=Booking.Status.CONFIRMED))
-        )
-        .filter(confirmed__isnull=False)
-        .values_list("created_at", "confirmed")
-    )
-    days = [(confirmed - created).total_seconds() / 86400 for created, confirmed in rows]
+    requests it is the median of. The median is taken of the durations read."""
+    rows = _figures(scope, figures).rows("confirmed")
+    days = [seconds / 86400 for (seconds,) in rows.values()]
     if not days:
         return None, 0
     return Decimal(str(statistics.median(days))).quantize(TENTH), len(days)
@@ -321,29 +312,16 @@ class FeedbackSummary:
         return (Decimal(score) / self.total).quantize(TENTH)
 
 
-def feedback(scope: Scope) -> FeedbackSummary:
-    rows = (
-        Feedback.objects.filter(scope.period.moments("created_at"), scope.bookings_q("booking__"))
-        .values("rating")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def feedback(scope: Scope, figures: Figures | None = None) -> FeedbackSummary:
     counts = dict.fromkeys(range(1, 6), 0)
-    for row in rows:
-        counts[row["rating"]] = row["n"]
+    for (rating,), (n,) in _figures(scope, figures).rows("feedback").items():
+        counts[rating] = n
     return FeedbackSummary(counts)
 
 
-def impact_answers(scope: Scope) -> QuerySet[ImpactAnswer]:
-    """The units' answers to "what changed because of it?" given in the period."""
-    return ImpactAnswer.objects.filter(
-        scope.period.moments("answered_at"), scope.bookings_q("booking__")
-    )
-
-
-def impact_changes(scope: Scope) -> list[tuple[str, int]]:
+def impact_changes(scope: Scope, figures: Figures | None = None) -> list[tuple[str, int]]:
     """How many answers chose each short answer (and how many chose none)."""
-    rows = dict(impact_answers(scope).values_list("change").annotate(n=Count("pk")).order_by())
+    rows = {change: n for (change,), (n,) in _figures(scope, figures).rows("impact").items()}
     named = [(str(label), rows.get(value, 0)) for value, label in ImpactAnswer.Change.choices]
     if rows.get(""):
         named.append((_("no short answer"), rows[""]))
@@ -353,37 +331,18 @@ def impact_changes(scope: Scope) -> list[tuple[str, int]]:
 # --- Money ---------------------------------------------------------------------------------------
 
 
-def fees_paid_by_month(scope: Scope) -> list[tuple[str, Decimal]]:
-    rows = (
-        Gig.objects.filter(
-            scope.period.dates("paid_on"),
-            scope.bookings_q("booking__"),
-            scope.experts_q("expert__"),
-        )
-        .annotate(month=TruncMonth("paid_on"))
-        .values("month")
-        .annotate(total=Sum("fee_amount"))
-        .order_by()
-    )
-    sums = {_month_key(r["month"]): cents(r["total"] or 0) for r in rows}
+def _by_month(scope: Scope, rows) -> list[tuple[str, Decimal]]:
+    sums = {_month_key(month): cents(total or 0) for (month,), (total,) in rows.items()}
     return [(month_label(*m), sums.get(m, ZERO)) for m in scope.period.months()]
 
 
-def invoiced_by_month(scope: Scope) -> list[tuple[str, Decimal]]:
+def fees_paid_by_month(scope: Scope, figures: Figures | None = None) -> list[tuple[str, Decimal]]:
+    return _by_month(scope, _figures(scope, figures).rows("fees"))
+
+
+def invoiced_by_month(scope: Scope, figures: Figures | None = None) -> list[tuple[str, Decimal]]:
     """Net totals of the invoices issued in the period (credit notes are negative)."""
-    invoices = Invoice.objects.exclude(status=Invoice.Status.DRAFT).filter(
-        scope.period.dates("issue_date")
-    )
-    if scope.organisation is not None:
-        invoices = invoices.filter(unit__organisation=scope.organisation)
-    rows = (
-        invoices.annotate(month=TruncMonth("issue_date"))
-        .values("month")
-        .annotate(total=Sum("net_total"))
-        .order_by()
-    )
-    sums = {_month_key(r["month"]): cents(r["total"] or 0) for r in rows}
-    return [(month_label(*m), sums.get(m, ZERO)) for m in scope.period.months()]
+    return _by_month(scope, _figures(scope, figures).rows("invoiced"))
 
 
 @dataclass
@@ -399,23 +358,19 @@ class FundingRow:
         return round(100 * self.used / budget) if budget else None
 
 
-def funding(scope: Scope) -> list[FundingRow]:
-    """Per funding source: its budget, its use in the period and in all, what remains (one
-    query: the use in the period is a subquery of each source)."""
-    charged = Gig.objects.filter(
-        CHARGED,
-        scope.period.moments("start"),
-        scope.bookings_q("booking__"),
-        scope.experts_q("expert__"),
-        booking__funding_source=OuterRef("pk"),
-    )
-    sources = funding_sources_with_use().annotate(
-        in_period=Subquery(one_value(charged, Sum("fee_amount"))), charged=Exists(charged)
-    )
+def funding(scope: Scope, figures: Figures | None = None) -> list[FundingRow]:
+    """Per funding source: its budget, its use in the period and in all, what remains (the
+    use in the period from the kept figures, the rest read now)."""
+    in_period = {
+        source: total for (source,), (total,) in _figures(scope, figures).rows("funding").items()
+    }
+    sources = funding_sources_with_use().order_by("name")
     return [
-        FundingRow(source, cents(source.in_period or 0), cents(source.used), source.remaining)
-        for source in sources.order_by("name")
-        if source.active or source.charged
+        FundingRow(
+            source, cents(in_period.get(source.pk) or 0), cents(source.used), source.remaining
+        )
+        for source in sources
+        if source.active or source.pk in in_period
     ]
 
 
@@ -518,34 +473,15 @@ class Uptake:
         return sum(1 for row in self.rows if row.previous)
 
 
-def uptake(scope: Scope) -> Uptake:
+def uptake(scope: Scope, figures: Figures | None = None) -> Uptake:
     """Which organisations (or, for one organisation, which of its units) used experts in the
-    period, with their gigs in the period before for the trend. Two queries."""
+    period, with their gigs in the period before for the trend."""
     of_units = scope.organisation is not None
-    field_name = "booking__unit" if of_units else "booking__unit__organisation"
     if of_units:
         members: Iterable = Unit.objects.filter(organisation=scope.organisation, active=True)
     else:
         members = Organisation.objects.filter(active=True)
-    unfiltered = Scope(scope.period, None, scope.area, scope.municipality)
-
-    # Both periods' gigs in one grouped query (issue 19).
-    this, previous = scope.period.moments("start"), scope.period.previous().moments("start")
-    gigs = Gig.objects.filter(
-        this | previous,
-        unfiltered.bookings_q("booking__"),
-        unfiltered.experts_q("expert__"),
-        status__in=Gig.LIVE,
-    )
-    if of_units:
-        gigs = gigs.filter(booking__unit__organisation=scope.organisation)
-    now, before = {}, {}
-    for key, n_now, n_before in (
-        gigs.values_list(field_name)
-        .annotate(now=Count("pk", filter=this), before=Count("pk", filter=previous))
-        .order_by()
-    ):
-        now[key], before[key] = n_now, n_before
-    rows = [UptakeRow(m.name, now.get(m.pk, 0), before.get(m.pk, 0)) for m in members]
+    counts = {key: sums for (key,), sums in _figures(scope, figures).rows("uptake").items()}
+    rows = [UptakeRow(m.name, *counts.get(m.pk, (0, 0))) for m in members]
     rows.sort(key=lambda row: (-row.gigs, row.name))
     return Uptake(of_units, rows)

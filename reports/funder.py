@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from bookings.models import Occurrence, PanelChange
+from bookings.models import PanelChange
 from expertbank.at_once import one_value, values_at_once
 from reports import dashboard
 from reports.dashboard import FeedbackSummary, FundingRow, Tally
 from reports.export import Table
+from reports.figures import Figures
 from reports.period import Scope
 from training.models import Cohort, Enrollment, Programme
 
@@ -77,21 +78,16 @@ class FunderReport:
     impact: list[ImpactRow] = field(default_factory=list)
     funding: list[FundingRow] = field(default_factory=list)
     panel_changes: list[PanelChangeRow] = field(default_factory=list)
+    counted_at: Any = None  # when the ended months were counted (None: all counted now)
 
     @property
     def costs_in_period(self) -> Decimal:
         return sum((row.in_period for row in self.funding), Decimal(0))
 
 
-def _audience(scope: Scope) -> Audience:
-    held = Occurrence.objects.filter(
-        Exists(dashboard.gigs_in(scope).filter(occurrence=OuterRef("pk")))
-    ).aggregate(
-        reached=Sum("booking__audience_size"),
-        times=Count("pk"),
-        recorded=Count("pk", filter=Q(booking__audience_size__isnull=False)),
-    )
-    return Audience(held["reached"] or 0, held["times"], held["recorded"])
+def _audience(figures: Figures) -> Audience:
+    reached, times, recorded = figures.rows("audience").get((1,), (None, 0, 0))
+    return Audience(reached or 0, times or 0, recorded or 0)
 
 
 def _cohorts(scope: Scope) -> list[CohortRow]:
@@ -148,9 +144,11 @@ def _panel_changes(scope: Scope) -> list[PanelChangeRow]:
     ]
 
 
-def funder_report(scope: Scope) -> FunderReport:
+def funder_report(scope: Scope, *, keep: bool = False) -> FunderReport:
+    """The report; with ``keep`` the ended months' figures come from the cache when their data
+    has not changed (``reports.figures``)."""
     period = scope.period
-    gigs = dashboard.gigs_in(scope)
+    figures = Figures(scope, keep=keep)
     experts_q = scope.experts_q("expert__")
     trained = Enrollment.objects.filter(
         experts_q, period.dates("completed_on"), status=Enrollment.Status.COMPLETED
@@ -163,11 +161,10 @@ def funder_report(scope: Scope) -> FunderReport:
     ).filter(Q(cohort__ends_on__isnull=True) | Q(cohort__ends_on__gte=period.start))
     pool = dashboard.certified_pool(scope)
     answers = dashboard.impact_answers(scope).order_by("-answered_at", "-pk")
-    # Six counts in one query (issue 19).
+    # Five counts in one query (issue 19).
     (
         trained_count,
         supervised_count,
-        experts_active,
         certified_in_period,
         certified_pool,
         impact_count,
@@ -175,33 +172,34 @@ def funder_report(scope: Scope) -> FunderReport:
         [
             one_value(trained, Count("expert", distinct=True)),
             one_value(in_supervision, Count("expert", distinct=True)),
-            one_value(gigs, Count("expert", distinct=True)),
             one_value(pool.filter(period.dates("certified_on")), Count("pk")),
             one_value(pool, Count("pk")),
             one_value(answers, Count("pk")),
         ]
     )
-    organisations = dashboard.by_organisation(scope)
-    return FunderReport(
+    report = FunderReport(
         scope=scope,
-        tally=dashboard.totals(gigs),
-        audience=_audience(scope),
-        organisations=organisations,
-        work_kinds=dashboard.by_work_kind(scope),
-        months=dashboard.by_month(scope),
-        experts_active=experts_active or 0,
+        tally=dashboard.period_total(scope, figures),
+        audience=_audience(figures),
+        organisations=dashboard.by_organisation(scope, figures),
+        work_kinds=dashboard.by_work_kind(scope, figures),
+        months=dashboard.by_month(scope, figures),
+        experts_active=dashboard.experts_working(scope, figures),
         trained=trained_count or 0,
         certified_in_period=certified_in_period or 0,
         certified_pool=certified_pool or 0,
         in_supervision=supervised_count or 0,
         cohorts=_cohorts(scope),
-        feedback=dashboard.feedback(scope),
+        feedback=dashboard.feedback(scope, figures),
         impact_count=impact_count or 0,
-        impact_changes=dashboard.impact_changes(scope),
+        impact_changes=dashboard.impact_changes(scope, figures),
         impact=_impact_rows(answers[:IMPACT_SHOWN]),
-        funding=dashboard.funding(scope),
+        funding=dashboard.funding(scope, figures),
         panel_changes=_panel_changes(scope),
+        counted_at=figures.as_of,
     )
+    figures.save()
+    return report
 
 
 def funder_tables(report: FunderReport) -> list[Table]:

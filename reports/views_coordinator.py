@@ -17,6 +17,7 @@ from expertbank.services.pdf import PDFUnavailable, render_pdf
 from reports import dashboard
 from reports.charts import Chart, bar_chart, column_chart, euros, stacked_chart
 from reports.export import Table, export_response, file_response, wanted_format
+from reports.figures import Figures
 from reports.filters import ReportFilter
 from reports.funder import funder_report, funder_tables
 from reports.period import Period, Scope
@@ -54,14 +55,17 @@ def _tally_chart(title: str, rows, category: str) -> Chart:
     return chart
 
 
-def dashboard_charts(scope: Scope) -> tuple[dict[str, Chart], dict[str, object]]:
+def dashboard_charts(
+    scope: Scope, figures: Figures | None = None
+) -> tuple[dict[str, Chart], dict[str, object]]:
     """The dashboard's charts by name, and the facts its text quotes."""
-    months = dashboard.by_month(scope)
+    figures = figures if figures is not None else Figures(scope)
+    months = dashboard.by_month(scope, figures)
     month, gigs, hours = _("Month"), _("Gigs"), _("Hours")
-    spread = dashboard.spread(scope)
-    offers = dashboard.offers(scope)
-    feedback = dashboard.feedback(scope)
-    funding = dashboard.funding(scope)
+    spread = dashboard.spread(scope, figures)
+    offers = dashboard.offers(scope, figures)
+    feedback = dashboard.feedback(scope, figures)
+    funding = dashboard.funding(scope, figures)
     charts = {
         "gigs_by_month": column_chart(
             title=_("Gigs by month"),
@@ -76,17 +80,17 @@ def dashboard_charts(scope: Scope) -> tuple[dict[str, Chart], dict[str, object]]
             category_name=month,
         ),
         "by_work_kind": _tally_chart(
-            _("Gigs by kind of work"), dashboard.by_work_kind(scope), _("Kind of work")
+            _("Gigs by kind of work"), dashboard.by_work_kind(scope, figures), _("Kind of work")
         ),
         "by_area": _tally_chart(
-            _("Gigs by experience area"), dashboard.by_area(scope), _("Experience area")
+            _("Gigs by experience area"), dashboard.by_area(scope, figures), _("Experience area")
         ),
         "by_organisation": _tally_chart(
-            _("Gigs by organisation"), dashboard.by_organisation(scope), _("Organisation")
+            _("Gigs by organisation"), dashboard.by_organisation(scope, figures), _("Organisation")
         ),
         "by_municipality": _tally_chart(
             _("Gigs by the expert's municipality"),
-            dashboard.by_municipality(scope),
+            dashboard.by_municipality(scope, figures),
             _("Municipality"),
         ),
         "spread": column_chart(
@@ -109,14 +113,14 @@ def dashboard_charts(scope: Scope) -> tuple[dict[str, Chart], dict[str, object]]
         ),
         "fees_paid": column_chart(
             title=_("Fees paid by month"),
-            points=dashboard.fees_paid_by_month(scope),
+            points=dashboard.fees_paid_by_month(scope, figures),
             value_name=_("Fees paid (€)"),
             category_name=month,
             fmt=euros,
         ),
         "invoiced": column_chart(
             title=_("Invoiced by month (without VAT)"),
-            points=dashboard.invoiced_by_month(scope),
+            points=dashboard.invoiced_by_month(scope, figures),
             value_name=_("Invoiced (€)"),
             category_name=month,
             fmt=euros,
@@ -138,7 +142,7 @@ def dashboard_charts(scope: Scope) -> tuple[dict[str, Chart], dict[str, object]]
     }
     charts["impact"] = bar_chart(
         title=_("Impact answers: what changed"),
-        points=dashboard.impact_changes(scope),
+        points=dashboard.impact_changes(scope, figures),
         value_name=_("Answers"),
         category_name=_("What changed, in short"),
     )
@@ -178,11 +182,15 @@ def _download(request: HttpRequest, tables: list[Table], basename: str) -> HttpR
 @role_required(Role.COORDINATOR)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     filterset, scope, query = _filters(request)
-    charts, facts = dashboard_charts(scope)
+    figures = Figures(scope, keep=True)
+    charts, facts = dashboard_charts(scope, figures)
     download = _download(request, [c.table for c in charts.values()], "dashboard")
     if download is not None:
+        figures.save()
         return download
-    median_days, confirmed = dashboard.confirmation_days(scope)
+    median_days, confirmed = dashboard.confirmation_days(scope, figures)
+    uptake = dashboard.uptake(scope, figures)
+    figures.save()
     return render(
         request,
         "reports/coordinator_dashboard.html",
@@ -194,7 +202,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "median_days": median_days,
             "confirmed": confirmed,
-            "uptake": dashboard.uptake(scope),
+            "uptake": uptake,
+            "counted_at": figures.as_of,
             **facts,
         },
     )
@@ -217,7 +226,9 @@ def _uptake_table(uptake: dashboard.Uptake) -> Table:
 @role_required(Role.COORDINATOR)
 def uptake_view(request: HttpRequest) -> HttpResponse:
     filterset, scope, query = _filters(request)
-    uptake = dashboard.uptake(scope)
+    figures = Figures(scope, keep=True)
+    uptake = dashboard.uptake(scope, figures)
+    figures.save()
     table = _uptake_table(uptake)
     download = _download(request, [table], "uptake")
     if download is not None:
@@ -231,6 +242,7 @@ def uptake_view(request: HttpRequest) -> HttpResponse:
             "query": query,
             "uptake": uptake,
             "previous": scope.period.previous(),
+            "counted_at": figures.as_of,
         },
     )
 
@@ -238,14 +250,20 @@ def uptake_view(request: HttpRequest) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def funder_view(request: HttpRequest) -> HttpResponse:
     filterset, scope, query = _filters(request)
-    report = funder_report(scope)
+    report = funder_report(scope, keep=True)
     months = column_chart(
         title=_("Gigs by month"),
         points=[(m, t.gigs) for m, t in report.months],
         value_name=_("Gigs"),
         category_name=_("Month"),
     )
-    context = {"filters": filterset, "scope": scope, "query": query, "report": report}
+    context = {
+        "filters": filterset,
+        "scope": scope,
+        "query": query,
+        "report": report,
+        "counted_at": report.counted_at,
+    }
     if request.GET.get("format") == "pdf":
         try:
             content = render_pdf(
