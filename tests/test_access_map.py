@@ -307,6 +307,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "bookings_coordinator:detail": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:reject": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:candidates": Entry(pk("booking"), COORDINATOR),
+    "bookings_coordinator:candidates_excluded": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:confirm": Entry(pk("booking"), POST_ONLY),
     "bookings_coordinator:cancel": Entry(pk("booking"), COORDINATOR),
     "bookings_coordinator:deliver": Entry(pk("booking"), POST_ONLY),
