@@ -139,15 +139,11 @@ def test_the_prepayment_register_frees_compensation_for_work_only(terms, coordin
     assert statement.withholding == Decimal("120.00")  # a lecture fee (214): always withheld
 
 
-def test_the_limit_counts_income_paid_earlier_in_the_year(terms, coordinator, payee):
-    card(payee, base="20", additional="40", limit="1100")
-    first = approved_gig(coordinator=coordinator, expert=payee, ended_ago=last_month())
-    (statement,) = run(first).statements
-    # 1000 € of lecture fees already paid this year on another statement:
+def _paid_earlier(expert, amount):
+    """``amount`` € of lecture fees paid to ``expert`` in January of this year."""
+    year = timezone.localdate().year
     earlier = FeeStatement.objects.create(
-        expert=payee,
-        period_start=date(timezone.localdate().year, 1, 1),
-        period_end=date(timezone.localdate().year, 1, 31),
+        expert=expert, period_start=date(year, 1, 1), period_end=date(year, 1, 31)
     )
     FeeLine.objects.create(
         statement=earlier,
@@ -155,14 +151,21 @@ def test_the_limit_counts_income_paid_earlier_in_the_year(terms, coordinator, pa
         date=earlier.period_start,
         description="earlier",
         income_type="214",
-        amount=Decimal("1000"),
+        amount=Decimal(amount),
     )
     FeeStatement.objects.filter(pk=earlier.pk).update(
         status="paid",
-        paid_on=earlier.period_start + timedelta(days=20),
-        payment_date=earlier.period_start + timedelta(days=20),
-        batch=PaymentBatch.objects.create(payment_date=earlier.period_end, message_id="OLD"),
+        paid_on=date(year, 1, 21),
+        payment_date=date(year, 1, 21),
+        batch=PaymentBatch.objects.create(payment_date=date(year, 1, 21), message_id=f"E{amount}"),
     )
+
+
+def test_the_limit_counts_income_paid_earlier_in_the_year(terms, coordinator, payee):
+    card(payee, base="20", additional="40", limit="1100")
+    first = approved_gig(coordinator=coordinator, expert=payee, ended_ago=last_month())
+    (statement,) = run(first).statements
+    _paid_earlier(payee, "1000")  # 1000 € of lecture fees already paid this year
     found = fees.totals(statement, payment_date=timezone.localdate())
     assert found.withholding == Decimal("60.00")  # 100 × 20 % + 100 × 40 %
 
@@ -427,28 +430,6 @@ def test_a_moved_fee_counts_towards_the_caps_in_the_later_month(terms, coordinat
     assert gig.pay_not_before == nxt.start
     after = expert_earnings(payee, [this, nxt], today=today)
     assert (after[0].total, after[1].total) == (0, Decimal("200.00"))
-
-
-def _paid_earlier(expert, amount):
-    """``amount`` € of lecture fees paid to ``expert`` in January of this year."""
-    year = timezone.localdate().year
-    earlier = FeeStatement.objects.create(
-        expert=expert, period_start=date(year, 1, 1), period_end=date(year, 1, 31)
-    )
-    FeeLine.objects.create(
-        statement=earlier,
-        kind=FeeLine.Kind.CORRECTION,
-        date=earlier.period_start,
-        description="earlier",
-        income_type="214",
-        amount=Decimal(amount),
-    )
-    FeeStatement.objects.filter(pk=earlier.pk).update(
-        status="paid",
-        paid_on=date(year, 1, 21),
-        payment_date=date(year, 1, 21),
-        batch=PaymentBatch.objects.create(payment_date=date(year, 1, 21), message_id=f"E{amount}"),
-    )
 
 
 def test_a_run_of_many_statements_withholds_as_each_statement_alone(terms, coordinator):
