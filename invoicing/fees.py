@@ -15,8 +15,8 @@
   from withholding; 210 and 214 are always withheld.
 - **The limit** (``limit_for``): the card's yearly limit counts income paid from 1 January of
   the payment's year; a card with only a February–December limit counts from 1 February.
-  Income paid before this payment in that period (``income_before``) decides how much of it
-  the base rate covers; ``expertbank.finnish.withholding`` does the arithmetic, per payment,
+  Income paid before this payment in that period (``TaxFacts.income_before``) decides how much
+  of it the base rate covers; ``expertbank.finnish.withholding`` does the arithmetic, per payment,
   rounded half up to the cent.
 - **A statement** (``totals``): gross per income type − withholding + reimbursements = payout.
 """
@@ -238,14 +238,6 @@ def limit_for(card: TaxCard, day: date) -> tuple[Decimal | None, date]:
     if card.income_limit_feb_dec is not None:
         return card.income_limit_feb_dec, date(day.year, 2, 1)
     return None, date(day.year, 1, 1)
-
-
-def income_before(
-    expert: Expert, *, income_types: tuple[str, ...], since: date, until: date
-) -> Decimal:
-    """Gross income of ``income_types`` paid to ``expert`` from ``since`` to before ``until``
-    (``paid_income``)."""
-    return TaxFacts().income_before(expert, income_types=income_types, since=since, until=until)
 
 
 @dataclass
