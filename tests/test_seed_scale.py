@@ -4,6 +4,7 @@ it refuses a database holding real users, changing nothing (issue 19)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -61,3 +62,74 @@ def test_bad_options_are_refused_clearly(bad):
     with pytest.raises(CommandError):
         call_command("seed_scale", *bad, stdout=StringIO())
     assert not Booking.objects.exists()
+
+
+@pytest.mark.postgres
+def test_copy_writes_the_same_rows_as_bulk_create():
+    """The scale seed writes its bookings with COPY on PostgreSQL (benchmarks/copy.py): the
+    same month built twice from one random seed, once through bulk_create and once through
+    COPY, reads back the same, row for row and link for link."""
+    import random
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from django.db import transaction
+    from django.utils import timezone
+
+    from benchmarks import money
+    from bookings.models import Booking, BookingTerms
+    from bookings.selectors.earnings import Period
+
+    world = money.create_world(0, years=[2026], rng=random.Random(1), log=lambda _: None)
+    period = Period.month_of(timezone.localdate().replace(day=1) - timedelta(days=1))
+
+    def build():
+        caught = []
+        saved, money.save_bookings = money.save_bookings, caught.extend
+        try:
+            money.create_month(world, period, 40, rng=random.Random(7))
+        finally:
+            money.save_bookings = saved
+        return caught
+
+    tables = [("booking", Booking), ("terms", BookingTerms)]
+    tables += [(name, model) for name, model in money._children()]
+
+    def objects(all_rows, name):
+        if name in ("booking", "terms"):
+            return [getattr(rows, name) for rows in all_rows]
+        return [item for rows in all_rows for item in getattr(rows, name)]
+
+    def written(with_copy):
+        """The rows as stored, every id and link as (table, place among the built rows); the
+        gigs' overlap constraint allows one copy at a time: each is rolled back after."""
+        all_rows = build()
+        point = transaction.savepoint()
+        money.save_bookings(all_rows, with_copy=with_copy)
+        place = {}
+        for name, model in tables:
+            for n, obj in enumerate(objects(all_rows, name)):
+                place[(model, obj.pk)] = (name, n)
+        rows = []
+        for name, model in tables:
+            links = {f.attname: f.related_model for f in model._meta.concrete_fields}
+            stored = model.objects.in_bulk([obj.pk for obj in objects(all_rows, name)])
+            for obj in objects(all_rows, name):
+                values = {
+                    key: place.get((links[key] or model, value), value)
+                    if key == "id" or links[key]
+                    else value
+                    for key, value in vars(stored[obj.pk]).items()
+                    if not key.startswith("_") and key != "updated_at"
+                }
+                rows.append((name, values))
+        transaction.savepoint_rollback(point)
+        return rows
+
+    by_bulk, by_copy = written(False), written(True)
+    assert len(by_bulk) > 200
+    for bulk, copied in zip(by_bulk, by_copy, strict=True):
+        assert bulk == copied
