@@ -553,23 +553,23 @@ def delivered_booking(
 
 def save_bookings(all_rows: list[Rows], *, with_copy: bool | None = None) -> None:
     """Write the rows of many bookings in bulk, parents first: with ``COPY`` on PostgreSQL
-    (``benchmarks/copy.py``: the same rows, several times faster), else ``bulk_create``."""
+    (``benchmarks/bulkcopy.py``: the same rows, several times faster), else ``bulk_create``."""
     from django.db import connection
 
-    from benchmarks import copy
+    from benchmarks import bulkcopy
     from bookings.models import Booking, BookingTerms
 
     children = _children()
     if connection.vendor == "postgresql" if with_copy is None else with_copy:
         bookings, terms = [rows.booking for rows in all_rows], [rows.terms for rows in all_rows]
-        copy.allocate_ids(Booking, bookings)
-        copy.allocate_ids(BookingTerms, terms)
+        bulkcopy.allocate_ids(Booking, bookings)
+        bulkcopy.allocate_ids(BookingTerms, terms)
         for rows in all_rows:
             rows.booking.terms = rows.terms
-        copy.write(Booking, bookings)
-        copy.write(BookingTerms, terms)
+        bulkcopy.write(Booking, bookings)
+        bulkcopy.write(BookingTerms, terms)
         for name, model in children:
-            copy.write(model, [item for rows in all_rows for item in getattr(rows, name)])
+            bulkcopy.write(model, [item for rows in all_rows for item in getattr(rows, name)])
         return
     bookings = Booking.objects.bulk_create([rows.booking for rows in all_rows], batch_size=500)
     BookingTerms.objects.bulk_create([rows.terms for rows in all_rows], batch_size=500)

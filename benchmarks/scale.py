@@ -7,7 +7,7 @@ through the money services (about 60,000 invoices and 200,000 fee lines at that 
 
 Built with the bulk builders of ``benchmarks/money.py`` (the rows the booking services write,
 checked against one booking taken through the real services), written with ``COPY`` on
-PostgreSQL (``benchmarks/copy.py``; ``bulk_create`` on SQLite), then:
+PostgreSQL (``benchmarks/bulkcopy.py``; ``bulk_create`` on SQLite), then:
 
 * the months before last are settled by the real money services (invoice run, fee run, payment
   batch confirmed), as a bank that has run for five years would be;

@@ -66,7 +66,7 @@ def test_bad_options_are_refused_clearly(bad):
 
 @pytest.mark.postgres
 def test_copy_writes_the_same_rows_as_bulk_create():
-    """The scale seed writes its bookings with COPY on PostgreSQL (benchmarks/copy.py): the
+    """The scale seed writes its bookings with COPY on PostgreSQL (benchmarks/bulkcopy.py): the
     same month built twice from one random seed, once through bulk_create and once through
     COPY, reads back the same, row for row and link for link."""
     import random
