@@ -1019,7 +1019,7 @@ def measure(
     return row
 
 
-STEPS = ("invoices", "fees", "pay", "import")
+STEPS = ("invoices", "fees", "pay", "confirm", "import")
 
 
 def run_steps(
@@ -1046,7 +1046,7 @@ def run_steps(
         InvoiceLine,
     )
     from invoicing.money import invoice_rf_reference
-    from invoicing.services.fees import fees_pay, fees_run
+    from invoicing.services.fees import confirm_batch, fees_pay, fees_run
     from invoicing.services.issuing import invoices_issue
     from invoicing.services.payments import payments_import
 
@@ -1130,7 +1130,7 @@ def run_steps(
             measure("fee statements, dry run", dry, check_fee_plan, rollback=False, **options)
         )
         rows.append(measure("fee statements", real, check_statements, rollback=True, **options))
-    if not {"pay", "import"} & set(steps):
+    if not {"pay", "confirm", "import"} & set(steps):
         return rows
 
     # The month's invoices and statements as the real runs leave them, for what follows.
@@ -1163,6 +1163,31 @@ def run_steps(
                 check_batch,
                 rollback=True,
                 parts=[(sepa, "credit_transfer_xml"), (incomes_register, "earnings_report_xml")],
+                **options,
+            )
+        )
+
+    # 3b. The batch confirmed paid, on its payment date: every gig marked paid with its history
+    # row, the settled bookings closed, the statements paid.
+    def check_confirmed(batch):
+        assert batch.status == batch.Status.PAID
+        paid = Gig.objects.filter(pk__in=gigs, paid_on=today)
+        money_lines = FeeLine.objects.filter(
+            statement__batch=batch, kind__in=[FeeLine.Kind.FEE, FeeLine.Kind.CANCELLATION]
+        )
+        assert paid.count() == money_lines.values("gig").distinct().count() > 0
+        assert not batch.statements.exclude(status=FeeStatement.Status.PAID).exists()
+        return f"{paid.count():,} gigs paid"
+
+    if "confirm" in steps:
+        rows.append(
+            measure(
+                "fee payment batch and its confirmation",
+                lambda: confirm_batch(
+                    batch=fees_pay(period=period, payment_date=today, by=None).batch, by=None
+                ),
+                check_confirmed,
+                rollback=True,
                 **options,
             )
         )

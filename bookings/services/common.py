@@ -106,12 +106,39 @@ def record(
     """Write one history row of ``obj`` on ``booking``: a status change (``from_status`` empty
     when ``obj`` was just created), or an event of another ``kind`` with a note and the changed
     fields (``{field: [before, after]}``)."""
+    row = entry(
+        obj,
+        booking=booking,
+        by=by,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        changes=changes,
+    )
+    row.save(force_insert=True)
+    return row
+
+
+def entry(
+    obj: Booking | Assignment | Gig,
+    *,
+    booking: Booking,
+    by: User | None,
+    kind: str = Kind.STATUS,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    changes: dict | None = None,
+) -> BookingChange:
+    """``record``'s row, not saved yet: a service that changes many rows writes their history
+    in one ``bulk_create``."""
     links: dict = {}
     if isinstance(obj, Assignment):
         links = {"assignment": obj}
     elif isinstance(obj, Gig):
         links = {"gig": obj, "assignment_id": obj.assignment_id}
-    return BookingChange.write(
+    return BookingChange.entry(
         booking=booking,
         by=by,
         kind=kind,

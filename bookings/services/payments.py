@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bookings.models import Booking, Gig
-from bookings.services.common import BookingError, Kind, change_status, lock_gigs, record
-from bookings.services.schedule import close_if_settled
+from bookings.models import Booking, BookingChange, Gig
+from bookings.services.common import BookingError, Kind, entry, lock_gigs, record
+from bookings.services.schedule import close_if_settled, close_settled
 from expertbank.formatting import euros
 from expertbank.models import User
 
@@ -83,20 +83,36 @@ def gigs_mark_paid(*, gigs: Iterable[Gig], paid_on: date, by: User | None) -> li
         )
     by_id = {booking.pk: booking for booking in bookings}
     note = _("Paid on %(date)s: %(amount)s.")
+    day = date_format(paid_on, "SHORT_DATE_FORMAT")
+    history = []
     for gig in locked:
         booking = by_id[gig.booking_id]
         gig.paid_on = paid_on
-        text = note % {
-            "date": date_format(paid_on, "SHORT_DATE_FORMAT"),
-            "amount": euros(gig.fee_amount),
-        }
+        text = note % {"date": day, "amount": euros(gig.fee_amount)}
         if gig.status == Status.APPROVED:
-            change_status(gig, Status.PAID, booking=booking, by=by, note=text, fields=["paid_on"])
+            gig.status = Status.PAID
+            history.append(
+                entry(
+                    gig,
+                    booking=booking,
+                    by=by,
+                    from_status=Status.APPROVED,
+                    to_status=Status.PAID,
+                    note=text,
+                )
+            )
         else:
-            gig.save(update_fields=["paid_on"])
-            record(gig, booking=booking, by=by, kind=Kind.PAID, note=text)
-    for booking in bookings:
-        close_if_settled(booking, by=by)
+            history.append(entry(gig, booking=booking, by=by, kind=Kind.PAID, note=text))
+    # One update for the approved gigs (now paid) and one for the late-cancelled ones (they stay
+    # cancelled), a few hundred at a time; then every history row in one insert.
+    for status in (Status.PAID, Status.CANCELLED):
+        ids = [gig.pk for gig in locked if gig.status == status]
+        for first in range(0, len(ids), 500):
+            Gig.objects.filter(pk__in=ids[first : first + 500]).update(
+                status=status, paid_on=paid_on
+            )
+    BookingChange.objects.bulk_create(history, batch_size=1000)
+    close_settled(bookings, by=by)
     return locked
 
 

@@ -31,7 +31,7 @@ from lxml import etree
 from expertbank.amounts import ZERO, cents
 from expertbank.bank import bank
 from expertbank.finnish import normalise_personal_identity_code, validate_personal_identity_code
-from invoicing.models import WITHHOLDING_CODE, FeeStatement, IncomeType
+from invoicing.models import WITHHOLDING_CODE, FeeLine, FeeStatement, IncomeType
 from invoicing.services.common import InvoicingError
 
 NAMESPACE = "http://www.tulorekisteri.fi/2017/1/WageReportsToIR"
@@ -90,16 +90,31 @@ def _transaction(
         _sub(_sub(transaction, "KmAllowance"), "Kilometers", km)
 
 
-def reported_transactions(statement: FeeStatement) -> list[tuple[str, Decimal, int | None]]:
-    """(code, amount, kilometres or None) of what the report carries, in order: the fee types
-    that sum to something, the kilometre allowance with its kilometres, the withholding."""
-    sums = {
-        row["income_type"]: (cents(row["total"] or ZERO), row["km"] or 0)
-        for row in statement.lines.exclude(income_type="")
-        .values("income_type")
+def income_type_sums(statements) -> dict[int, dict[str, tuple[Decimal, int]]]:
+    """Each statement's lines summed by income type, ``{statement id: {code: (amount, km)}}``:
+    one grouped query for a whole payment batch."""
+    sums: dict[int, dict[str, tuple[Decimal, int]]] = {s.pk: {} for s in statements}
+    rows = (
+        FeeLine.objects.filter(statement__in=list(sums))
+        .exclude(income_type="")
+        .values("statement_id", "income_type")
         .annotate(total=Sum("amount"), km=Sum("km"))
         .order_by()
-    }
+    )
+    for row in rows:
+        amount, km = cents(row["total"] or ZERO), row["km"] or 0
+        sums[row["statement_id"]][row["income_type"]] = (amount, km)
+    return sums
+
+
+def reported_transactions(
+    statement: FeeStatement, sums: dict[str, tuple[Decimal, int]] | None = None
+) -> list[tuple[str, Decimal, int | None]]:
+    """(code, amount, kilometres or None) of what the report carries, in order: the fee types
+    that sum to something, the kilometre allowance with its kilometres, the withholding
+    (``sums``: the statement's part of ``income_type_sums``, else read here)."""
+    if sums is None:
+        sums = income_type_sums([statement])[statement.pk]
     transactions: list[tuple[str, Decimal, int | None]] = []
     for code in FEE_TYPES:
         amount, _km = sums.get(code, (ZERO, 0))
@@ -145,11 +160,18 @@ def _identity_code(statement: FeeStatement) -> str:
     return normalise_personal_identity_code(code)
 
 
-def earnings_report_xml(statement: FeeStatement, *, report_id: str, delivery_id: str = "") -> str:
+def earnings_report_xml(
+    statement: FeeStatement,
+    *,
+    report_id: str,
+    delivery_id: str = "",
+    sums: dict[str, tuple[Decimal, int]] | None = None,
+) -> str:
     """The earnings payment report of ``statement`` for its payment date, as XML text.
 
     ``report_id`` is the payer's report ID (kept for a later replacement or cancellation);
-    ``delivery_id`` names the delivery (default: the report ID; a replacement needs a new one).
+    ``delivery_id`` names the delivery (default: the report ID; a replacement needs a new one);
+    ``sums`` the statement's lines by income type when a batch read them at once.
     Raises ``InvoicingError`` where there is nothing to report (expenses against receipts
     only), or the payment date, the expert's identity code or the bank's business ID or phone
     number (the contact person's, required) is missing.
@@ -159,7 +181,7 @@ def earnings_report_xml(statement: FeeStatement, *, report_id: str, delivery_id:
             gettext("Fee statement %(statement)s has no payment date yet.")
             % {"statement": statement}
         )
-    transactions = reported_transactions(statement)
+    transactions = reported_transactions(statement, sums)
     if not transactions:
         raise InvoicingError(
             gettext(

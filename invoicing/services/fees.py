@@ -456,7 +456,7 @@ def _fees_pay(*, period: Period, payment_date: date, by: User | None) -> PayResu
 
 
 def pay_statements(*, period: Period, payment_date: date, by: User | None) -> PayResult:
-    from invoicing.documents.incomes_register import earnings_report_xml
+    from invoicing.documents.incomes_register import earnings_report_xml, income_type_sums
     from invoicing.documents.sepa import credit_transfer_xml
 
     run_lock("fees")
@@ -506,17 +506,26 @@ def pay_statements(*, period: Period, payment_date: date, by: User | None) -> Pa
     batch.sepa_xml = credit_transfer_xml(batch, statements)
     batch.save(update_fields=["total", "sepa_xml"])
     deadline = incomes_register_deadline(payment_date)
-    for statement in statements:
-        if statement.gross or statement.mileage:
-            report_id = f"{batch.message_id}-{statement.pk}"
-            IncomesRegisterReport.objects.create(
+    reported = [statement for statement in statements if statement.gross or statement.mileage]
+    sums = income_type_sums(reported)
+    IncomesRegisterReport.objects.bulk_create(
+        (
+            IncomesRegisterReport(
                 statement=statement,
                 batch=batch,
                 payment_date=payment_date,
                 deadline=deadline,
-                report_id=report_id,
-                xml=earnings_report_xml(statement, report_id=report_id),
+                report_id=f"{batch.message_id}-{statement.pk}",
+                xml=earnings_report_xml(
+                    statement,
+                    report_id=f"{batch.message_id}-{statement.pk}",
+                    sums=sums[statement.pk],
+                ),
             )
+            for statement in reported
+        ),
+        batch_size=500,
+    )
     record(
         by=by,
         batch=batch,
@@ -565,17 +574,24 @@ def confirm_batch(
     gigs = list(Gig.objects.filter(pk__in=gig_ids).filter(paid_on__isnull=True, written_off=False))
     if gigs:
         gigs_mark_paid(gigs=gigs, paid_on=batch.payment_date, by=by)
+    FeeStatement.objects.filter(pk__in=[s.pk for s in statements]).update(
+        paid_on=batch.payment_date, status=Status.PAID
+    )
     for statement in statements:
-        statement.paid_on = batch.payment_date
-        statement.status = Status.PAID
-        statement.save(update_fields=["paid_on", "status"])
-        record(
-            by=by,
-            statement=statement,
-            from_status=Status.IN_PAYMENT,
-            to_status=Status.PAID,
-            note=batch.payment_date.strftime("%d.%m.%Y"),
-        )
+        statement.paid_on, statement.status = batch.payment_date, Status.PAID
+    FeeChange.objects.bulk_create(
+        (
+            FeeChange.entry(
+                by=by,
+                statement=statement,
+                from_status=Status.IN_PAYMENT,
+                to_status=Status.PAID,
+                note=batch.payment_date.strftime("%d.%m.%Y"),
+            )
+            for statement in statements
+        ),
+        batch_size=1000,
+    )
     batch.status = PaymentBatch.Status.PAID
     batch.confirmed_at = timezone.now()
     batch.confirmed_by = actor(by)

@@ -137,6 +137,37 @@ def test_paying_or_writing_off_the_last_gig_closes_a_delivered_booking(terms, co
     assert services.gig_can_write_off(Gig.objects.get(pk=gigs[1].pk)) is False
 
 
+def _delivered_and_approved(coordinator, day: int) -> Gig:
+    gig = reported_gig(coordinator=coordinator, day=day)
+    services.booking_deliver(booking=gig.booking, by=coordinator)
+    return services.report_approve(gig=gig, by=coordinator)
+
+
+def test_marking_many_gigs_paid_takes_the_same_queries_as_one_and_closes_every_booking(
+    terms, coordinator
+):
+    """A payment batch confirms thousands of gigs in one request: their updates, history rows
+    and the closing of their bookings are a few statements, not a few a gig."""
+    from django.test.utils import CaptureQueriesContext
+
+    one = [_delivered_and_approved(coordinator, 3)]
+    many = [_delivered_and_approved(coordinator, day) for day in (5, 6, 7, 8, 9)]
+    counts = []
+    for gigs in (one, many):
+        with CaptureQueriesContext(connection) as queries:
+            services.gigs_mark_paid(gigs=gigs, paid_on=timezone.localdate(), by=coordinator)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    for gig in one + many:
+        gig.refresh_from_db()
+        assert (gig.status, gig.paid_on) == (Gig.Status.PAID, timezone.localdate())
+        assert gig.changes.get(to_status=Gig.Status.PAID).from_status == Gig.Status.APPROVED
+        booking = Booking.objects.get(pk=gig.booking_id)
+        assert booking.status == Booking.Status.CLOSED
+        closed = booking.changes.get(gig=None, assignment=None, to_status=Booking.Status.CLOSED)
+        assert (closed.from_status, closed.by) == (Booking.Status.DELIVERED, coordinator)
+
+
 def test_the_write_off_page_settles_a_gig_and_other_roles_cannot_reach_it(
     client, approved, coordinator
 ):
