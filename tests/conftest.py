@@ -109,14 +109,25 @@ def pytest_sessionfinish(session, exitstatus):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def _per_worker_redis_cache(caches: dict) -> dict:
+def _per_worker_redis_cache(
+    caches: dict, *, redis_url: str | None = None, worker: str | None = None
+) -> dict:
     """Each xdist worker gets its own Redis database, so clearing the cache (login rate limits)
-    in one worker's test never empties another's in the middle of a test."""
+    in one worker's test never empties another's in the middle of a test.
+
+    The database is counted from the configured ``REDIS_URL``, never from the caches given, so
+    the helper gives the same database however often it is applied: the demo tests' package
+    override applies it and then every test's own fixture again. Counted from the caches given,
+    worker gw0 ran the demo tests on gw1's database and cleared it at the start of each, and a
+    gw1 test that logged in before the clear read its session from the database after it: one
+    query more (``test_the_past_gigs_page_takes_the_same_queries_for_1_and_50``, 7 against 6).
+    """
     default = caches["default"]
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "") if worker is None else worker
     if not default["BACKEND"].endswith("RedisCache") or not worker.startswith("gw"):
         return caches
-    base, _, db = default["LOCATION"].rpartition("/")
+    redis_url = redis_url or settings.REDIS_URL or default["LOCATION"]
+    base, _, db = redis_url.rpartition("/")
     number = (int(db or 0) + 1 + int(worker[2:])) % 16
     return {"default": {**default, "LOCATION": f"{base}/{number}"}}
 
