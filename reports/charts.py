@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils.formats import localize, number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
 from reports.export import Table
@@ -92,6 +95,31 @@ class Chart:
     @property
     def view_box(self) -> str:
         return f"0 0 {self.width:g} {self.height:g}"
+
+    @property
+    def table_rows_html(self) -> SafeString:
+        """The table's body rows as the include wrote them with ``{{ cell }}`` (localised,
+        escaped), written here instead: the template's loop over 300 organisations' cells took
+        12 ms of each dashboard request (issue 19), this takes about one."""
+        return format_html_join(
+            "",
+            "<tr>{}</tr>",
+            ((_cells(row),) for row in self.table.rows),
+        )
+
+
+def _shown(value: Any) -> str:
+    """A cell as ``{{ cell }}`` shows it (before escaping)."""
+    return localize(template_localtime(value))
+
+
+def _cells(row: Sequence[Any]) -> SafeString:
+    first, *rest = row
+    return format_html(
+        '<th scope="row">{}</th>{}',
+        _shown(first),
+        format_html_join("", '<td class="text-end">{}</td>', ((_shown(c),) for c in rest)),
+    )
 
 
 def _nice_max(value: float) -> float:

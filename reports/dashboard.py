@@ -21,6 +21,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.db.models import (
@@ -67,7 +68,10 @@ def _month_key(value) -> tuple[int, int]:
     return (value.year, value.month)
 
 
+@cache
 def _hours(value) -> Decimal:
+    """Hours to a tenth. Kept: the dashboard rounds a few thousand experts' sums a request, most
+    of them equal (whole hours), and a Decimal quantized is the spread's largest cost."""
     if value is None:
         return ZERO
     if isinstance(value, timedelta):
@@ -89,7 +93,11 @@ SCHEDULED_HOURS = Sum(DURATION, filter=Q(report__isnull=True))
 
 def _both(reported, scheduled) -> Decimal:
     """Reported hours plus scheduled hours, each rounded as before (to a tenth)."""
-    return sum((_hours(v) for v in (reported, scheduled) if v is not None), Decimal(0))
+    if scheduled is None:
+        return Decimal(0) if reported is None else _hours(reported)
+    if reported is None:
+        return _hours(scheduled)
+    return _hours(reported) + _hours(scheduled)
 
 
 def tally_by(gigs: QuerySet[Gig], key: Any) -> dict[Hashable, Tally]:
@@ -217,18 +225,36 @@ def _bucket_label(low: int, high: int | None) -> str:
     return _("%(low)s–%(high)s h") % {"low": low, "high": high}
 
 
+def _experts_hours(rows) -> dict[Any, Decimal]:
+    """Hours by expert from the ``expert`` part's rows ((expert, municipality) → gigs,
+    reported hours, scheduled length): ``_tally``'s rule (sums added first, each rounded once)
+    without a ``Tally`` a row, as the spread reads a few thousand experts a request."""
+    sums: dict[Any, list] = {}
+    for (expert, _municipality), (_n, rh, sh) in rows.items():
+        total = sums.get(expert)
+        if total is None:
+            sums[expert] = [rh, sh]
+            continue
+        if rh is not None:
+            total[0] = rh if total[0] is None else total[0] + rh
+        if sh is not None:
+            total[1] = sh if total[1] is None else total[1] + sh
+    return {expert: _both(rh, sh) for expert, (rh, sh) in sums.items()}
+
+
+def _bucket_of(hours: Decimal) -> tuple[int, int | None]:
+    return next(b for b in HOUR_BUCKETS[1:] if b[1] is None or hours <= b[1])
+
+
 def spread(scope: Scope, figures: Figures | None = None) -> Spread:
     pool = set(certified_pool(scope).order_by().values_list("pk", flat=True))
-    by_expert = _tally(_figures(scope, figures).rows("expert"), lambda keys: keys[0])
-    hours = {k: t.hours for k, t in by_expert.items() if k in pool}
+    by_expert = _experts_hours(_figures(scope, figures).rows("expert"))
+    hours = {k: h for k, h in by_expert.items() if k in pool}
     counts = dict.fromkeys(HOUR_BUCKETS, 0)
-    for expert_id in pool:
-        if expert_id not in hours:
-            counts[HOUR_BUCKETS[0]] += 1
-            continue
-        h = hours[expert_id]
-        bucket = next(b for b in HOUR_BUCKETS[1:] if b[1] is None or h <= b[1])
-        counts[bucket] += 1
+    counts[HOUR_BUCKETS[0]] = len(pool) - len(hours)
+    bucket_of = cache(_bucket_of)  # a few hundred distinct hours among thousands of experts
+    for h in hours.values():
+        counts[bucket_of(h)] += 1
     ordered = sorted(hours.values(), reverse=True)
     total = sum(ordered, Decimal(0))
     top = ordered[: max(1, len(pool) // 5)] if pool else []

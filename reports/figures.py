@@ -37,6 +37,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -44,7 +45,15 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from bookings.models import Assignment, Booking, Feedback, Gig, ImpactAnswer, Occurrence
+from bookings.models import (
+    Assignment,
+    Booking,
+    BookingChange,
+    Feedback,
+    Gig,
+    ImpactAnswer,
+    Occurrence,
+)
 from invoicing.models import Invoice
 from reports.models import EVERY_MONTH, FigureChange
 from reports.period import Period, Scope
@@ -145,6 +154,21 @@ def _offers(scope: Scope, where: Q, split: dict):
 def _confirmed(scope: Scope, where: Q, split: dict):
     """The bookings requested in the period and confirmed: their request and confirmation."""
     bookings = Booking.objects.filter(scope.period.moments("created_at"), scope.bookings_q(), where)
+    if where:
+        # The live months (``where`` narrows to them): the first confirmation is one probe of
+        # the history's (booking, at) index a booking. As a MIN over the join the planner
+        # scanned every booking in parallel to find this month's few hundred (23 → 5 ms at
+        # scale 0.2); over a whole period the join is the cheaper one (a probe a booking:
+        # 160 → 370 ms), so counting everything stays grouped.
+        first = BookingChange.objects.filter(
+            booking=OuterRef("pk"), to_status=Booking.Status.CONFIRMED
+        ).order_by("at")
+        return (
+            bookings.annotate(**split, confirmed=Subquery(first.values("at")[:1]))
+            .filter(confirmed__isnull=False)
+            .order_by()
+            .values_list(*split, "pk", "created_at", "confirmed")
+        )
     confirmed = Min("changes__at", filter=Q(changes__to_status=Booking.Status.CONFIRMED))
     return (
         bookings.annotate(**split)

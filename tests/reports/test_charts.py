@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from reports.charts import PALETTE, bar_chart, column_chart, stacked_chart
 
@@ -80,3 +82,32 @@ def test_no_data_says_so():
     chart = column_chart(title="Empty", points=[], value_name="Hours", category_name="Month")
     html = render_to_string("reports/_chart.html", {"chart": chart})
     assert chart.empty and "No data in the chosen period." in html
+
+
+# The include's rows as its template loop wrote them, before they were written in Python.
+TEMPLATE_ROWS = Template(
+    "{% for row in rows %}<tr>{% for cell in row %}{% if forloop.first %}"
+    '<th scope="row">{{ cell }}</th>{% else %}<td class="text-end">{{ cell }}</td>'
+    "{% endif %}{% endfor %}</tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_table_rows_are_written_as_the_template_wrote_them(language):
+    chart = bar_chart(
+        title="Gigs by organisation",
+        points=[("Tuki & <Apu> ry", 1234), ("Kaupunki", 3), ("Muu", 0)],
+        value_name="Gigs",
+        category_name="Organisation",
+    )
+    chart.table.rows = [
+        ["Tuki & <Apu> ry", 1234, Decimal("12345.5")],
+        ['"Kaupunki"', 3, Decimal("0.0")],
+        ["Muu", 0, None],
+    ]
+    with translation.override(language):
+        expected = TEMPLATE_ROWS.render(Context({"rows": chart.table.rows}))
+        assert chart.table_rows_html == expected
+        assert "Tuki &amp; &lt;Apu&gt; ry" in render_to_string(
+            "reports/_chart.html", {"chart": chart}
+        )
