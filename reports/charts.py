@@ -16,17 +16,19 @@ Use in a template::
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import localize, number_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils import numberformat
+from django.utils.formats import get_format, localize, number_format
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reports.export import Table
@@ -100,26 +102,42 @@ class Chart:
     def table_rows_html(self) -> SafeString:
         """The table's body rows as the include wrote them with ``{{ cell }}`` (localised,
         escaped), written here instead: the template's loop over 300 organisations' cells took
-        12 ms of each dashboard request (issue 19), this takes about one."""
-        return format_html_join(
-            "",
-            "<tr>{}</tr>",
-            ((_cells(row),) for row in self.table.rows),
+        8–12 ms of each dashboard request (issue 19), this about 2 ms (``localize`` read the
+        language's number formats again for every number; a ``SafeString`` a cell)."""
+        shown = _shown_in_language()
+        # Safe: every cell went through ``shown``, which escapes as the template did (tested).
+        return mark_safe(  # nosec B308, B703
+            "".join(_cells(row, shown) for row in self.table.rows)
         )
 
 
-def _shown(value: Any) -> str:
-    """A cell as ``{{ cell }}`` shows it (before escaping)."""
-    return localize(template_localtime(value))
+def _shown_in_language() -> Callable[[Any], str]:
+    """A cell as ``{{ cell }}`` shows it, escaped: ``localize`` with the active language's
+    separators read once, then ``conditional_escape``'s rule with ``html.escape`` (Django's
+    ``escape``, without a ``SafeString`` made for every cell)."""
+    language = get_language()
+    decimal_separator = get_format("DECIMAL_SEPARATOR", language)
+    grouping = get_format("NUMBER_GROUPING", language)
+    thousand_separator = get_format("THOUSAND_SEPARATOR", language)
+
+    def shown(value: Any) -> str:
+        if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+            text = numberformat.format(
+                value, decimal_separator, None, grouping, thousand_separator, use_l10n=True
+            )
+        else:
+            text = localize(template_localtime(value))
+        if isinstance(text, SafeData):
+            return text
+        return html.escape(str(text))
+
+    return shown
 
 
-def _cells(row: Sequence[Any]) -> SafeString:
+def _cells(row: Sequence[Any], shown: Callable[[Any], str]) -> str:
     first, *rest = row
-    return format_html(
-        '<th scope="row">{}</th>{}',
-        _shown(first),
-        format_html_join("", '<td class="text-end">{}</td>', ((_shown(c),) for c in rest)),
-    )
+    cells = "".join(f'<td class="text-end">{shown(cell)}</td>' for cell in rest)
+    return f'<tr><th scope="row">{shown(first)}</th>{cells}</tr>'
 
 
 def _nice_max(value: float) -> float:
