@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Gig, Organisation
-from expertbank.filters import DateFilter, FilterSet, ModelChoiceFilter
+from expertbank.filters import DateFilter, FilterSet, ModelChoiceFilter, QuickSelect
 from experts.models import ExperienceArea, Expert
 from reports.period import Period, Scope
 
@@ -66,6 +66,9 @@ class ReportFilter(FilterSet):
         choices=municipality_choices,
         field_name="expert__municipality",
         empty_label=_("all"),
+        # A national pool lives in some 300 municipalities: Django's select renders each
+        # option through a template include (about 100 ms for 300 options).
+        widget=QuickSelect,
     )
 
     class Meta:
