@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Gig
 from bookings.money import gig_support, hours_between
 from expertbank.amounts import ZERO, cents
+from expertbank.bulk import update_each
 from expertbank.finnish import withholding
 from expertbank.formatting import euros, plain_number
 from experts.models import Expert, TaxCard
@@ -398,8 +399,8 @@ def apply_totals_all(
 ) -> None:
     """``apply_totals`` for many statements (each paid on ``payment_date(statement)``): their
     lines summed in one query, their experts' tax facts read once a payment day, and one
-    ``UPDATE`` per 500 statements. The experts' tax cards and earlier income must not change
-    in between, which the callers' fee lock ensures."""
+    ``UPDATE`` per 1,000 statements (``expertbank.bulk.update_each``). The experts' tax cards
+    and earlier income must not change in between, which the callers' fee lock ensures."""
     if not statements:
         return
     facts = TaxFacts(statement.expert_id for statement in statements)
@@ -412,4 +413,4 @@ def apply_totals_all(
             sums=sums.get(statement.pk, {}),
         )
         _set_totals(statement, found)
-    FeeStatement.objects.bulk_update(statements, TOTAL_FIELDS, batch_size=500)
+    update_each(FeeStatement, statements, TOTAL_FIELDS)
