@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy
 
 from bookings import selectors
 from bookings.models import Booking
-from expertbank.queue import QueuePanel, QueueRow
+from expertbank.queue import QueuePanel, QueueRow, first_rows
 
 ROWS = 5
+# What ``Expert.name`` reads: the user's full name, or their e-mail when it is blank.
+EXPERT = ("expert__user__full_name", "expert__user__email")
 
 
 def _when(booking: Booking) -> str:
@@ -52,7 +54,7 @@ def after_gig_panels() -> list[QueuePanel]:
                     reverse("bookings_coordinator:report", args=[gig.pk]),
                     _("sent %(date)s") % {"date": _short(gig.report.submitted_at)},
                 )
-                for gig in reports[:ROWS]
+                for gig in first_rows(reports, *EXPERT, "booking__title", "report__submitted_at")
             ],
             more_url=reverse("bookings_coordinator:reports"),
         ),
@@ -65,7 +67,9 @@ def after_gig_panels() -> list[QueuePanel]:
                     reverse("bookings_coordinator:report", args=[checkin.gig_id]),
                     _("gig %(date)s") % {"date": _short(checkin.gig.start)},
                 )
-                for checkin in debriefs[:ROWS]
+                for checkin in first_rows(
+                    debriefs, "gig__start", *(f"gig__{field}" for field in EXPERT)
+                )
             ],
             more_url=reverse("bookings_coordinator:checkins"),
         ),
@@ -78,7 +82,9 @@ def after_gig_panels() -> list[QueuePanel]:
                     reverse("bookings_coordinator:feedback") + "?state=waiting",
                     item.booking.unit.organisation.name,
                 )
-                for item in feedback[:ROWS]
+                for item in first_rows(
+                    feedback, "rating", "booking__title", "booking__unit__organisation__name"
+                )
             ],
             more_url=reverse("bookings_coordinator:feedback") + "?state=waiting",
         ),
@@ -86,11 +92,7 @@ def after_gig_panels() -> list[QueuePanel]:
 
 
 def booking_queue_panels(request) -> list[QueuePanel]:
-    new = (
-        Booking.objects.filter(status=Booking.Status.REQUESTED)
-        .select_related("unit__organisation")
-        .order_by("created_at", "pk")
-    )
+    new = selectors.new_requests()
     short = selectors.short_of_experts()
     ready = selectors.ready_to_confirm()
     waiting = selectors.offers_waiting()
@@ -101,7 +103,7 @@ def booking_queue_panels(request) -> list[QueuePanel]:
             count=new,
             rows=[
                 QueueRow(f"{b.title} · {b.unit.organisation}", _detail(b), _when(b))
-                for b in new[:ROWS]
+                for b in first_rows(new, "title", "first_start", "unit__organisation__name")
             ],
             more_url=_list(status=Booking.Status.REQUESTED),
         ),
@@ -120,7 +122,7 @@ def booking_queue_panels(request) -> list[QueuePanel]:
                         "when": _when(b),
                     },
                 )
-                for b in short[:ROWS]
+                for b in first_rows(short, "title", "first_start", "experts_wanted")
             ],
             more_url=_list(view="short"),
         ),
@@ -133,14 +135,17 @@ def booking_queue_panels(request) -> list[QueuePanel]:
                     _detail(gig.booking),
                     _short(gig.start),
                 )
-                for gig in no_consent[:ROWS]
+                for gig in first_rows(no_consent, "start", "booking__title", *EXPERT)
             ],
             empty_text=gettext_lazy("Every expert with a coming gig has consented."),
         ),
         QueuePanel(
             title=gettext_lazy("Ready to confirm"),
             count=ready,
-            rows=[QueueRow(b.title, _detail(b), _when(b)) for b in ready[:ROWS]],
+            rows=[
+                QueueRow(b.title, _detail(b), _when(b))
+                for b in first_rows(ready, "title", "first_start")
+            ],
             more_url=_list(view="ready"),
         ),
         QueuePanel(
@@ -157,7 +162,7 @@ def booking_queue_panels(request) -> list[QueuePanel]:
                         )
                     },
                 )
-                for a in waiting[:ROWS]
+                for a in first_rows(waiting, "answer_by", "booking__title", *EXPERT)
             ],
             more_url=_list(status=Booking.Status.STAFFING),
         ),

@@ -30,7 +30,7 @@ class ExpertsConfig(AppConfig):
         from django.utils.formats import date_format
         from django.utils.http import urlencode
 
-        from expertbank.queue import QueuePanel, QueueRow
+        from expertbank.queue import QueuePanel, QueueRow, first_rows
         from expertbank.roles import Role, has_role
         from experts.filters import DocumentState
         from experts.selectors import documents_expiring
@@ -40,7 +40,8 @@ class ExpertsConfig(AppConfig):
         today = timezone.localdate()
         documents = documents_expiring(today=today)
         rows = []
-        for document in documents[:QUEUE_ROWS]:
+        shown = ("kind", "valid_until", "expert__user__full_name", "expert__user__email")
+        for document in first_rows(documents, *shown, rows=QUEUE_ROWS):
             until = date_format(document.valid_until, "SHORT_DATE_FORMAT")
             if document.valid_until < today:
                 note = _("%(document)s: expired %(date)s")

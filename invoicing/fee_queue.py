@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from expertbank.formatting import euros
-from expertbank.queue import QueuePanel, QueueRow
+from expertbank.queue import QueuePanel, QueueRow, first_rows
 from invoicing.models import FeeStatement, IncomesRegisterReport, PaymentBatch
 from invoicing.services.fees import batch_can_confirm
 
@@ -30,9 +30,14 @@ def _reports_due() -> QueuePanel:
                 (_("late: was due %(date)s") if report.deadline < today else _("due %(date)s"))
                 % {"date": report.deadline.strftime("%d.%m.%Y")},
             )
-            for report in due.select_related("statement__expert__user").order_by("deadline", "pk")[
-                :ROWS
-            ]
+            for report in first_rows(
+                due.order_by("deadline", "pk"),
+                "payment_date",
+                "deadline",
+                "statement__expert__user__full_name",
+                "statement__expert__user__email",
+                rows=ROWS,
+            )
         ],
         more_url=reverse("invoicing_coordinator:fee_reports"),
         empty_text=gettext_lazy("Every Incomes Register report is sent."),
@@ -75,9 +80,14 @@ def _held() -> QueuePanel:
                 reverse("invoicing_coordinator:fee_statement", args=[statement.pk]),
                 euros(statement.payout),
             )
-            for statement in held.select_related("expert__user").order_by("period_start", "pk")[
-                :ROWS
-            ]
+            for statement in first_rows(
+                held.order_by("period_start", "pk"),
+                "period_start",
+                "payout",
+                "expert__user__full_name",
+                "expert__user__email",
+                rows=ROWS,
+            )
         ],
         more_url=reverse("invoicing_coordinator:fee_statements") + "?status=held",
         empty_text=gettext_lazy("No statement is held back."),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from expertbank.formatting import euros
-from expertbank.queue import QueuePanel, QueueRow
+from expertbank.queue import QueuePanel, QueueRow, first_rows
 from invoicing import selectors
 
 ROWS = 5
@@ -31,7 +31,7 @@ def invoicing_queue_panels(request) -> list[QueuePanel]:
                         "amount": euros(invoice.balance),
                     },
                 )
-                for invoice in overdue[:ROWS]
+                for invoice in first_rows(overdue, "number", "buyer_name", "due_date", rows=ROWS)
             ],
             more_url=reverse("invoicing_coordinator:list") + "?overdue=true",
             empty_text=gettext_lazy("No invoice is overdue."),

@@ -199,6 +199,12 @@ def test_the_open_bookings_and_the_planned_gigs_come_in_order_from_their_own_ind
         "short of experts": (selectors.short_of_experts()[:5], "booking_open_first_start"),
         "request queue, open part": (open_part[:50], "booking_open_first_start"),
         "gigs without consent": (selectors.gigs_without_consent()[:5], "gig_planned_start"),
+        # The work queue's new requests, as its panel reads them (fifth pass: the index on
+        # every booking's creation time was walked through the answered ones).
+        "new requests": (
+            selectors.new_requests().only("title", "first_start", "unit__organisation__name")[:5],
+            "booking_requested_created",
+        ),
     }
     missed = {
         name: plan
@@ -206,3 +212,17 @@ def test_the_open_bookings_and_the_planned_gigs_come_in_order_from_their_own_ind
         if index not in (plan := queryset.explain())
     }
     assert not missed, "\n\n".join(f"{name}: {plan}" for name, plan in missed.items())
+
+
+def test_the_overdue_invoices_and_reports_due_indexes_hold_the_panels_statuses():
+    """The work queue's overdue invoices and Incomes Register reports due come in order from
+    partial indexes (fifth pass: at scale 0.2 all 6,539 open invoices and 5,642 due reports were
+    joined and sorted for five, 35-60 ms each); their conditions are written out in the models'
+    Meta and must stay the statuses the panels ask for, or the planner cannot use them."""
+    from django.db.models import Q
+
+    from invoicing.models import IncomesRegisterReport, Invoice
+
+    indexes = {i.name: i for i in (*Invoice._meta.indexes, *IncomesRegisterReport._meta.indexes)}
+    assert indexes["invoice_open_due"].condition == Q(status__in=list(Invoice.OPEN))
+    assert indexes["irreport_due_deadline"].condition == Q(status=IncomesRegisterReport.Status.DUE)

@@ -45,7 +45,7 @@ class TrainingConfig(AppConfig):
         each; the counts are taken with the other panels')."""
         from django.urls import reverse
 
-        from expertbank.queue import QueuePanel, QueueRow
+        from expertbank.queue import QueuePanel, QueueRow, first_rows
         from training.selectors import applications_waiting, supervision_overdue
 
         waiting = applications_waiting()
@@ -69,7 +69,7 @@ class TrainingConfig(AppConfig):
                     else _("no supervision yet")
                 ),
             )
-            for expert in overdue[:QUEUE_ROWS]
+            for expert in first_rows(overdue, "user__full_name", "user__email", rows=QUEUE_ROWS)
         ]
         return [
             QueuePanel(

@@ -179,6 +179,13 @@ class Booking(models.Model):
                 name="booking_open_first_start",
                 condition=Q(status__in=["requested", "staffing", "confirmed"]),
             ),
+            # The work queue's new requests, oldest first: the index on the creation time
+            # walked 45,000 answered bookings for the five requested ones (issue 19, fifth pass).
+            models.Index(
+                fields=["created_at", "id"],
+                name="booking_requested_created",
+                condition=Q(status="requested"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -94,6 +94,16 @@ def most_urgent_first(
     )
 
 
+def new_requests() -> QuerySet[Booking]:
+    """Requests no coordinator has taken up yet, the longest waiting first (a partial index of
+    the requested bookings gives them in this order)."""
+    return (
+        Booking.objects.filter(status=Booking.Status.REQUESTED)
+        .select_related("unit__organisation")
+        .order_by("created_at", "pk")
+    )
+
+
 def short_of_experts() -> QuerySet[Booking]:
     """Bookings being staffed or confirmed that have fewer accepted experts than wanted."""
     return (

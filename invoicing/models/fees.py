@@ -287,7 +287,14 @@ class IncomesRegisterReport(models.Model):
         verbose_name = _("Incomes Register report")
         verbose_name_plural = _("Incomes Register reports")
         ordering = ["deadline", "pk"]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            # The work queue's five reports due, by deadline: read in order, not every due
+            # report joined with its statement, expert and user and sorted (issue 19).
+            models.Index(
+                fields=["deadline", "id"], name="irreport_due_deadline", condition=Q(status="due")
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.report_id

@@ -170,6 +170,13 @@ class Invoice(models.Model):
             models.Index(fields=["unit", "issue_date"]),
             models.Index(fields=["reference"]),
             models.Index(fields=["period_start"]),
+            # Open invoices (``OPEN``: issued, partly paid) by due date: the work queue's five
+            # overdue ones in order, not every open invoice joined and sorted (issue 19).
+            models.Index(
+                fields=["due_date", "id"],
+                name="invoice_open_due",
+                condition=Q(status__in=["issued", "partly_paid"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="invoice_number_unique"),
