@@ -193,8 +193,16 @@ def test_the_quick_select_writes_what_djangos_select_writes():
     def tags(html: str) -> str:  # Django's template leaves blank lines between the options
         return re.sub(r">\s+<", "><", html)
 
-    choices = [("", "---------"), (1, "Vantaan kaupunki"), (2, "Tom & Jerry <Oy>")]
-    for value in (None, "", 1, "2", "9"):
+    from django.utils.safestring import mark_safe
+
+    choices = [
+        ("", "---------"),
+        (1, "Vantaan kaupunki"),
+        (2, "Tom & Jerry <Oy>"),
+        (3, mark_safe("<b>Oy</b> &amp; Ab")),  # a safe label is written as it is
+        ('4"', 'Kotka\'s "Meri"'),
+    ]
+    for value in (None, "", 1, "2", "9", '4"'):
         ours = QuickSelect(choices=choices).render("organisation", value, {"id": "id_o"})
         djangos = forms.Select(choices=choices).render("organisation", value, {"id": "id_o"})
         assert tags(ours) == tags(djangos), value

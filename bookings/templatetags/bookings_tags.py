@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -40,6 +42,13 @@ STATUS_CLASSES = {
 @register.filter
 def status_class(value: str) -> str:
     return STATUS_CLASSES.get(value, "text-bg-secondary")
+
+
+@register.simple_tag
+def status_badge(value: str, label: str) -> str:
+    """A status as a badge (``bookings/includes/status.html`` writes it with this): a tag, not
+    an include, in long lists, where an include a row cost ~0.2 ms (issue 19, fifth pass)."""
+    return format_html('<span class="badge {}">{}</span>', status_class(value), capfirst(label))
 
 
 def minutes_text(minutes: int | None) -> str:
