@@ -92,30 +92,11 @@ def change_status(
     return record(obj, booking=booking, by=by, from_status=from_status, to_status=to, note=note)
 
 
-def record(
-    obj: Booking | Assignment | Gig,
-    *,
-    booking: Booking,
-    by: User | None,
-    kind: str = Kind.STATUS,
-    from_status: str = "",
-    to_status: str = "",
-    note: str = "",
-    changes: dict | None = None,
-) -> BookingChange:
+def record(obj: Booking | Assignment | Gig, **fields) -> BookingChange:
     """Write one history row of ``obj`` on ``booking``: a status change (``from_status`` empty
     when ``obj`` was just created), or an event of another ``kind`` with a note and the changed
-    fields (``{field: [before, after]}``)."""
-    row = entry(
-        obj,
-        booking=booking,
-        by=by,
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        changes=changes,
-    )
+    fields (``{field: [before, after]}``); the fields are ``entry``'s."""
+    row = entry(obj, **fields)
     row.save(force_insert=True)
     return row
 

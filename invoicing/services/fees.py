@@ -79,6 +79,19 @@ def record(
     )
 
 
+def _record_all(
+    statements: list[FeeStatement], *, by: User | None, was: str, to: str, note: str
+) -> None:
+    """``record`` of the same status change of many statements, in one insert."""
+    FeeChange.objects.bulk_create(
+        (
+            FeeChange.entry(by=by, statement=s, from_status=was, to_status=to, note=note)
+            for s in statements
+        ),
+        batch_size=1000,
+    )
+
+
 def _set_status(statement: FeeStatement, to: str, *, by: User | None, note: str = "") -> None:
     before = statement.status
     statement.status = to
@@ -489,19 +502,7 @@ def pay_statements(*, period: Period, payment_date: date, by: User | None) -> Pa
         FeeStatement.objects.filter(batch=batch).select_related("expert__user").order_by("pk")
     )
     fees.apply_totals_all(statements, payment_date=lambda _statement: payment_date)
-    FeeChange.objects.bulk_create(
-        (
-            FeeChange.entry(
-                by=by,
-                statement=statement,
-                from_status=Status.APPROVED,
-                to_status=Status.IN_PAYMENT,
-                note=str(batch),
-            )
-            for statement in statements
-        ),
-        batch_size=1000,
-    )
+    _record_all(statements, by=by, was=Status.APPROVED, to=Status.IN_PAYMENT, note=str(batch))
     batch.total = sum((s.payout for s in statements), Decimal(0))
     batch.sepa_xml = credit_transfer_xml(batch, statements)
     batch.save(update_fields=["total", "sepa_xml"])
@@ -579,19 +580,8 @@ def confirm_batch(
     )
     for statement in statements:
         statement.paid_on, statement.status = batch.payment_date, Status.PAID
-    FeeChange.objects.bulk_create(
-        (
-            FeeChange.entry(
-                by=by,
-                statement=statement,
-                from_status=Status.IN_PAYMENT,
-                to_status=Status.PAID,
-                note=batch.payment_date.strftime("%d.%m.%Y"),
-            )
-            for statement in statements
-        ),
-        batch_size=1000,
-    )
+    paid_on = batch.payment_date.strftime("%d.%m.%Y")
+    _record_all(statements, by=by, was=Status.IN_PAYMENT, to=Status.PAID, note=paid_on)
     batch.status = PaymentBatch.Status.PAID
     batch.confirmed_at = timezone.now()
     batch.confirmed_by = actor(by)
