@@ -43,7 +43,7 @@ def test_the_queue_rows_read_only_their_columns_and_equal_the_rows_read_whole(mo
     for module in USING_FIRST_ROWS:
         monkeypatch.setattr(module, "first_rows", _read_whole)
     assert shown == _panels()
-    # The demo fills the panels whose rows join the most tables.
+    # The demo fills most panels, those whose rows join the most tables among them.
     filled = {title for title, _count, rows in shown if rows}
     assert {
         "New booking requests",
@@ -51,5 +51,7 @@ def test_the_queue_rows_read_only_their_columns_and_equal_the_rows_read_whole(mo
         "Check-ins asking for a debrief",
         "Feedback to release",
         "Offers waiting for an answer",
+        "Overdue invoices",
+        "Expiring documents",
+        "Experts without work supervision",
     } <= filled, filled
-    assert len(filled) >= 8, filled
