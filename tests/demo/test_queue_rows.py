@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from django.db.models import Model
 from django.test import RequestFactory
-from django.utils import translation
+from django.utils import timezone, translation
 
 import bookings.queue
 import expertbank.queue
 import invoicing.fee_queue
 import invoicing.queue
+from bookings.models import Assignment, Booking, Gig
 from expertbank.demo import DEMO_DOMAIN
 from expertbank.models import User
+from experts.models import ConsentRecord
+from invoicing.models import FeeStatement, IncomesRegisterReport
 
 USING_FIRST_ROWS = (bookings.queue, expertbank.queue, invoicing.fee_queue, invoicing.queue)
 
@@ -28,6 +31,30 @@ def _panels() -> list[tuple[str, int, list[tuple[str, str, str]]]]:
         ]
 
 
+def _fill_the_panels_the_demo_leaves_empty() -> None:
+    """A gig without consent, a booking ready to confirm, a statement held, a report due: states
+    set directly, as only their rows are under test here."""
+    now = timezone.now()
+    gig = Gig.objects.filter(
+        status=Gig.Status.PLANNED, start__gt=now, booking__status=Booking.Status.CONFIRMED
+    ).first()
+    ConsentRecord.objects.filter(expert=gig.expert_id).update(withdrawn_at=now)
+    ready = (
+        Booking.objects.filter(
+            status=Booking.Status.CONFIRMED, assignments__status=Assignment.Status.ACCEPTED
+        )
+        .exclude(pk=gig.booking_id)
+        .first()
+    )
+    Booking.objects.filter(pk=ready.pk).update(status=Booking.Status.STAFFING)
+    FeeStatement.objects.filter(pk=FeeStatement.objects.order_by("pk")[0].pk).update(
+        status=FeeStatement.Status.HELD
+    )
+    IncomesRegisterReport.objects.filter(
+        pk=IncomesRegisterReport.objects.order_by("pk")[0].pk
+    ).update(status=IncomesRegisterReport.Status.DUE)
+
+
 def _read_whole(queryset, *fields, rows=5):
     """The rows as the panels read them before: every column of every table joined."""
     return list(queryset[:rows])
@@ -37,6 +64,7 @@ def test_the_queue_rows_read_only_their_columns_and_equal_the_rows_read_whole(mo
     def deferred_load(self, *args, **kwargs):
         raise AssertionError(f"a queue row read a column it left out: {self!r} {kwargs}")
 
+    _fill_the_panels_the_demo_leaves_empty()
     with monkeypatch.context() as patched:
         patched.setattr(Model, "refresh_from_db", deferred_load)
         shown = _panels()
@@ -54,4 +82,8 @@ def test_the_queue_rows_read_only_their_columns_and_equal_the_rows_read_whole(mo
         "Overdue invoices",
         "Expiring documents",
         "Experts without work supervision",
+        "Coming gigs of experts without consent",
+        "Ready to confirm",
+        "Fee statements held back",
+        "Incomes Register reports due",
     } <= filled, filled
