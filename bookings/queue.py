@@ -54,7 +54,9 @@ def after_gig_panels() -> list[QueuePanel]:
                     reverse("bookings_coordinator:report", args=[gig.pk]),
                     _("sent %(date)s") % {"date": _short(gig.report.submitted_at)},
                 )
-                for gig in first_rows(reports, *EXPERT, "booking__title", "report__submitted_at")
+                for gig in first_rows(
+                    reports, *EXPERT, "booking__title", "report__submitted_at", rows=ROWS
+                )
             ],
             more_url=reverse("bookings_coordinator:reports"),
         ),
@@ -68,7 +70,7 @@ def after_gig_panels() -> list[QueuePanel]:
                     _("gig %(date)s") % {"date": _short(checkin.gig.start)},
                 )
                 for checkin in first_rows(
-                    debriefs, "gig__start", *(f"gig__{field}" for field in EXPERT)
+                    debriefs, "gig__start", *(f"gig__{field}" for field in EXPERT), rows=ROWS
                 )
             ],
             more_url=reverse("bookings_coordinator:checkins"),
@@ -83,7 +85,11 @@ def after_gig_panels() -> list[QueuePanel]:
                     item.booking.unit.organisation.name,
                 )
                 for item in first_rows(
-                    feedback, "rating", "booking__title", "booking__unit__organisation__name"
+                    feedback,
+                    "rating",
+                    "booking__title",
+                    "booking__unit__organisation__name",
+                    rows=ROWS,
                 )
             ],
             more_url=reverse("bookings_coordinator:feedback") + "?state=waiting",
@@ -103,7 +109,9 @@ def booking_queue_panels(request) -> list[QueuePanel]:
             count=new,
             rows=[
                 QueueRow(f"{b.title} · {b.unit.organisation}", _detail(b), _when(b))
-                for b in first_rows(new, "title", "first_start", "unit__organisation__name")
+                for b in first_rows(
+                    new, "title", "first_start", "unit__organisation__name", rows=ROWS
+                )
             ],
             more_url=_list(status=Booking.Status.REQUESTED),
         ),
@@ -122,7 +130,7 @@ def booking_queue_panels(request) -> list[QueuePanel]:
                         "when": _when(b),
                     },
                 )
-                for b in first_rows(short, "title", "first_start", "experts_wanted")
+                for b in first_rows(short, "title", "first_start", "experts_wanted", rows=ROWS)
             ],
             more_url=_list(view="short"),
         ),
@@ -135,7 +143,7 @@ def booking_queue_panels(request) -> list[QueuePanel]:
                     _detail(gig.booking),
                     _short(gig.start),
                 )
-                for gig in first_rows(no_consent, "start", "booking__title", *EXPERT)
+                for gig in first_rows(no_consent, "start", "booking__title", *EXPERT, rows=ROWS)
             ],
             empty_text=gettext_lazy("Every expert with a coming gig has consented."),
         ),
@@ -144,7 +152,7 @@ def booking_queue_panels(request) -> list[QueuePanel]:
             count=ready,
             rows=[
                 QueueRow(b.title, _detail(b), _when(b))
-                for b in first_rows(ready, "title", "first_start")
+                for b in first_rows(ready, "title", "first_start", rows=ROWS)
             ],
             more_url=_list(view="ready"),
         ),
@@ -162,7 +170,7 @@ def booking_queue_panels(request) -> list[QueuePanel]:
                         )
                     },
                 )
-                for a in first_rows(waiting, "answer_by", "booking__title", *EXPERT)
+                for a in first_rows(waiting, "answer_by", "booking__title", *EXPERT, rows=ROWS)
             ],
             more_url=_list(status=Booking.Status.STAFFING),
         ),
