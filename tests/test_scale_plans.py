@@ -226,3 +226,22 @@ def test_the_overdue_invoices_and_reports_due_indexes_hold_the_panels_statuses()
     indexes = {i.name: i for i in (*Invoice._meta.indexes, *IncomesRegisterReport._meta.indexes)}
     assert indexes["invoice_open_due"].condition == Q(status__in=list(Invoice.OPEN))
     assert indexes["irreport_due_deadline"].condition == Q(status=IncomesRegisterReport.Status.DUE)
+
+
+def test_the_gigs_on_no_statement_are_an_anti_join_not_a_subplan_per_gig(national):
+    """The fee run and the expert's payments page find the gigs no fee line names with NOT
+    EXISTS: as NOT IN (the lines' gigs), PostgreSQL checked every fee line for each gig once the
+    lines outgrew work_mem (at national scale, 484,569 lines: the fee run took 164 s and the
+    payments page 1.3 s; 6 s and 8 ms as an anti-join)."""
+    from invoicing.services.fees import _companion_gigs, on_no_statement
+    from invoicing.views.expert import waiting_gigs
+
+    end = timezone.now()
+    plans = {
+        "the fee run's gigs": on_no_statement().filter(start__lt=end),
+        "companion fees": _companion_gigs(end),
+        "the payments page's waiting gigs": waiting_gigs(national["expert"]),
+    }
+    for name, queryset in plans.items():
+        plan = queryset.explain()
+        assert "Anti Join" in plan and "SubPlan" not in plan, f"{name}: {plan}"

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
@@ -140,10 +140,23 @@ def _companion_gigs(end: datetime) -> QuerySet[Gig]:
             written_off=False,
             start__lt=end,
         )
-        .exclude(pk__in=FeeLine.objects.filter(kind=FeeLine.Kind.COMPANION).values("gig_id"))
+        .exclude(Exists(FeeLine.objects.filter(kind=FeeLine.Kind.COMPANION, gig=OuterRef("pk"))))
         .select_related(*GIG_RELATED)
         .prefetch_related("report__expenses")
         .order_by("start", "pk")
+    )
+
+
+def on_no_statement() -> QuerySet[Gig]:
+    """Gigs that carry money for their expert and whose own lines are on no statement yet,
+    with what their lines read. NOT EXISTS, an anti-join on the lines' gig index: as "NOT IN
+    (the lines' gigs)" PostgreSQL checked every fee line for each gig once the lines outgrew
+    ``work_mem`` (at national scale, 484,569 lines: the fee run took minutes)."""
+    return (
+        payable_gigs()
+        .exclude(Exists(FeeLine.objects.filter(OWN_LINES, gig=OuterRef("pk"))))
+        .select_related(*GIG_RELATED)
+        .prefetch_related("report__expenses")
     )
 
 
@@ -152,14 +165,7 @@ def fees_plan(period: Period) -> FeePlan:
     statement yet, unless the expert moved its fee to a later month; and every companion fee of
     a gig up to then not paid yet, on the companion's own statement."""
     end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min))
-    gigs = (
-        payable_gigs()
-        .filter(start__lt=end)
-        .exclude(pk__in=FeeLine.objects.filter(OWN_LINES, gig__isnull=False).values("gig_id"))
-        .select_related(*GIG_RELATED)
-        .prefetch_related("report__expenses")
-        .order_by("expert_id", "start", "pk")
-    )
+    gigs = on_no_statement().filter(start__lt=end).order_by("expert_id", "start", "pk")
     plan = FeePlan(period=period)
     rates: dict[date, Decimal] = {}  # the kilometre allowance, read once a day
     for gig in gigs:

@@ -9,6 +9,7 @@ included (they have their own pages).
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -71,15 +72,21 @@ def months_of_year(expert: Expert, *, today=None) -> dict:
     }
 
 
-def _waiting(expert: Expert) -> list[Gig]:
-    """Approved gigs whose money is on no statement yet, each with ``can_move``."""
-    gigs = list(
+def waiting_gigs(expert: Expert):
+    """Approved gigs whose money is on no statement yet (NOT EXISTS: an anti-join, see
+    ``invoicing.services.fees.on_no_statement``)."""
+    return (
         payable_gigs()
         .filter(expert=expert)
-        .exclude(pk__in=FeeLine.objects.filter(gig__isnull=False).values("gig_id"))
+        .exclude(Exists(FeeLine.objects.filter(gig=OuterRef("pk"))))
         .select_related("booking__work_kind")
         .order_by("start", "pk")
     )
+
+
+def _waiting(expert: Expert) -> list[Gig]:
+    """``waiting_gigs``, each with ``can_move``."""
+    gigs = list(waiting_gigs(expert))
     for gig in gigs:
         # On no statement (the query above): ``fee_can_defer`` would look for its statement.
         gig.can_move = gig_can_move_payment(gig)
