@@ -151,6 +151,15 @@ def test_the_list_filters_by_month_status_and_name(desk, statement):
     assert bad.status_code == 200 and "Give the month as YYYY-MM" in page(bad)
 
 
+def test_the_tabs_count_the_statements_still_to_pay_and_not_the_paid_history(desk, statement):
+    """The paid statements are all of history (144,000 at national scale): their tab has no
+    count; the tabs of statements still to pay count them."""
+    tabs = page(desk.get(FEES)).split('<ul class="nav nav-pills mb-3 small">')[1].split("</ul>")[0]
+    assert 'href="?status=approved">Approved <span class="badge text-bg-light">1</span>' in tabs
+    assert 'href="?status=held">Held back <span class="badge text-bg-light">0</span>' in tabs
+    assert 'href="?status=paid">Paid</a>' in tabs
+
+
 def test_the_detail_shows_lines_totals_history_and_masked_details(desk, statement):
     detail = page(desk.get(f"{FEES}{statement.pk}/"))
     for shown in (
