@@ -198,7 +198,14 @@ def test_the_open_bookings_and_the_planned_gigs_come_in_order_from_their_own_ind
     expected = {
         "short of experts": (selectors.short_of_experts()[:5], "booking_open_first_start"),
         "request queue, open part": (open_part[:50], "booking_open_first_start"),
-        "gigs without consent": (selectors.gigs_without_consent()[:5], "gig_planned_start"),
+        # The planned gigs' partial index, or the index on every gig's start (the reports'):
+        # both walk the coming gigs in time order from now. Which one the planner takes for
+        # this small table moves with its statistics (the test alone, or after the module's
+        # first test): either reads no gig that has passed, which is what this holds.
+        "gigs without consent": (
+            selectors.gigs_without_consent()[:5],
+            ("gig_planned_start", "reports_gig_start"),
+        ),
         # The work queue's new requests, as its panel reads them (fifth pass: the index on
         # every booking's creation time was walked through the answered ones).
         "new requests": (
@@ -206,11 +213,11 @@ def test_the_open_bookings_and_the_planned_gigs_come_in_order_from_their_own_ind
             "booking_requested_created",
         ),
     }
-    missed = {
-        name: plan
-        for name, (queryset, index) in expected.items()
-        if index not in (plan := queryset.explain())
-    }
+    missed = {}
+    for name, (queryset, index) in expected.items():
+        plan = queryset.explain()
+        if not any(one in plan for one in (index if isinstance(index, tuple) else (index,))):
+            missed[name] = plan
     assert not missed, "\n\n".join(f"{name}: {plan}" for name, plan in missed.items())
 
 
