@@ -152,6 +152,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# PostgreSQL's parallel query starts worker processes for a plan it expects to read many rows:
+# 10-30 ms for each Gather on a small server, where a page's query reads a few thousand rows
+# (at national scale the dashboard's database time was 284 ms with it, 76 ms without). Off
+# for this application's connections by default; DATABASE_PARALLEL_WORKERS turns it back on,
+# and -1 leaves it to the server (behind PgBouncer, which refuses a connection's own options:
+# set it in postgresql.conf or with ALTER ROLE instead, docs/OPERATIONS.md).
+PARALLEL_WORKERS = env.int("DATABASE_PARALLEL_WORKERS", default=0)
+
+
+def _postgres_options(database: dict) -> None:
+    if database["ENGINE"] != "django.db.backends.postgresql" or PARALLEL_WORKERS < 0:
+        return
+    options = database.setdefault("OPTIONS", {})
+    given = options.get("options", "")
+    options["options"] = f"{given} -c max_parallel_workers_per_gather={PARALLEL_WORKERS}".strip()
+
+
+_postgres_options(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (login rate limits, sessions' neighbours) -----------------------------------------
@@ -532,6 +551,7 @@ if env.str("REPORTS_DATABASE_URL", default=""):
     DATABASES["reports"] = env.db_url("REPORTS_DATABASE_URL")
     DATABASES["reports"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
+    _postgres_options(DATABASES["reports"])
     DATABASE_ROUTERS = ["expertbank.replica.ReportsRouter"]
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,

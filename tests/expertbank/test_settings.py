@@ -23,6 +23,7 @@ ENV_NAMES = [
     "FIELD_ENCRYPTION_KEYS",
     "FIELD_HASH_KEY",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_PARALLEL_WORKERS",
 ]
 
 
@@ -49,6 +50,7 @@ print(json.dumps({
     "engine": s.DATABASES["default"]["ENGINE"],
     "db_name": str(s.DATABASES["default"]["NAME"]),
     "sqlite_options": s.DATABASES["default"].get("OPTIONS", {}),
+    "db_options": s.DATABASES["default"].get("OPTIONS", {}),
     "broker": s.CELERY_BROKER_URL,
     "backend": s.CELERY_RESULT_BACKEND,
     "email": s.EMAIL_BACKEND,
@@ -104,6 +106,18 @@ def test_environment_values_switch_to_production_parts():
     assert values["backend"] == "redis://redis.internal:6379/1"
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    # No parallel query for the pages' small reads (its workers' start-up cost more than the
+    # reads at national scale), unless asked.
+    assert values["db_options"]["options"] == "-c max_parallel_workers_per_gather=0"
+
+
+def test_parallel_query_is_given_back_or_left_to_the_server_on_request():
+    url = "postgres://bank:secret@db.internal:5432/bank"
+    for workers, options in (("2", "-c max_parallel_workers_per_gather=2"), ("-1", None)):
+        result = _run(["-c", PRINT_SETTINGS], DATABASE_URL=url, DATABASE_PARALLEL_WORKERS=workers)
+        assert result.returncode == 0, result.stderr
+        values = json.loads(result.stdout.strip().splitlines()[-1])
+        assert values["db_options"].get("options") == options
 
 
 def test_without_debug_a_missing_secret_key_stops_start_up_and_names_it():
