@@ -7,8 +7,6 @@ that did), and the form shows why.
 
 from __future__ import annotations
 
-import html
-
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
@@ -23,6 +21,7 @@ from expertbank.fields import (
     IdField,
     IdMultipleChoiceMixin,
 )
+from expertbank.formatting import escaped
 
 
 class QuickSelect(forms.Select):
@@ -44,10 +43,10 @@ class QuickSelect(forms.Select):
             # library's ``escape`` at once: Django's lazy-wrapped escape three times an option
             # was most of the time for 300 organisations (issue 19, fifth pass).
             options.append(
-                f'\n  <option value="{_escaped(text)}"{" selected" if selected else ""}>'
-                f"{_escaped(label)}</option>"
+                f'\n  <option value="{escaped(text)}"{" selected" if selected else ""}>'
+                f"{escaped(label)}</option>"
             )
-        # Safe: every value and label went through ``_escaped`` (tested against Django's).
+        # Safe: every value and label went through ``escaped`` (tested against Django's).
         shown = mark_safe("".join(options))  # nosec B308, B703
         return format_html(
             '<select name="{}"{}>{}\n</select>',
@@ -55,13 +54,6 @@ class QuickSelect(forms.Select):
             flatatt(self.build_attrs(self.attrs, attrs)),
             shown,
         )
-
-
-def _escaped(value) -> str:
-    """``conditional_escape`` without its lazy wrapper: safe strings as they are."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
 
 
 class IdFilterChoiceField(IdChoiceMixin, filter_fields.ModelChoiceField):

@@ -16,7 +16,6 @@ Use in a template::
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +24,13 @@ from typing import Any
 
 from django.utils import numberformat
 from django.utils.formats import get_format, localize, number_format
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from expertbank.formatting import escaped
 from reports.export import Table
 
 WIDTH = 360
@@ -113,8 +113,8 @@ class Chart:
 
 def _shown_in_language() -> Callable[[Any], str]:
     """A cell as ``{{ cell }}`` shows it, escaped: ``localize`` with the active language's
-    separators read once, then ``conditional_escape``'s rule with ``html.escape`` (Django's
-    ``escape``, without a ``SafeString`` made for every cell)."""
+    separators read once, then escaped as ``{{ }}`` escapes (``expertbank.formatting.escaped``,
+    without a ``SafeString`` made for every cell)."""
     language = get_language()
     decimal_separator = get_format("DECIMAL_SEPARATOR", language)
     grouping = get_format("NUMBER_GROUPING", language)
@@ -127,9 +127,7 @@ def _shown_in_language() -> Callable[[Any], str]:
             )
         else:
             text = localize(template_localtime(value))
-        if isinstance(text, SafeData):
-            return text
-        return html.escape(str(text))
+        return escaped(text)
 
     return shown
 

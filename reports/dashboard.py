@@ -21,7 +21,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.db.models import (
@@ -68,10 +68,11 @@ def _month_key(value) -> tuple[int, int]:
     return (value.year, value.month)
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _hours(value) -> Decimal:
-    """Hours to a tenth. Kept: the dashboard rounds a few thousand experts' sums a request, most
-    of them equal (whole hours), and a Decimal quantized is the spread's largest cost."""
+    """Hours to a tenth. Kept (a bounded number of them, as the process lives long): the
+    dashboard rounds a few thousand experts' sums a request, most of them equal (whole hours),
+    and a Decimal quantized is the spread's largest cost."""
     if value is None:
         return ZERO
     if isinstance(value, timedelta):

@@ -116,6 +116,9 @@ class FeeStatement(models.Model):
         IN_PAYMENT = "in_payment", pgettext_lazy("statement status", "in payment")
         PAID = "paid", pgettext_lazy("statement status", "paid")
 
+    # Still to be paid: what the statements list counts in its tabs.
+    UNPAID = (Status.APPROVED, Status.HELD, Status.IN_PAYMENT)
+
     expert = models.ForeignKey(
         Expert, on_delete=models.PROTECT, related_name="fee_statements", verbose_name=_("expert")
     )

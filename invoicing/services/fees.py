@@ -515,23 +515,20 @@ def pay_statements(*, period: Period, payment_date: date, by: User | None) -> Pa
     deadline = incomes_register_deadline(payment_date)
     reported = [statement for statement in statements if statement.gross or statement.mileage]
     sums = income_type_sums(reported)
+
+    def report(statement: FeeStatement, report_id: str) -> IncomesRegisterReport:
+        xml = earnings_report_xml(statement, report_id=report_id, sums=sums[statement.pk])
+        return IncomesRegisterReport(
+            statement=statement,
+            batch=batch,
+            payment_date=payment_date,
+            deadline=deadline,
+            report_id=report_id,
+            xml=xml,
+        )
+
     IncomesRegisterReport.objects.bulk_create(
-        (
-            IncomesRegisterReport(
-                statement=statement,
-                batch=batch,
-                payment_date=payment_date,
-                deadline=deadline,
-                report_id=f"{batch.message_id}-{statement.pk}",
-                xml=earnings_report_xml(
-                    statement,
-                    report_id=f"{batch.message_id}-{statement.pk}",
-                    sums=sums[statement.pk],
-                ),
-            )
-            for statement in reported
-        ),
-        batch_size=500,
+        (report(s, f"{batch.message_id}-{s.pk}") for s in reported), batch_size=500
     )
     record(
         by=by,

@@ -135,9 +135,6 @@ def fee_run(request: HttpRequest) -> HttpResponse:
 # --- Statements --------------------------------------------------------------------------------
 
 
-OPEN_STATUSES = [Status.APPROVED, Status.HELD, Status.IN_PAYMENT]
-
-
 @role_required(Role.COORDINATOR)
 def statement_list(request: HttpRequest) -> HttpResponse:
     form = StatementFilterForm(request.GET or None)
@@ -149,7 +146,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     # The tabs count the statements still to pay; the paid ones (all of history, 144,000 at
     # national scale: 50 ms of counting) are not counted.
     counts = dict(
-        FeeStatement.objects.filter(status__in=OPEN_STATUSES)
+        FeeStatement.objects.filter(status__in=FeeStatement.UNPAID)
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by("status")
@@ -163,7 +160,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
             "query": query_without_page(request),
             "counts": counts,
             "statuses": [
-                (value, label, counts.get(value, 0) if value in OPEN_STATUSES else None)
+                (value, label, counts.get(value, 0) if value in FeeStatement.UNPAID else None)
                 for value, label in Status.choices
             ],
         },
