@@ -560,7 +560,9 @@ def save_bookings(all_rows: list[Rows], *, with_copy: bool | None = None) -> Non
     from bookings.models import Booking, BookingTerms
 
     children = _children()
-    if connection.vendor == "postgresql" if with_copy is None else with_copy:
+    if with_copy is None:
+        with_copy = connection.vendor == "postgresql"
+    if with_copy:
         bookings, terms = [rows.booking for rows in all_rows], [rows.terms for rows in all_rows]
         bulkcopy.allocate_ids(Booking, bookings)
         bulkcopy.allocate_ids(BookingTerms, terms)
