@@ -11,6 +11,9 @@ PostgreSQL (``benchmarks/bulkcopy.py``; ``bulk_create`` on SQLite), then:
 
 * the months before last are settled by the real money services (invoice run, fee run, payment
   batch confirmed), as a bank that has run for five years would be;
+* most experts have consented to the privacy notice in force (98 %), and the units have paid
+  their invoices through the payment service (camt.054 notifications imported), most on time,
+  some late or short, a few not yet;
 * last month's gigs stay approved and not invoiced (``make bench`` times its invoice and fee
   runs, rolled back);
 * the coming two months hold bookings in the open states: confirmed with planned gigs, being
@@ -202,6 +205,79 @@ def build_month(world, period, bookings: int, rng: random.Random, *, state: str 
     return len(caught), sum(len(rows.gigs) for rows in caught)
 
 
+def consent_most(rng: random.Random, share: float = 0.98) -> int:
+    """Most experts have consented to the privacy notice in force; a few have not yet, so the
+    work queue's "gigs without consent" lists a live bank's handful, not every coming gig."""
+    from experts.models import ConsentRecord, Expert, PrivacyNotice
+
+    notice = PrivacyNotice.current()
+    rows = [
+        ConsentRecord(expert_id=pk, notice=notice)
+        for pk in Expert.objects.order_by("pk").values_list("pk", flat=True)
+        if rng.random() < share
+    ]
+    ConsentRecord.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def pay_invoices(today, rng: random.Random, log=print) -> int:
+    """The units paid their invoices as a bank's account shows them after five years: the
+    credits in camt.054 notifications imported through the payment service
+    (``payments_import``), which matches each to its invoice by the reference. Most paid a few
+    days before the due date, some late, a few short; a few of the last two months and one in
+    five hundred older ones not yet (the work queue's overdue invoices)."""
+    from collections import defaultdict
+
+    from invoicing.bankfiles import camt054
+    from invoicing.models import Invoice
+    from invoicing.money import invoice_rf_reference
+    from invoicing.services.payments import payments_import
+
+    started = clock.perf_counter()
+    files = defaultdict(list)
+    account = ""
+    open_invoices = (
+        Invoice.objects.filter(
+            kind=Invoice.Kind.INVOICE, status__in=Invoice.OPEN, due_date__lt=today
+        )
+        .order_by("due_date", "pk")
+        .values_list("pk", "reference", "gross_total", "due_date", "buyer_name", "seller_iban")
+    )
+    for pk, reference, total, due, payer, iban in open_invoices.iterator(chunk_size=5000):
+        account = iban
+        draw = rng.random()
+        if draw < (0.03 if due >= today - timedelta(days=60) else 0.002) or total <= 0:
+            continue  # not paid yet
+        if draw < 0.06:  # late
+            booked = due + timedelta(days=rng.randrange(3, 45))
+        else:
+            booked = due - timedelta(days=rng.randrange(0, 10))
+        booked = min(booked, today - timedelta(days=1))
+        short = draw > 0.997 and total > 100
+        files[booked.replace(day=1)].append(
+            {
+                "ref": f"SCALE{pk:012d}",
+                "booked": booked,
+                "amount": total - 100 if short else total,
+                "reference": invoice_rf_reference(reference) if pk % 3 == 0 else reference,
+                "payer": payer,
+            }
+        )
+    paid = 0
+    for month, entries in sorted(files.items()):
+        for first in range(0, len(entries), 2000):  # a notification stays well under 10 MB
+            data = camt054.build(
+                version="02",
+                message_id=f"SCALE-{month:%Y%m}-{first}",
+                account_iban=account,
+                entries=entries[first : first + 2000],
+            )
+            result = payments_import(data=data, name=f"scale-{month:%Y-%m}.xml", by=None)
+            paid += len(result.matched)
+    log(f"units' payments: {paid:,} imported in {clock.perf_counter() - started:.0f} s")
+    return paid
+
+
 def write_messages(count: int, rng: random.Random, log=print) -> None:
     """``count`` rows of the message log over the five years, most sent, a few failed or
     skipped, for the experts and bookers: ``COPY`` on PostgreSQL."""
@@ -346,6 +422,8 @@ def seed(
         log(f"settling {len(to_settle)} months before last through the money services:")
         for period in to_settle:
             money.settle_month(period, log=log)
+    log(f"consents: {consent_most(rng):,} experts")
+    pay_invoices(today, rng, log=log)
     write_messages(sizes.messages, rng, log=log)
     # The database's triggers logged a row for every gig, report and offer written (the
     # dashboard's kept figures, reports.figures): folded to a row a month and table, as the

@@ -9,10 +9,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from bookings.models import Booking, Gig
 from expertbank.models import Message, User
-from invoicing.models import FeeLine, Invoice
+from experts.models import ConsentRecord, Expert
+from invoicing.models import FeeLine, IncomingPayment, Invoice, PaymentFile
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +49,28 @@ def test_on_postgresql_it_copies_the_message_log_and_settles_past_months():
     assert Message.objects.filter(key__startswith="scale:", subject="").exists()  # SMS rows
     assert Message.objects.filter(sent_at__isnull=True).exists()  # failed or skipped
     assert Invoice.objects.exists() and FeeLine.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_units_have_paid_their_invoices_through_the_payment_service():
+    """The settled months' invoices are paid by imported bank notifications, each payment
+    matched to its invoice and none from the future; most experts have consented."""
+    seed("--settle-months", "1", "--experts", "200")
+    today = timezone.localdate()
+    due = Invoice.objects.filter(kind=Invoice.Kind.INVOICE, due_date__lt=today)
+    payments = IncomingPayment.objects.all()
+    assert not payments.filter(invoice__isnull=True).exists()  # every reference matched
+    assert not payments.filter(booking_date__gte=today).exists()
+    assert set(payments.values_list("invoice__status", flat=True)) <= {
+        Invoice.Status.PAID,
+        Invoice.Status.PARTLY_PAID,
+    }
+    if due.exists():
+        assert payments.exists() and PaymentFile.objects.exists()
+        assert due.filter(status=Invoice.Status.PAID).count() >= due.count() // 2
+    assert not Invoice.objects.filter(due_date__gte=today, payments__isnull=False).exists()
+    consented = ConsentRecord.objects.filter(withdrawn_at__isnull=True).count()
+    assert consented >= Expert.objects.count() * 0.9
 
 
 def test_it_refuses_a_database_with_real_users_and_changes_nothing():
