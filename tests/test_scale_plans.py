@@ -240,8 +240,8 @@ def test_the_gigs_on_no_statement_are_an_anti_join_not_a_subplan_per_gig(nationa
     EXISTS: as NOT IN (the lines' gigs), PostgreSQL checked every fee line for each gig once the
     lines outgrew work_mem (at national scale, 484,569 lines: the fee run took 164 s and the
     payments page 1.3 s; 6 s and 8 ms as an anti-join)."""
+    from invoicing.selectors import waiting_gigs
     from invoicing.services.fees import _companion_gigs, on_no_statement
-    from invoicing.views.expert import waiting_gigs
 
     end = timezone.now()
     plans = {

@@ -9,7 +9,6 @@ included (they have their own pages).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from bookings.models import Gig
 from bookings.selectors.earnings import Period, cap_checks, expert_earnings
-from bookings.services import payable_gigs
 from bookings.services.payments import gig_can_move_payment
 from expertbank.models import ReadEntry
 from expertbank.paging import page_of
@@ -30,6 +28,7 @@ from experts.models import Expert
 from invoicing.documents.statements import gross_by_type, statement_pdf, yearly_summary_pdf
 from invoicing.forms_fees import YearForm
 from invoicing.models import FeeLine, FeeStatement
+from invoicing.selectors import waiting_gigs
 from invoicing.services import fees as services
 from invoicing.services.common import InvoicingError
 
@@ -70,18 +69,6 @@ def months_of_year(expert: Expert, *, today=None) -> dict:
         ],
         "has_cap": bool(checks),
     }
-
-
-def waiting_gigs(expert: Expert):
-    """Approved gigs whose money is on no statement yet (NOT EXISTS: an anti-join, see
-    ``invoicing.services.fees.on_no_statement``)."""
-    return (
-        payable_gigs()
-        .filter(expert=expert)
-        .exclude(Exists(FeeLine.objects.filter(gig=OuterRef("pk"))))
-        .select_related("booking__work_kind")
-        .order_by("start", "pk")
-    )
 
 
 def _waiting(expert: Expert) -> list[Gig]:

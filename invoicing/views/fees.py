@@ -23,20 +23,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from bookings.services import BookingError, payable_gigs
+from bookings.services import BookingError
 from expertbank.amounts import ZERO
 from expertbank.models import ReadEntry
 from expertbank.paging import page_of, query_without_page
 from expertbank.roles import Role, role_required
 from expertbank.services.audit import audit_record, read_logged
 from experts.models import Expert
+from invoicing import selectors
 from invoicing.documents.statements import gross_by_type
 from invoicing.fees import WAGE_TYPES, WORK_TYPES
 from invoicing.forms import MonthForm
 from invoicing.forms_fees import BatchForm, CorrectionForm, HoldForm, StatementFilterForm
 from invoicing.models import (
     FeeChange,
-    FeeLine,
     FeeStatement,
     IncomesRegisterReport,
     IncomeType,
@@ -502,9 +502,7 @@ def report_sent(request: HttpRequest, pk: int) -> HttpResponse:
 def missing_list(request: HttpRequest) -> HttpResponse:
     """Experts with money waiting (a statement not yet in payment, or an approved gig not yet on
     a statement) who have no valid IBAN or identity code: a batch would leave them out."""
-    waiting_gigs = payable_gigs().exclude(
-        pk__in=FeeLine.objects.filter(gig__isnull=False).values("gig_id")
-    )
+    waiting_gigs = selectors.gigs_on_no_statement()
     experts = (
         Expert.objects.filter(
             Q(fee_statements__status__in=[Status.APPROVED, Status.HELD])

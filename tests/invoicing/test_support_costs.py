@@ -21,7 +21,7 @@ from bookings.services.companions import assignment_companion_set
 from expertbank.crypto import reset_keys
 from experts.models import Expert
 from experts.services import ExpertError, support_profile_set
-from invoicing import services
+from invoicing import selectors, services
 from invoicing.documents.finvoice import finvoice_xml
 from invoicing.documents.pdf import invoice_pdf
 from invoicing.models import FeeLine, InvoiceLine
@@ -314,6 +314,31 @@ def test_the_experts_deferral_leaves_the_companions_fee_alone(
     fee_services.fees_run(period=Period.month_of(gig.pay_not_before), by=coordinator)
     assert FeeLine.objects.filter(gig=gig, kind="fee").count() == 1
     assert FeeLine.objects.filter(gig=gig, kind="companion").count() == 1
+
+
+def test_a_deferred_fee_waits_for_the_expert_though_the_companions_was_paid(
+    support_terms, coordinator, with_companion, companion, client
+):
+    """The payments page, the fee run and the list of experts who cannot be paid agree: a gig
+    is waiting for its expert while the expert's own line is on no statement, whatever the
+    companion's line is on."""
+    gig = approved_gig(coordinator=coordinator, expert=with_companion, ended_ago=last_month())
+    fee_services.fees_run(period=month_of(gig), by=coordinator)
+    assert list(selectors.waiting_gigs(with_companion)) == []
+    fee_services.fee_defer(gig=gig, by=with_companion.user)
+    assert list(selectors.waiting_gigs(with_companion)) == [gig]
+    assert list(selectors.waiting_gigs(companion)) == []
+    assert list(fee_services.on_no_statement()) == [gig]
+    client.force_login(with_companion.user)
+    page = client.get(reverse("invoicing_expert:home"))
+    assert [g.pk for g in page.context["waiting"]] == [gig.pk]
+    with_companion.iban = ""
+    with_companion.save()
+    client.force_login(coordinator)
+    rows = client.get(reverse("invoicing_coordinator:fee_missing")).context["rows"]
+    assert [(expert.pk, gigs) for expert, _why, _statements, gigs in rows] == [
+        (with_companion.pk, 1)
+    ]
 
 
 def test_the_coordinator_names_another_companion_and_the_fee_follows(
