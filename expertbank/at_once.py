@@ -50,19 +50,25 @@ def values_at_once(querysets: list[QuerySet]) -> list[Any]:
     return _select(alias, parts, [None] * len(querysets))
 
 
-def counts_at_once(querysets: list[QuerySet]) -> list[int]:
+def counts_at_once(querysets: list[QuerySet], *, cap: int | None = None) -> list[int]:
     """``[qs.count() for qs in querysets]`` in one query: ``SELECT (SELECT COUNT(*) FROM (…)),
-    (SELECT COUNT(*) FROM (…)), …``. A queryset of another database is counted on its own."""
+    (SELECT COUNT(*) FROM (…)), …``. A queryset of another database is counted on its own.
+
+    ``cap``: count each only up to ``cap + 1`` rows (``LIMIT``), so a count of the history,
+    which grows without end, costs the same at any size; a number above ``cap`` means "more"."""
     if not querysets:
         return []
     alias = querysets[0].db
     numbers: list[Any] = [0] * len(querysets)
     parts = {}
     for place, queryset in enumerate(querysets):
+        rows = queryset.select_related(None).order_by().values("pk")
+        if cap is not None:
+            rows = rows[: cap + 1]
         if queryset.db != alias:
-            numbers[place] = queryset.count()
+            numbers[place] = rows.count()
             continue
-        compiled = _compiled(queryset.select_related(None).order_by().values("pk"), alias)
+        compiled = _compiled(rows, alias)
         if compiled is not None:
             sql, params = compiled
             # The ORM's own SQL of the queryset, its values apart as parameters.

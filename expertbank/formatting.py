@@ -31,6 +31,13 @@ def plain_number(value) -> str:
     return number_format(number, places, use_l10n=True)
 
 
+def at_most(count: int, cap: int) -> str:
+    """A count read only up to ``cap`` (``counts_at_once(…, cap=…)``): 10 000+ above it."""
+    if count > cap:
+        return f"{number_format(cap, use_l10n=True, force_grouping=True)}+"
+    return number_format(count, use_l10n=True, force_grouping=True)
+
+
 def time_range(start: datetime, end: datetime) -> str:
     """24.11.2026 klo 14.00–16.00, in the active language."""
     start, end = timezone.localtime(start), timezone.localtime(end)

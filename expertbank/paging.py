@@ -6,6 +6,10 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 PAGE_SIZE = 50
+# How far a list of the history (every booking, invoice or statement ever made) and its tabs
+# are counted: the history grows without end, the count's cost with it, and a coordinator
+# filters rather than pages beyond it (issue 19).
+CAP = 10_000
 
 
 def page_of(request: HttpRequest, rows, *, size: int = PAGE_SIZE) -> Page:
@@ -69,7 +73,7 @@ class Capped:
 
     ordered = True
 
-    def __init__(self, rows, cap: int = 10_000):
+    def __init__(self, rows, cap: int = CAP):
         self.rows = rows
         self.cap = cap
         self._count: int | None = None

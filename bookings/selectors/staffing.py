@@ -85,7 +85,8 @@ def most_urgent_first(
     if by_status is not None:
         opened = sum(n for status, n in by_status.items() if status in Booking.OPEN)
         untimed = without_times.count()
-        counts = [opened, sum(by_status.values()) - opened - untimed, untimed]
+        # Counts read up to a cap (the request queue's) may be fewer than the untimed.
+        counts = [opened, max(sum(by_status.values()) - opened - untimed, 0), untimed]
     return Chained(
         bookings.filter(still_open).order_by(F("first_start").asc(nulls_last=True), "-pk"),
         settled.filter(first_start__isnull=False).order_by("-first_start", "-pk"),

@@ -23,8 +23,9 @@ from bookings.forms import (
     RescheduleForm,
 )
 from bookings.models import Assignment, Booking, Gig, Occurrence, Panel, Unit
-from expertbank.formatting import time_range
-from expertbank.paging import page_of
+from expertbank.at_once import counts_at_once
+from expertbank.formatting import at_most, time_range
+from expertbank.paging import CAP, page_of
 from expertbank.roles import Role, role_required
 
 
@@ -34,15 +35,21 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.coordinator_booking_list()
     filters = BookingFilter(request.GET or None, queryset=queryset)
     bookings = filters.qs if filters.is_bound else queryset
-    counts = dict(Booking.objects.values_list("status").annotate(n=Count("pk")).order_by("status"))
+    # Each status counted up to CAP: a GROUP BY over every booking ever made was most of the
+    # page at national scale (234,047 bookings: 75 ms; issue 19, sixth pass).
+    each = [Booking.objects.filter(status=status) for status in Booking.Status.values]
+    counts = dict(zip(Booking.Status.values, counts_at_once(each, cap=CAP), strict=True))
     valid = not filters.is_bound or filters.is_valid()
     chosen = {k: v for k, v in getattr(filters.form, "cleaned_data", {}).items() if v}
+    more = False
     if not chosen.get("order"):
         # Unfiltered, or by status alone, the tabs' counts are the list's: the paginator
-        # need not count the history again.
+        # need not count the history again. It reaches the first CAP bookings of a status.
         by_status = None
         if valid and not set(chosen) - {"status"}:
             by_status = {s: n for s, n in counts.items() if chosen.get("status", s) == s}
+            more = any(n > CAP for n in by_status.values())
+            by_status = {s: min(n, CAP) for s, n in by_status.items()}
         bookings = selectors.most_urgent_first(bookings, by_status=by_status)
     page = page_of(request, bookings)
     # Each label looked up in a dictionary made once a page: ``get_FOO_display`` makes its
@@ -52,13 +59,20 @@ def booking_list(request: HttpRequest) -> HttpResponse:
     for booking in page:
         booking.kind_label = kinds.get(booking.kind, booking.kind)
         booking.status_label = statuses.get(booking.status, booking.status)
-    tabs = [(status, label, counts.get(status, 0)) for status, label in Booking.Status.choices]
+    tabs = [(status, label, at_most(counts[status], CAP)) for status, label in statuses.items()]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "bookings/coordinator_list.html",
-        {"filters": filters, "page": page, "tabs": tabs, "query": query.urlencode()},
+        {
+            "filters": filters,
+            "page": page,
+            "tabs": tabs,
+            "query": query.urlencode(),
+            "more": more,
+            "cap": at_most(CAP, CAP),
+        },
     )
 
 

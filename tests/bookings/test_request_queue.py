@@ -143,12 +143,39 @@ def test_the_unfiltered_queue_counts_the_history_once(desk):
     for booking in made.values():
         assert booking.title in page
     counts = [q["sql"] for q in captured if q["sql"].startswith("SELECT COUNT(*)")]
-    # Beside the tabs' one GROUP BY status, only the settled bookings without times are
-    # counted (an index): no second pass over the settled history.
+    # Beside the tabs' one query, only the settled bookings without times are counted (an
+    # index): no second pass over the settled history.
     assert len(counts) == 1, counts
     assert "IS NULL" in counts[0]
-    tabs = [q["sql"] for q in captured if q["sql"].startswith('SELECT "bookings_booking"."status"')]
-    assert len(tabs) == 1 and "GROUP BY" in tabs[0], tabs
+    # The tabs: each status counted in one query, and only up to the cap (LIMIT 10001), so
+    # the count costs the same however long the history grows.
+    tabs = [q["sql"] for q in captured if q["sql"].startswith("SELECT (SELECT COUNT(*)")]
+    assert len(tabs) == 1, tabs
+    assert tabs[0].count("LIMIT 10001") == len(Booking.Status.values), tabs[0]
+    assert "GROUP BY" not in tabs[0]
+
+
+def test_a_status_beyond_the_cap_reads_as_more_and_the_list_stops_there(desk, monkeypatch):
+    """Tabs count each status up to the cap ("2+" here, "10 000+" live); the list goes no
+    further, says so, and the filters still find the rest."""
+    monkeypatch.setattr("bookings.views.staffing.CAP", 2)
+    made = _history()
+    for day in (40, 50):
+        older = request_booking(title=f"Vanha {day}", times=[(at(7), at(7, 12))])
+        Booking.objects.filter(pk=older.pk).update(
+            status=Booking.Status.DELIVERED, first_start=at(-day)
+        )
+    page = desk.get(reverse("bookings_coordinator:list")).content.decode()
+    assert 'href="?status=delivered">Delivered <span class="badge text-bg-light">2+</span>' in page
+    assert 'href="?status=cancelled">Cancelled <span class="badge text-bg-light">2</span>' in page
+    assert "Each status is counted up to 2 bookings and the list goes no further" in page
+    # The newest two delivered are listed, the oldest is not; the other parts are whole.
+    assert ">Pidetty</a>" in page and ">Vanha 40</a>" in page and "Vanha 50" not in page
+    assert made["open"].title in page and made["untimed"].title in page
+    delivered = desk.get(reverse("bookings_coordinator:list") + "?status=delivered").content
+    assert b"Vanha 50" not in delivered and b"goes no further" in delivered
+    found = desk.get(reverse("bookings_coordinator:list") + "?q=Vanha+50").content.decode()
+    assert ">Vanha 50</a>" in found and "goes no further" not in found
 
 
 @pytest.mark.parametrize(
