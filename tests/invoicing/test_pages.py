@@ -74,6 +74,29 @@ def test_the_list_filters_by_month_status_and_overdue(desk, invoice):
     assert desk.get("/coordinator/invoicing/?overdue=true").status_code == 200
 
 
+def test_the_tabs_and_the_list_count_the_history_only_up_to_the_cap(desk, monkeypatch):
+    """The paid history grows without end: each tab is counted up to the cap ("2+" beyond
+    it, "10 000+" live), in one query, and the list pages through the first ones and says
+    the filters find the rest."""
+    monkeypatch.setattr("invoicing.views.invoices.CAP", 2)
+    unit = UnitFactory()
+    made = [bare_invoice(unit) for _n in range(3)]
+    with CaptureQueriesContext(connection) as captured:
+        page = desk.get("/coordinator/invoicing/").content.decode()
+    assert 'href="?status=issued">Waiting for payment <span class="badge text-bg-light">2+' in page
+    assert 'href="?status=paid">Paid <span class="badge text-bg-light">0</span>' in page
+    assert "Only the first 2 invoices are listed; the filters find the others." in page
+    assert sum(invoice.number in page for invoice in made) == 2
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"]]
+    assert len(counts) == 2, counts  # the tabs' one query and the list's, both capped
+    assert all("LIMIT 3" in sql for sql in counts), counts
+    assert not any("GROUP BY" in sql for sql in counts)
+    # The list's count reads the ids alone, not the balance's subqueries.
+    assert "incomingpayment" not in counts[-1]
+    one = desk.get(f"/coordinator/invoicing/?search={made[0].number}").content.decode()
+    assert made[0].number in one and "Only the first" not in one
+
+
 def test_the_run_page_shows_the_dry_run_and_issues_on_post(desk, terms, coordinator):
     gig = approved_gig(coordinator=coordinator, ended_ago=last_month())
     month = f"{month_of(gig).start:%Y-%m}"
