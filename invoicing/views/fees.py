@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 
 from bookings.services import BookingError
 from expertbank.amounts import ZERO
+from expertbank.formatting import at_most
 from expertbank.models import ReadEntry
-from expertbank.paging import page_of, query_without_page
+from expertbank.paging import CAP, Capped, page_of, query_without_page
 from expertbank.roles import Role, role_required
 from expertbank.services.audit import audit_record, read_logged
 from experts.models import Expert
@@ -151,12 +152,17 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by("status")
     )
+    rows = Capped(statements, cap=CAP)
     return render(
         request,
         "invoicing/fees/list.html",
         {
             "form": form,
-            "page": page_of(request, statements),
+            # Paged through the first CAP (``Capped``): not a COUNT of every statement ever
+            # made at each visit (issue 19, sixth pass).
+            "page": page_of(request, rows),
+            "more": rows.more,
+            "cap": at_most(CAP, CAP),
             "query": query_without_page(request),
             "counts": counts,
             "statuses": [

@@ -160,6 +160,22 @@ def test_the_tabs_count_the_statements_still_to_pay_and_not_the_paid_history(des
     assert 'href="?status=paid">Paid</a>' in tabs
 
 
+def test_the_list_pages_through_the_first_statements_up_to_the_cap(desk, statement, monkeypatch):
+    """The list is counted only up to the cap (10,000 live), not over every statement ever
+    made; beyond it the page says the filters find the others."""
+    monkeypatch.setattr("invoicing.views.fees.CAP", 1)
+    with CaptureQueriesContext(connection) as captured:
+        alone = page(desk.get(FEES))
+    assert statement.expert.name in alone and "Only the first" not in alone
+    counted = [q["sql"] for q in captured if "COUNT(" in q["sql"] and "LIMIT 2" in q["sql"]]
+    assert len(counted) == 1, [q["sql"] for q in captured]
+    other = FeeStatement.objects.get(pk=statement.pk)
+    other.pk, other.period_start = None, statement.period_start.replace(year=2020)
+    other.save()
+    listed = page(desk.get(FEES))
+    assert "Only the first 1 statements are listed; the filters find the others." in listed
+
+
 def test_the_detail_shows_lines_totals_history_and_masked_details(desk, statement):
     detail = page(desk.get(f"{FEES}{statement.pk}/"))
     for shown in (
