@@ -10,7 +10,7 @@ the rows. The choices are the same: a period is listed exactly when a row falls 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
 
 from django.db.models import Max, Min, QuerySet
@@ -22,17 +22,24 @@ from expertbank.at_once import values_at_once
 MOST_PROBES = 240
 
 
-def _period_starts(first: datetime, last: datetime, kind: str) -> list[datetime]:
-    """The starts of every period from ``first``'s to the one after ``last``'s (local time)."""
-    zone = timezone.get_current_timezone()
-    first, last = timezone.localtime(first, zone), timezone.localtime(last, zone)
+def _period_starts(first: date, last: date, kind: str) -> list[date]:
+    """The starts of every period from ``first``'s to the one after ``last``'s: local times
+    for a time field, dates for a date field."""
+    if isinstance(first, datetime):
+        zone = timezone.get_current_timezone()
+        first, last = timezone.localtime(first, zone), timezone.localtime(last, zone)
+
+        def start(year: int, month: int, day: int) -> date:
+            return datetime(year, month, day, tzinfo=zone)
+    else:
+        start = date
     if kind == "year":
-        return [datetime(year, 1, 1, tzinfo=zone) for year in range(first.year, last.year + 2)]
+        return [start(year, 1, 1) for year in range(first.year, last.year + 2)]
     months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month + 1)
-    return [datetime(n // 12, n % 12 + 1, 1, tzinfo=zone) for n in months]
+    return [start(n // 12, n % 12 + 1, 1) for n in months]
 
 
-def _starts(queryset: QuerySet, field: str, kind: str) -> list[datetime]:
+def _starts(queryset: QuerySet, field: str, kind: str) -> list[date]:
     """The starts of the periods from the first row's to just past the last row's."""
     bounds = queryset.aggregate(first=Min(field), last=Max(field))
     if bounds["first"] is None:
@@ -40,7 +47,7 @@ def _starts(queryset: QuerySet, field: str, kind: str) -> list[datetime]:
     return _period_starts(bounds["first"], bounds["last"], kind)
 
 
-def _probes(queryset: QuerySet, field: str, starts: list[datetime]) -> list[QuerySet]:
+def _probes(queryset: QuerySet, field: str, starts: list[date]) -> list[QuerySet]:
     """One ``LIMIT 1`` query a period: a row of ``queryset`` in it, if any. Ordered by the
     field, so each is a step into its index (unordered, the planner reads the table from the
     start until a row falls in the period)."""
@@ -57,9 +64,10 @@ def period_probes(queryset: QuerySet, field: str, kind: str) -> list[QuerySet]:
     return _probes(queryset, field, _starts(queryset, field, kind))
 
 
-def periods_with_rows(queryset: QuerySet, field: str, kind: str) -> list[datetime] | None:
+def periods_with_rows(queryset: QuerySet, field: str, kind: str) -> list[date] | None:
     """The local starts of the years or months in which ``queryset`` has a ``field`` value,
-    in order (what ``queryset.datetimes(field, kind)`` gives); None past ``MOST_PROBES``."""
+    in order (what ``queryset.datetimes(field, kind)``, or ``dates`` for a date field, gives);
+    None past ``MOST_PROBES``."""
     starts = _starts(queryset, field, kind)
     if len(starts) - 1 > MOST_PROBES:
         return None
@@ -68,8 +76,8 @@ def periods_with_rows(queryset: QuerySet, field: str, kind: str) -> list[datetim
 
 
 class DateHierarchyQuerySet(QuerySet):
-    """A changelist's queryset whose years and months for ``date_hierarchy`` come from
-    ``periods_with_rows``; everything else is Django's."""
+    """A changelist's queryset whose years and months for ``date_hierarchy`` (a time or a date
+    field) come from ``periods_with_rows``; everything else is Django's."""
 
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         if kind in ("year", "month") and order == "ASC" and tzinfo is None:
@@ -77,6 +85,13 @@ class DateHierarchyQuerySet(QuerySet):
             if periods is not None:
                 return periods
         return super().datetimes(field_name, kind, order=order, tzinfo=tzinfo)
+
+    def dates(self, field_name, kind, order="ASC"):
+        if kind in ("year", "month") and order == "ASC":
+            periods = periods_with_rows(self, field_name, kind)
+            if periods is not None:
+                return periods
+        return super().dates(field_name, kind, order=order)
 
 
 def with_quick_dates(queryset: QuerySet) -> QuerySet:

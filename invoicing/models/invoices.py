@@ -168,6 +168,8 @@ class Invoice(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["unit", "issue_date"]),
+            # The admin's date hierarchy: its first and last dates and one probe a year.
+            models.Index(fields=["issue_date"], name="invoice_issue_date"),
             models.Index(fields=["reference"]),
             models.Index(fields=["period_start"]),
             # Open invoices (``OPEN``: issued, partly paid) by due date: the work queue's five

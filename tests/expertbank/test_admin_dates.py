@@ -4,7 +4,7 @@ without, the borders in Helsinki time (issue 19)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from bookings.models import Booking
 from expertbank.admin_dates import periods_with_rows, with_quick_dates
+from invoicing.models import Invoice
 from tests.bookings.factories import request_booking
-from tests.factories import UserFactory
+from tests.factories import UnitFactory, UserFactory
+from tests.invoicing.test_pages import bare_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,36 @@ def test_the_bookings_changelist_links_each_year_with_bookings_without_a_distinc
     assert "first_start__month=1" in year and "first_start__month=3" in year
     assert "first_start__month=2" not in year
     assert timezone.is_aware(periods_with_rows(Booking.objects.all(), "first_start", "year")[0])
+
+
+def test_a_date_field_lists_the_same_years_and_months_as_djangos_dates():
+    """The invoices' issue date is a date, not a time: the same probes, plain dates."""
+    unit = UnitFactory()
+    for day in (date(2021, 12, 31), date(2023, 1, 1), date(2023, 3, 15)):
+        invoice = bare_invoice(unit)
+        Invoice.objects.filter(pk=invoice.pk).update(issue_date=day)
+    years = periods_with_rows(Invoice.objects.all(), "issue_date", "year")
+    assert years == [date(2021, 1, 1), date(2023, 1, 1)]
+    assert years == list(Invoice.objects.dates("issue_date", "year"))
+    in_2023 = Invoice.objects.filter(issue_date__year=2023)
+    assert periods_with_rows(in_2023, "issue_date", "month") == [date(2023, 1, 1), date(2023, 3, 1)]
+    assert periods_with_rows(in_2023, "issue_date", "month") == list(
+        in_2023.dates("issue_date", "month")
+    )
+
+
+def test_the_invoices_changelist_links_each_year_without_a_distinct_or_a_second_count(client):
+    unit = UnitFactory()
+    for day in (date(2021, 6, 1), date(2023, 3, 15)):
+        invoice = bare_invoice(unit)
+        Invoice.objects.filter(pk=invoice.pk).update(issue_date=day)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, language="en"))
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/admin/invoicing/invoice/").content.decode()
+    assert "?issue_date__year=2021" in page and "?issue_date__year=2023" in page
+    assert "?issue_date__year=2022" not in page
+    sqls = [q["sql"] for q in captured]
+    assert not any("DISTINCT" in sql and "issue_date" in sql for sql in sqls), sqls
+    assert sum(sql.startswith("SELECT COUNT(*)") for sql in sqls) == 1, sqls
+    year = client.get("/admin/invoicing/invoice/?issue_date__year=2023").content.decode()
+    assert "issue_date__month=3" in year and "issue_date__month=1" not in year
