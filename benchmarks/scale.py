@@ -420,8 +420,10 @@ def seed(
     to_settle = past[:-1] if settle is None else past[:-1][len(past) - 1 - settle :]
     if to_settle:
         log(f"settling {len(to_settle)} months before last through the money services:")
-        for period in to_settle:
+        for n, period in enumerate(to_settle, start=1):
             money.settle_month(period, log=log)
+            if money.growing(n):
+                money.analyze()
     log(f"consents: {consent_most(rng):,} experts")
     pay_invoices(today, rng, log=log)
     write_messages(sizes.messages, rng, log=log)

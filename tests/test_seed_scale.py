@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -157,3 +158,14 @@ def test_copy_writes_the_same_rows_as_bulk_create():
     assert len(by_bulk) > 200
     for bulk, copied in zip(by_bulk, by_copy, strict=True):
         assert bulk == copied
+
+
+def test_the_statistics_are_refreshed_as_the_history_grows_by_a_fifth():
+    """The settled months are analysed as autovacuum would (the test machine's PostgreSQL runs
+    without it): often while the tables are young, then each time they grow by about a fifth."""
+    from benchmarks.money import growing
+
+    marks = [n for n in range(1, 60) if growing(n)]
+    assert marks[:8] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert marks[8:] == [10, 12, 14, 17, 20, 24, 29, 35, 42, 50]
+    assert all(later / earlier <= 1.25 for earlier, later in pairwise(marks[7:]))
