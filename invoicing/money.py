@@ -29,7 +29,7 @@ from bookings import money as booking_money
 from bookings.money import mileage_allowance, mileage_rate
 from expertbank.amounts import ZERO, cents
 from expertbank.finnish import reference_number, rf_reference
-from invoicing.models import Invoice, InvoiceLine, PenaltyInterestRate
+from invoicing.models import IncomingPayment, Invoice, InvoiceLine, PenaltyInterestRate
 
 
 def penalty_interest(day: date) -> Decimal | None:
@@ -114,36 +114,74 @@ def due_date(issue_date: date, days: int) -> date:
     return issue_date + timedelta(days=days)
 
 
+def credited_totals(invoice_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What the credit notes of each invoice took off it (a positive amount), by invoice id;
+    nothing credited reads as zero."""
+    ids = list(invoice_ids)
+    rows = (
+        Invoice.objects.filter(credit_for_id__in=ids)
+        .exclude(status=Invoice.Status.DRAFT)
+        .values_list("credit_for_id")
+        .annotate(total=Sum("gross_total"))
+        .order_by()
+    )
+    totals = {pk: -cents(total) for pk, total in rows}
+    return {pk: totals.get(pk, ZERO) for pk in ids}
+
+
+def paid_totals(invoice_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What was paid to each invoice, by invoice id (zero for nothing)."""
+    ids = list(invoice_ids)
+    rows = (
+        IncomingPayment.objects.filter(invoice_id__in=ids)
+        .values_list("invoice_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    totals = {pk: cents(total) for pk, total in rows}
+    return {pk: totals.get(pk, ZERO) for pk in ids}
+
+
 def credited_total(invoice: Invoice) -> Decimal:
     """What the credit notes of ``invoice`` took off it (a positive amount)."""
-    total = invoice.credit_notes.exclude(status=Invoice.Status.DRAFT).aggregate(
-        total=Sum("gross_total")
-    )["total"]
-    return -cents(total or ZERO)
+    return credited_totals([invoice.pk])[invoice.pk]
 
 
 def paid_total(invoice: Invoice) -> Decimal:
-    return cents(invoice.payments.aggregate(total=Sum("amount"))["total"] or ZERO)
+    return paid_totals([invoice.pk])[invoice.pk]
+
+
+def balance_of(invoice: Invoice, *, credited: Decimal, paid: Decimal) -> Decimal:
+    """What is still to be paid of ``invoice`` after ``credited`` and ``paid`` (negative: paid
+    too much by that amount)."""
+    return invoice.gross_total - credited - paid
 
 
 def balance(invoice: Invoice) -> Decimal:
     """What is still to be paid (negative: paid too much by that amount)."""
-    return invoice.gross_total - credited_total(invoice) - paid_total(invoice)
+    return balance_of(invoice, credited=credited_total(invoice), paid=paid_total(invoice))
+
+
+def status_of(invoice: Invoice, *, credited: Decimal, paid: Decimal) -> str:
+    """The status the money says an issued invoice has after ``credited`` and ``paid``: paid,
+    partly paid, issued or credited."""
+    if invoice.is_credit_note:
+        return Invoice.Status.ISSUED
+    due = invoice.gross_total - credited
+    if due <= 0:
+        return Invoice.Status.CREDITED
+    if paid >= due:
+        return Invoice.Status.PAID
+    if paid > 0:
+        return Invoice.Status.PARTLY_PAID
+    return Invoice.Status.ISSUED
 
 
 def status_for(invoice: Invoice) -> str:
     """The status the money says an issued invoice has: paid, partly paid, issued or credited."""
     if invoice.is_credit_note:
         return Invoice.Status.ISSUED
-    due = invoice.gross_total - credited_total(invoice)
-    if due <= 0:
-        return Invoice.Status.CREDITED
-    paid = paid_total(invoice)
-    if paid >= due:
-        return Invoice.Status.PAID
-    if paid > 0:
-        return Invoice.Status.PARTLY_PAID
-    return Invoice.Status.ISSUED
+    return status_of(invoice, credited=credited_total(invoice), paid=paid_total(invoice))
 
 
 __all__ = ["mileage_allowance", "mileage_rate"]

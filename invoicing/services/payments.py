@@ -4,19 +4,22 @@ by the reference, or kept for a coordinator to allocate; nothing is ever dropped
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from expertbank.bulk import update_each
 from expertbank.finnish import is_valid_reference
 from expertbank.formatting import euros
 from expertbank.models import User, actor
 from invoicing import money
 from invoicing.bankfiles import camt054
-from invoicing.models import IncomingPayment, Invoice, PaymentFile
-from invoicing.services.common import InvoicingError, Kind, record, set_status
+from invoicing.models import IncomingPayment, Invoice, InvoiceChange, PaymentFile
+from invoicing.services.common import InvoicingError, Kind
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -40,26 +43,24 @@ def national_reference(reference: str) -> str:
     return compact if compact.isdigit() and is_valid_reference(compact) else ""
 
 
-def _invoice_for(reference: str) -> Invoice | None:
-    national = national_reference(reference)
-    if not national:
-        return None
-    return (
+def _invoices_for(references: Iterable[str]) -> dict[str, Invoice]:
+    """The issued invoices the payments' references name (Finnish or RF), by their Finnish
+    reference, locked: one query for a whole notification."""
+    nationals = {national_reference(reference) for reference in references} - {""}
+    if not nationals:
+        return {}
+    invoices: dict[str, Invoice] = {}
+    for invoice in (
         Invoice.objects.select_for_update()
-        .filter(reference=national, kind=Invoice.Kind.INVOICE)
+        .filter(reference__in=nationals, kind=Invoice.Kind.INVOICE)
         .exclude(status=Invoice.Status.DRAFT)
-        .first()
-    )
+        .order_by("-year", "-sequence", "-pk")
+    ):
+        invoices.setdefault(invoice.reference, invoice)
+    return invoices
 
 
-def apply_payment(payment: IncomingPayment, invoice: Invoice, *, by: User | None) -> None:
-    """Allocate ``payment`` to ``invoice``: its history and status follow (paid, partly paid;
-    an excess stays listed on the invoice)."""
-    payment.invoice = invoice
-    payment.allocated_by = actor(by)
-    payment.allocated_at = timezone.now()
-    payment.save(update_fields=["invoice", "allocated_by", "allocated_at", "note"])
-    left = money.balance(invoice)
+def _payment_note(payment: IncomingPayment, left: Decimal) -> str:
     note = _("%(amount)s received on %(date)s.") % {
         "amount": euros(payment.amount),
         "date": payment.booking_date.strftime("%d.%m.%Y"),
@@ -68,8 +69,57 @@ def apply_payment(payment: IncomingPayment, invoice: Invoice, *, by: User | None
         note += " " + _("Paid %(excess)s too much.") % {"excess": euros(-left)}
     elif left > 0:
         note += " " + _("%(left)s still to pay.") % {"left": euros(left)}
-    record(invoice, by=by, kind=Kind.PAYMENT, note=note)
-    set_status(invoice, money.status_for(invoice), by=by)
+    return note
+
+
+def apply_payments(pairs: list[tuple[IncomingPayment, Invoice]], *, by: User | None) -> None:
+    """Allocate each payment to its invoice, in order: each invoice's history and status
+    follow, payment by payment (paid, partly paid; an excess stays listed on the invoice), as
+    if each were allocated alone. In a few queries for a whole notification: a national bank's
+    month is some 2,300 payments, which one by one took 50 s (issue 19, sixth pass)."""
+    if not pairs:
+        return
+    invoices = {invoice.pk: invoice for _payment, invoice in pairs}
+    paid = money.paid_totals(invoices)
+    credited = money.credited_totals(invoices)
+    now, changed, entries = timezone.now(), {}, []
+    for payment, invoice in pairs:
+        payment.invoice = invoice
+        payment.allocated_by = actor(by)
+        payment.allocated_at = now
+        paid[invoice.pk] += payment.amount
+        left = money.balance_of(invoice, credited=credited[invoice.pk], paid=paid[invoice.pk])
+        entries.append(
+            InvoiceChange.entry(
+                invoice=invoice, by=by, kind=Kind.PAYMENT, note=_payment_note(payment, left)
+            )
+        )
+        to = money.status_of(invoice, credited=credited[invoice.pk], paid=paid[invoice.pk])
+        if to != invoice.status:
+            entries.append(
+                InvoiceChange.entry(
+                    invoice=invoice,
+                    by=by,
+                    kind=Kind.STATUS,
+                    from_status=invoice.status,
+                    to_status=to,
+                )
+            )
+            invoice.status = to
+            changed[invoice.pk] = invoice
+    update_each(
+        IncomingPayment,
+        [payment for payment, _invoice in pairs],
+        ["invoice", "allocated_by", "allocated_at", "note"],
+    )
+    # Only the status, a bookkeeping field of an issued invoice (``Invoice.BOOKKEEPING_FIELDS``).
+    update_each(Invoice, list(changed.values()), ["status"])
+    InvoiceChange.objects.bulk_create(entries)
+
+
+def apply_payment(payment: IncomingPayment, invoice: Invoice, *, by: User | None) -> None:
+    """Allocate ``payment`` to ``invoice`` (``apply_payments`` of one)."""
+    apply_payments([(payment, invoice)], by=by)
 
 
 @transaction.atomic(durable=True)
@@ -115,22 +165,51 @@ def import_file(*, data: bytes, name: str, by: User | None) -> ImportResult:
         imported_by=actor(by),
     )
     result = ImportResult(file=bank_file, already=len(entries) - len(fresh), skipped=skipped)
-    for entry in fresh:
-        payment = _record(entry, bank_file)
-        if payment is None:  # in the file twice, or recorded by an import at the same moment
-            result.already += 1
-            continue
-        result.new.append(payment)
-        invoice = _invoice_for(entry.reference)
+    result.new = _record_all(fresh, bank_file)
+    result.already += len(fresh) - len(result.new)
+    invoices = _invoices_for(payment.reference for payment in result.new)
+    pairs = []
+    for payment in result.new:
+        invoice = invoices.get(national_reference(payment.reference))
         if invoice is None:
             result.unallocated.append(payment)
-            continue
-        apply_payment(payment, invoice, by=by)
-        result.matched.append(payment)
+        else:
+            pairs.append((payment, invoice))
+            result.matched.append(payment)
+    apply_payments(pairs, by=by)
     if len(result.new) != bank_file.new_entries:
         bank_file.new_entries = len(result.new)
         bank_file.save(update_fields=["new_entries"])
     return result
+
+
+def _payment(entry, bank_file: PaymentFile) -> IncomingPayment:
+    return IncomingPayment(
+        entry_reference=entry.entry_reference,
+        file=bank_file,
+        amount=entry.amount,
+        currency=entry.currency,
+        booking_date=entry.booking_date,
+        value_date=entry.value_date,
+        reference=entry.reference[:35],
+        payer_name=entry.payer_name[:140],
+        payer_iban=(entry.payer_iban or "")[:34],
+        message=(entry.message or "")[:500],
+    )
+
+
+def _record_all(entries, bank_file: PaymentFile) -> list[IncomingPayment]:
+    """Record the payments not recorded yet, in the file's order: all in one insert, or, when
+    one is in the file twice or an import of the same file at the same moment recorded some
+    (the unique entry reference refuses them), one by one, each kept once."""
+    try:
+        with transaction.atomic():
+            return IncomingPayment.objects.bulk_create(
+                [_payment(entry, bank_file) for entry in entries], batch_size=1000
+            )
+    except IntegrityError:
+        recorded = (_record(entry, bank_file) for entry in entries)
+        return [payment for payment in recorded if payment is not None]
 
 
 def _record(entry, bank_file: PaymentFile) -> IncomingPayment | None:
@@ -138,18 +217,9 @@ def _record(entry, bank_file: PaymentFile) -> IncomingPayment | None:
     constraint decides, also between two imports of one file at the same moment."""
     try:
         with transaction.atomic():
-            return IncomingPayment.objects.create(
-                entry_reference=entry.entry_reference,
-                file=bank_file,
-                amount=entry.amount,
-                currency=entry.currency,
-                booking_date=entry.booking_date,
-                value_date=entry.value_date,
-                reference=entry.reference[:35],
-                payer_name=entry.payer_name[:140],
-                payer_iban=(entry.payer_iban or "")[:34],
-                message=(entry.message or "")[:500],
-            )
+            payment = _payment(entry, bank_file)
+            payment.save(force_insert=True)
+            return payment
     except IntegrityError:
         return None
 

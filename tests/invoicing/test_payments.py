@@ -9,6 +9,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from expertbank.finnish import rf_reference
@@ -16,7 +18,9 @@ from expertbank.models import Message
 from invoicing import money, selectors, services
 from invoicing.bankfiles import camt054
 from invoicing.models import IncomingPayment, Invoice, InvoiceChange, PaymentFile
+from tests.factories import UnitFactory
 from tests.invoicing.factories import approved_gig, last_month, month_of
+from tests.invoicing.test_pages import bare_invoice
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -132,6 +136,64 @@ def test_the_same_file_twice_or_an_overlapping_one_records_each_payment_once(inv
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
     assert PaymentFile.objects.count() == 3
+
+
+def test_a_payment_in_the_file_twice_is_recorded_once_and_the_rest_still_applied(invoice):
+    result = import_(
+        bank_file(
+            {"ref": "T1", "amount": Decimal("100.00"), "reference": invoice.reference},
+            {"ref": "T1", "amount": Decimal("100.00"), "reference": invoice.reference},
+            {"ref": "T2", "amount": Decimal("339.25"), "reference": invoice.reference},
+        )
+    )
+    assert (len(result.new), len(result.matched), result.already) == (2, 2, 1)
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID and money.balance(invoice) == 0
+
+
+def test_two_payments_to_one_invoice_in_one_file_read_as_two_imports(invoice):
+    """Each payment's note and the status changes follow payment by payment, as if each had
+    come in a file of its own."""
+    import_(
+        bank_file(
+            {"ref": "S1", "amount": Decimal("400.00"), "reference": invoice.reference},
+            {"ref": "S2", "amount": Decimal("39.25"), "reference": invoice.reference},
+        )
+    )
+    history = list(invoice.changes.order_by("at", "pk").values_list("kind", "to_status", "note"))
+    payments = [note for kind, _to, note in history if kind == InvoiceChange.Kind.PAYMENT]
+    assert len(payments) == 2
+    assert "still to pay" in payments[0] and "still to pay" not in payments[1]
+    statuses = [to for kind, to, _note in history if kind == InvoiceChange.Kind.STATUS]
+    assert statuses[-2:] == [Invoice.Status.PARTLY_PAID, Invoice.Status.PAID]
+    invoice.refresh_from_db()
+    assert invoice.status == Invoice.Status.PAID
+
+
+def test_a_notification_of_many_payments_takes_the_queries_of_one(terms, coordinator):
+    """A national bank's month is some 2,300 payments in one file, imported in a web request:
+    the queries do not grow with the payments (one by one they took 50 s)."""
+    unit = UnitFactory()
+    invoices = [bare_invoice(unit) for _n in range(6)]
+    Invoice.objects.filter(pk__in=[i.pk for i in invoices]).update(
+        net_total=Decimal("100"), gross_total=Decimal("100")
+    )
+
+    def queries(batch, message_id):
+        entries = [
+            {"ref": f"{message_id}-{i.pk}", "amount": Decimal("100.00"), "reference": i.reference}
+            for i in batch
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            result = import_(bank_file(*entries, message_id=message_id))
+        assert len(result.matched) == len(batch)
+        return len(captured)
+
+    assert queries(invoices[:1], "ONE") == queries(invoices[1:], "FIVE")
+    assert set(
+        Invoice.objects.filter(pk__in=[i.pk for i in invoices]).values_list("status", flat=True)
+    ) == {Invoice.Status.PAID}
+    assert InvoiceChange.objects.filter(kind=InvoiceChange.Kind.PAYMENT).count() == 6
 
 
 @pytest.mark.parametrize(
