@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 ENV_NAMES = [
@@ -24,6 +25,7 @@ ENV_NAMES = [
     "FIELD_HASH_KEY",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "DATABASE_PARALLEL_WORKERS",
+    "DATABASE_JIT",
 ]
 
 
@@ -106,18 +108,25 @@ def test_environment_values_switch_to_production_parts():
     assert values["backend"] == "redis://redis.internal:6379/1"
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
-    # No parallel query for the pages' small reads (its workers' start-up cost more than the
-    # reads at national scale), unless asked.
-    assert values["db_options"]["options"] == "-c max_parallel_workers_per_gather=0"
+    # No parallel query and no JIT for the pages' small reads (the workers' start-up and the
+    # compiling cost more than the reads at national scale), unless asked.
+    assert values["db_options"]["options"] == "-c max_parallel_workers_per_gather=0 -c jit=off"
 
 
-def test_parallel_query_is_given_back_or_left_to_the_server_on_request():
+@pytest.mark.parametrize(
+    ("given", "options"),
+    [
+        ({"DATABASE_PARALLEL_WORKERS": "2"}, "-c max_parallel_workers_per_gather=2 -c jit=off"),
+        ({"DATABASE_JIT": "true"}, "-c max_parallel_workers_per_gather=0 -c jit=on"),
+        ({"DATABASE_PARALLEL_WORKERS": "-1", "DATABASE_JIT": "true"}, None),
+    ],
+)
+def test_parallel_query_and_jit_are_given_back_or_left_to_the_server_on_request(given, options):
     url = "postgres://bank:secret@db.internal:5432/bank"
-    for workers, options in (("2", "-c max_parallel_workers_per_gather=2"), ("-1", None)):
-        result = _run(["-c", PRINT_SETTINGS], DATABASE_URL=url, DATABASE_PARALLEL_WORKERS=workers)
-        assert result.returncode == 0, result.stderr
-        values = json.loads(result.stdout.strip().splitlines()[-1])
-        assert values["db_options"].get("options") == options
+    result = _run(["-c", PRINT_SETTINGS], DATABASE_URL=url, **given)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["db_options"].get("options") == options
 
 
 def test_without_debug_a_missing_secret_key_stops_start_up_and_names_it():
