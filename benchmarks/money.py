@@ -863,11 +863,17 @@ def analyze() -> None:
 
 def settle_month(period, *, log=print) -> None:
     """What the monthly runs left of a month that is over: invoiced on the 1st, its fee
-    statements paid in a batch on the 15th and the batch confirmed."""
+    statements paid in a batch on the 15th, the batch confirmed and its Incomes Register
+    reports sent."""
     from django.db import transaction
     from django.utils import timezone
 
-    from invoicing.services.fees import confirm_batch, pay_statements, run_statements
+    from invoicing.services.fees import (
+        batch_reports_mark_sent,
+        confirm_batch,
+        pay_statements,
+        run_statements,
+    )
     from invoicing.services.issuing import issue_run
 
     started = clock.perf_counter()
@@ -877,6 +883,8 @@ def settle_month(period, *, log=print) -> None:
         statements = run_statements(period=period, by=None)
         paid = pay_statements(period=period, payment_date=after.replace(day=15), by=None)
         confirm_batch(batch=paid.batch, by=None, today=timezone.localdate())
+    if paid.batch.incomes_reports.exists():  # sent to the Incomes Register by their deadline
+        batch_reports_mark_sent(batch=paid.batch, by=None)
     log(
         f"  {period.start:%m/%Y}: {len(issued.invoices)} invoices, "
         f"{len(statements.statements)} statements paid "

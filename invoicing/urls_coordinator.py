@@ -24,6 +24,11 @@ urlpatterns = [
     path("fees/batches/<int:pk>/", fees.batch_detail, name="fee_batch"),
     path("fees/batches/<int:pk>/sepa/", fees.batch_sepa, name="fee_batch_sepa"),
     path("fees/batches/<int:pk>/confirm/", fees.batch_confirm, name="fee_batch_confirm"),
+    path(
+        "fees/batches/<int:pk>/reports-sent/",
+        fees.batch_reports_sent,
+        name="fee_batch_reports_sent",
+    ),
     path("fees/reports/", fees.report_list, name="fee_reports"),
     path("fees/reports/<int:pk>/xml/", fees.report_xml, name="fee_report_xml"),
     path("fees/reports/<int:pk>/sent/", fees.report_sent, name="fee_report_sent"),

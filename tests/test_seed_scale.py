@@ -15,7 +15,13 @@ from django.utils import timezone
 from bookings.models import Booking, Gig
 from expertbank.models import Message, User
 from experts.models import ConsentRecord, Expert
-from invoicing.models import FeeLine, IncomingPayment, Invoice, PaymentFile
+from invoicing.models import (
+    FeeLine,
+    IncomesRegisterReport,
+    IncomingPayment,
+    Invoice,
+    PaymentFile,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +76,11 @@ def test_the_units_have_paid_their_invoices_through_the_payment_service():
         assert payments.exists() and PaymentFile.objects.exists()
         assert due.filter(status=Invoice.Status.PAID).count() >= due.count() // 2
     assert not Invoice.objects.filter(due_date__gte=today, payments__isnull=False).exists()
+    # The settled batches' Incomes Register reports were sent by their deadline.
+    assert IncomesRegisterReport.objects.exists()
+    assert not IncomesRegisterReport.objects.filter(
+        status=IncomesRegisterReport.Status.DUE
+    ).exists()
     consented = ConsentRecord.objects.filter(withdrawn_at__isnull=True).count()
     assert consented >= Expert.objects.count() * 0.9
 

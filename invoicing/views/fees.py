@@ -383,6 +383,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "statements": statements,
             "can_confirm": services.batch_can_confirm(batch),
+            "reports_due": batch.incomes_reports.filter(
+                status=IncomesRegisterReport.Status.DUE
+            ).count(),
             "history": batch.changes.select_related("by").order_by("at", "pk"),
             "today": timezone.localdate(),
         },
@@ -402,6 +405,27 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("The batch is confirmed paid on %(date)s: the statements and gigs are paid.")
             % {"date": batch.payment_date.strftime("%d.%m.%Y")},
+        )
+    return redirect("invoicing_coordinator:fee_batch", batch.pk)
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def batch_reports_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch(pk)
+    try:
+        count = services.batch_reports_mark_sent(batch=batch, by=request.user)
+    except InvoicingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d Incomes Register report of the batch is marked sent.",
+                "%(count)d Incomes Register reports of the batch are marked sent.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect("invoicing_coordinator:fee_batch", batch.pk)
 
@@ -480,6 +504,12 @@ def report_list(request: HttpRequest) -> HttpResponse:
                 request,
                 reports.filter(status=IncomesRegisterReport.Status.DUE).order_by("deadline", "pk"),
             ),
+            # The batches with reports due, each to mark sent at once.
+            "batches": PaymentBatch.objects.filter(
+                incomes_reports__status=IncomesRegisterReport.Status.DUE
+            )
+            .annotate(due=Count("incomes_reports"))
+            .order_by("payment_date", "pk"),
             "sent": reports.filter(status=IncomesRegisterReport.Status.SENT)
             .select_related("sent_by")
             .order_by("-sent_at", "-pk")[:RECENTLY_SENT],

@@ -336,6 +336,30 @@ def test_reports_due_are_listed_by_deadline_and_marked_sent(desk, statement, coo
     assert again.status_code == 200 and "already marked sent" in page(again)
 
 
+def test_a_batchs_reports_are_marked_sent_at_once(desk, statement, coordinator):
+    """A national batch holds some 2,450 reports, sent to the Incomes Register together: the
+    coordinator marks them sent at once, from the reports page or the batch's."""
+    batch = pay(statement, coordinator)
+    report = IncomesRegisterReport.objects.get()
+    listing = page(desk.get(f"{FEES}reports/"))
+    assert "1 report due" in listing and "Mark all sent" in listing
+    detail = page(desk.get(f"{FEES}batches/{batch.pk}/"))
+    assert "Mark the batch's 1 Incomes Register report sent" in detail
+    done = desk.post(f"{FEES}batches/{batch.pk}/reports-sent/", follow=True)
+    assert "1 Incomes Register report of the batch is marked sent." in page(done)
+    report.refresh_from_db()
+    assert (report.status, report.sent_by) == (IncomesRegisterReport.Status.SENT, coordinator)
+    assert statement.changes.filter(note="Incomes Register report sent.", by=coordinator).exists()
+    assert "Mark all sent" not in page(desk.get(f"{FEES}reports/"))
+    assert "Incomes Register report sent</button>" not in page(
+        desk.get(f"{FEES}batches/{batch.pk}/")
+    )
+    again = desk.post(f"{FEES}batches/{batch.pk}/reports-sent/", follow=True)
+    assert "Every report of this batch is already marked sent." in page(again)
+    assert statement.changes.filter(note="Incomes Register report sent.").count() == 1
+    assert desk.get(f"{FEES}batches/{batch.pk}/reports-sent/").status_code == 405
+
+
 def test_the_work_queue_panels_show_reports_due_and_held_statements(rf, statement, coordinator):
     fee_services.statement_hold(statement=statement, by=coordinator, reason="Tarkistus")
     panels = {str(panel.title): panel for panel in fee_queue_panels(rf.get("/"))}
