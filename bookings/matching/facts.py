@@ -448,8 +448,13 @@ def _load_calendar(ctx: Context, facts: Facts, ids: list[int], experts: list[Exp
     heavy = Booking.areas.through.objects.filter(
         booking_id=OuterRef("booking_id"), experiencearea__heavy=True
     )
+    # Every gig above ends after the first time's day less the rest days: a bound the
+    # (expert, busy until) index reads, where the OR alone read all history (issue 19).
+    ends_after = midnight(first - timedelta(days=rest))
     for expert_id, start, busy_until, is_heavy in (
-        Gig.objects.filter(near, _Among("expert_id", ids), status__in=Gig.LIVE)
+        Gig.objects.filter(
+            near, _Among("expert_id", ids), busy_until__gte=ends_after, status__in=Gig.LIVE
+        )
         .annotate(heavy=Exists(heavy))
         .order_by()
         .values_list("expert_id", "start", "busy_until", "heavy")
@@ -476,8 +481,18 @@ def _load_gig_counts(ctx: Context, facts: Facts, ids: list[int]) -> None:
         )
         wanted |= in_month
         counts[f"m{index}"] = Count("pk", filter=in_month)
+    # The span of all those windows as well, which the (expert, start) index can read: on the
+    # windows' OR alone PostgreSQL read every gig of every expert (300,000 at national scale).
+    lowest = min([since] + [midnight(month.start) for month in months])
+    highest = max([ctx.now] + [midnight(month.end + timedelta(days=1)) for month in months])
     rows = (
-        Gig.objects.filter(wanted, _Among("expert_id", ids), status__in=Gig.LIVE)
+        Gig.objects.filter(
+            wanted,
+            _Among("expert_id", ids),
+            start__gte=lowest,
+            start__lt=highest,
+            status__in=Gig.LIVE,
+        )
         .values("expert_id")
         .annotate(**counts)
         .order_by()

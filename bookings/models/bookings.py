@@ -415,6 +415,8 @@ class Gig(models.Model):
         ordering = ["start", "pk"]
         indexes = [
             models.Index(fields=["expert", "start"]),
+            # Matching's gigs near a booking's times: those ending after its first day.
+            models.Index(fields=["expert", "busy_until"], name="gig_expert_busy_until"),
             models.Index(fields=["status", "start"]),
             # Planned gigs by time with the tie-break (the work queue's coming gigs without
             # consent, five of them, ``ORDER BY start, id``): read in order, stopped at five.
