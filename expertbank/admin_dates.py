@@ -90,7 +90,8 @@ class DateHierarchyQuerySet(QuerySet):
         if kind in ("year", "month") and order == "ASC":
             periods = periods_with_rows(self, field_name, kind)
             if periods is not None:
-                return periods
+                # Dates, as Django's: a time field's periods start at local midnights.
+                return [p.date() if isinstance(p, datetime) else p for p in periods]
         return super().dates(field_name, kind, order=order)
 
 

@@ -116,7 +116,8 @@ def due_date(issue_date: date, days: int) -> date:
 
 def credited_totals(invoice_ids: Iterable[int]) -> dict[int, Decimal]:
     """What the credit notes of each invoice took off it (a positive amount), by invoice id;
-    nothing credited reads as zero."""
+    nothing credited reads as zero. The lists read the same sums as SQL annotations
+    (``selectors.with_balance``, where ``credited`` is negative): the two must agree."""
     ids = list(invoice_ids)
     rows = (
         Invoice.objects.filter(credit_for_id__in=ids)
@@ -179,8 +180,6 @@ def status_of(invoice: Invoice, *, credited: Decimal, paid: Decimal) -> str:
 
 def status_for(invoice: Invoice) -> str:
     """The status the money says an issued invoice has: paid, partly paid, issued or credited."""
-    if invoice.is_credit_note:
-        return Invoice.Status.ISSUED
     return status_of(invoice, credited=credited_total(invoice), paid=paid_total(invoice))
 
 

@@ -589,24 +589,21 @@ def confirm_batch(
 
 def _mark_sent(reports: list[IncomesRegisterReport], *, by: User | None) -> None:
     """Mark ``reports`` (locked, still due) sent now, each with its statement's history row."""
-    now = timezone.now()
+    now, who = timezone.now(), actor(by)
+    for report in reports:
+        report.status, report.sent_at, report.sent_by = IncomesRegisterReport.Status.SENT, now, who
     IncomesRegisterReport.objects.filter(pk__in=[report.pk for report in reports]).update(
-        status=IncomesRegisterReport.Status.SENT, sent_at=now, sent_by=actor(by)
+        status=IncomesRegisterReport.Status.SENT, sent_at=now, sent_by=who
     )
+    # Its own kind of entry, not a status change: a status change names its from and to.
     note = _("Incomes Register report sent.")
     FeeChange.objects.bulk_create(
         (
-            FeeChange.entry(by=by, statement_id=r.statement_id, kind=Kind.STATUS, note=note)
+            FeeChange.entry(by=by, statement_id=r.statement_id, kind=Kind.REPORT_SENT, note=note)
             for r in reports
         ),
         batch_size=1000,
     )
-    for report in reports:
-        report.status, report.sent_at, report.sent_by = (
-            IncomesRegisterReport.Status.SENT,
-            now,
-            actor(by),
-        )
 
 
 @transaction.atomic(durable=True)

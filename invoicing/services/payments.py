@@ -82,11 +82,9 @@ def apply_payments(pairs: list[tuple[IncomingPayment, Invoice]], *, by: User | N
     invoices = {invoice.pk: invoice for _payment, invoice in pairs}
     paid = money.paid_totals(invoices)
     credited = money.credited_totals(invoices)
-    now, changed, entries = timezone.now(), {}, []
+    now, who, changed, entries = timezone.now(), actor(by), {}, []
     for payment, invoice in pairs:
-        payment.invoice = invoice
-        payment.allocated_by = actor(by)
-        payment.allocated_at = now
+        payment.invoice, payment.allocated_by, payment.allocated_at = invoice, who, now
         paid[invoice.pk] += payment.amount
         left = money.balance_of(invoice, credited=credited[invoice.pk], paid=paid[invoice.pk])
         entries.append(
@@ -165,7 +163,7 @@ def import_file(*, data: bytes, name: str, by: User | None) -> ImportResult:
         imported_by=actor(by),
     )
     result = ImportResult(file=bank_file, already=len(entries) - len(fresh), skipped=skipped)
-    result.new = _record_all(fresh, bank_file)
+    result.new = _record_payments(fresh, bank_file)
     result.already += len(fresh) - len(result.new)
     invoices = _invoices_for(payment.reference for payment in result.new)
     pairs = []
@@ -198,7 +196,7 @@ def _payment(entry, bank_file: PaymentFile) -> IncomingPayment:
     )
 
 
-def _record_all(entries, bank_file: PaymentFile) -> list[IncomingPayment]:
+def _record_payments(entries, bank_file: PaymentFile) -> list[IncomingPayment]:
     """Record the payments not recorded yet, in the file's order: all in one insert, or, when
     one is in the file twice or an import of the same file at the same moment recorded some
     (the unique entry reference refuses them), one by one, each kept once."""

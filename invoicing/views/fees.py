@@ -538,11 +538,11 @@ def report_sent(request: HttpRequest, pk: int) -> HttpResponse:
 def missing_list(request: HttpRequest) -> HttpResponse:
     """Experts with money waiting (a statement not yet in payment, or an approved gig not yet on
     a statement) who have no valid IBAN or identity code: a batch would leave them out."""
-    waiting_gigs = selectors.gigs_on_no_statement()
+    on_no_statement = selectors.gigs_on_no_statement()
     experts = (
         Expert.objects.filter(
             Q(fee_statements__status__in=[Status.APPROVED, Status.HELD])
-            | Q(pk__in=waiting_gigs.values("expert_id"))
+            | Q(pk__in=on_no_statement.values("expert_id"))
         )
         .distinct()
         .select_related("user")
@@ -553,7 +553,7 @@ def missing_list(request: HttpRequest) -> HttpResponse:
             "expert_id", flat=True
         )
     )
-    gigs = Counter(waiting_gigs.values_list("expert_id", flat=True))
+    gigs = Counter(on_no_statement.values_list("expert_id", flat=True))
     rows = [
         (expert, why, waiting.get(expert.pk, 0), gigs.get(expert.pk, 0))
         for expert in experts

@@ -120,3 +120,9 @@ def test_the_invoices_changelist_links_each_year_without_a_distinct_or_a_second_
     assert sum(sql.startswith("SELECT COUNT(*)") for sql in sqls) == 1, sqls
     year = client.get("/admin/invoicing/invoice/?issue_date__year=2023").content.decode()
     assert "issue_date__month=3" in year and "issue_date__month=1" not in year
+
+
+def test_dates_of_a_time_field_are_dates_as_djangos(history):
+    quick = with_quick_dates(Booking.objects.all()).dates("first_start", "year")
+    assert quick == list(Booking.objects.dates("first_start", "year"))
+    assert all(type(day) is date for day in quick)

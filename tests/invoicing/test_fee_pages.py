@@ -350,6 +350,8 @@ def test_a_batchs_reports_are_marked_sent_at_once(desk, statement, coordinator):
     report.refresh_from_db()
     assert (report.status, report.sent_by) == (IncomesRegisterReport.Status.SENT, coordinator)
     assert statement.changes.filter(note="Incomes Register report sent.", by=coordinator).exists()
+    # An entry of its own kind: a status change would name its from and to.
+    assert statement.changes.get(note="Incomes Register report sent.").kind == "report_sent"
     assert "Mark all sent" not in page(desk.get(f"{FEES}reports/"))
     assert "Incomes Register report sent</button>" not in page(
         desk.get(f"{FEES}batches/{batch.pk}/")
