@@ -84,9 +84,11 @@ def most_urgent_first(
     counts = None
     if by_status is not None:
         opened = sum(n for status, n in by_status.items() if status in Booking.OPEN)
-        untimed = without_times.count()
-        # Counts read up to a cap (the request queue's) may be fewer than the untimed.
-        counts = [opened, max(sum(by_status.values()) - opened - untimed, 0), untimed]
+        settled_count = sum(by_status.values()) - opened
+        # Counts read up to a cap (the request queue's) bound the settled part as a whole,
+        # the untimed ones with it: the list never goes past what the tabs counted.
+        untimed = min(without_times.count(), settled_count)
+        counts = [opened, settled_count - untimed, untimed]
     return Chained(
         bookings.filter(still_open).order_by(F("first_start").asc(nulls_last=True), "-pk"),
         settled.filter(first_start__isnull=False).order_by("-first_start", "-pk"),

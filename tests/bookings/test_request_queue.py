@@ -131,6 +131,14 @@ def test_the_queue_sized_from_the_tabs_counts_is_the_queue_it_counts_itself():
     cancelled = {Booking.Status.CANCELLED: by_status[Booking.Status.CANCELLED]}
     only = most_urgent_first(bookings.filter(status=Booking.Status.CANCELLED), by_status=cancelled)
     assert only.counts() == [0, 1, 1]
+    # Counted up to a cap of one, the settled part holds one row, untimed or not (here two
+    # cancelled bookings without times).
+    second = request_booking(title="Toinen ajaton", times=[(at(8), at(8, 12))])
+    Booking.objects.filter(pk=second.pk).update(status=Booking.Status.CANCELLED, first_start=None)
+    capped = most_urgent_first(
+        bookings.filter(status=Booking.Status.CANCELLED), by_status={Booking.Status.CANCELLED: 1}
+    )
+    assert capped.counts() == [0, 0, 1] and len(capped[0:50]) == 1
 
 
 def test_the_unfiltered_queue_counts_the_history_once(desk):
