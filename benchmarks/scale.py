@@ -11,6 +11,8 @@ PostgreSQL (``benchmarks/bulkcopy.py``; ``bulk_create`` on SQLite), then:
 
 * the months before last are settled by the real money services (invoice run, fee run, payment
   batch confirmed), as a bank that has run for five years would be;
+* every expert has a profile (areas shown to the kinds of booker, languages, kinds of work,
+  weekly hours) and every booking an experience area, so matching ranks a real pool;
 * most experts have consented to the privacy notice in force (98 %), and the units have paid
   their invoices through the payment service (camt.054 notifications imported), most on time,
   some late or short, a few not yet;
@@ -220,6 +222,124 @@ def consent_most(rng: random.Random, share: float = 0.98) -> int:
     return len(rows)
 
 
+# The experience areas' shares of experts and bookings, as a bank's pool leans (the rest 1 each).
+AREA_WEIGHTS = {"substance-use": 6, "mental-health": 6, "social-services": 2, "youth": 2}
+
+
+def _write(model, objs) -> None:
+    """``COPY`` on PostgreSQL, ``bulk_create`` elsewhere."""
+    from django.db import connection
+
+    from benchmarks import bulkcopy
+
+    for first in range(0, len(objs), 50_000):
+        batch = objs[first : first + 50_000]
+        if connection.vendor == "postgresql":
+            bulkcopy.write(model, batch)
+        else:
+            model.objects.bulk_create(batch, batch_size=5000)
+
+
+def give_profiles(rng: random.Random, log=print) -> int:
+    """Every expert a profile as a live pool has one (as ``benchmarks/matching.py``'s): two or
+    three experience areas, shown to the kinds of booker, Finnish (some Swedish or English
+    too), three kinds of work, two to five weekdays' available hours and, for most, a criminal
+    record extract; and every booking one experience area (some two). Without them the
+    matching page ranks nobody, or everybody, and the dashboard's areas are empty. Returns the
+    experts given a profile: only the bench's experts and bookings without one."""
+    from datetime import time
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bookings.models import Booking
+    from experts.models import (
+        AreaDisclosure,
+        AvailabilitySlot,
+        BookerKind,
+        ExperienceArea,
+        Expert,
+        ExpertDocument,
+        Language,
+        WorkKind,
+    )
+
+    started = clock.perf_counter()
+    today = timezone.localdate()
+    areas = list(ExperienceArea.objects.order_by("pk"))
+    weights = [AREA_WEIGHTS.get(area.slug, 1) for area in areas]
+    kinds = list(WorkKind.objects.filter(code__in=money.KINDS).order_by("pk"))
+    languages = {language.code: language.pk for language in Language.objects.all()}
+
+    def some_areas(count: int) -> set:
+        chosen: set = set()
+        while len(chosen) < count:
+            chosen.add(rng.choices(areas, weights)[0])
+        return chosen
+
+    own_areas, spoken, done, shown, slots, documents = [], [], [], [], [], []
+    bare = Expert.objects.filter(user__email__endswith=f"@{EMAIL_DOMAIN}", areas__isnull=True)
+    expert_ids = list(bare.order_by("pk").values_list("pk", flat=True))
+    for pk in expert_ids:
+        own = some_areas(rng.choice([2, 2, 3]))
+        own_areas += [Expert.areas.through(expert_id=pk, experiencearea_id=a.pk) for a in own]
+        codes = {"fi" if rng.random() < 0.95 else "sv"}
+        codes |= {code for code, share in (("sv", 0.1), ("en", 0.3)) if rng.random() < share}
+        spoken += [Expert.languages.through(expert_id=pk, language_id=languages[c]) for c in codes]
+        done += [
+            Expert.work_kinds.through(expert_id=pk, workkind_id=kind.pk)
+            for kind in rng.sample(kinds, min(3, len(kinds)))
+        ]
+        shown_to = [BookerKind.CITY, BookerKind.WELLBEING_COUNTY, BookerKind.ASSOCIATION]
+        if rng.random() < 0.4:
+            shown_to.append(BookerKind.SCHOOL)
+        shown += [
+            AreaDisclosure(expert_id=pk, area=area, booker_kind=kind)
+            for area in own
+            for kind in shown_to
+        ]
+        slots += [
+            AvailabilitySlot(expert_id=pk, weekday=day, start=time(8), end=time(18))
+            for day in rng.sample(range(5), rng.choice([2, 3, 5]))
+        ]
+        if rng.random() < 0.6:
+            dated = today - timedelta(days=rng.randrange(900))
+            documents.append(
+                ExpertDocument(
+                    expert_id=pk,
+                    kind=ExpertDocument.Kind.CRIMINAL_RECORD,
+                    dated=dated,
+                    valid_until=dated + timedelta(days=730),
+                )
+            )
+    wanted = [
+        Booking.areas.through(booking_id=pk, experiencearea_id=area.pk)
+        for pk in Booking.objects.filter(
+            areas__isnull=True, requested_by__email__endswith=f"@{EMAIL_DOMAIN}"
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .iterator(10_000)
+        for area in some_areas(1 if rng.random() < 0.8 else 2)
+    ]
+    with transaction.atomic():
+        for model, rows in (
+            (Expert.areas.through, own_areas),
+            (Expert.languages.through, spoken),
+            (Expert.work_kinds.through, done),
+            (AreaDisclosure, shown),
+            (AvailabilitySlot, slots),
+            (ExpertDocument, documents),
+            (Booking.areas.through, wanted),
+        ):
+            _write(model, rows)
+    log(
+        f"profiles: {len(expert_ids):,} experts, {len(wanted):,} bookings' areas "
+        f"in {clock.perf_counter() - started:.0f} s"
+    )
+    return len(expert_ids)
+
+
 def pay_invoices(today, rng: random.Random, log=print) -> int:
     """The units paid their invoices as a bank's account shows them after five years: the
     credits in camt.054 notifications imported through the payment service
@@ -425,6 +545,7 @@ def seed(
             if money.growing(n):
                 money.analyze()
     log(f"consents: {consent_most(rng):,} experts")
+    give_profiles(rng, log=log)
     pay_invoices(today, rng, log=log)
     write_messages(sizes.messages, rng, log=log)
     # The database's triggers logged a row for every gig, report and offer written (the

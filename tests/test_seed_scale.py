@@ -4,6 +4,7 @@ it refuses a database holding real users, changing nothing (issue 19)."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from io import StringIO
 from itertools import pairwise
@@ -12,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from benchmarks.scale import give_profiles
 from bookings.models import Booking, Gig
 from expertbank.models import Message, User
 from experts.models import ConsentRecord, Expert
@@ -45,6 +47,12 @@ def test_a_tiny_scale_fills_every_table_the_benchmark_reads():
     assert Message.objects.filter(key__startswith="scale:").count() == 60
     assert User.objects.filter(email="coordinator@bench.invalid", is_superuser=True).exists()
     assert "bookings:" in output and "messages:" in output
+    # Every expert has a profile the matching can rank, every booking an experience area.
+    experts = Expert.objects.filter(user__email__endswith="@bench.invalid")
+    for profile in ("areas", "languages", "work_kinds", "slots", "disclosures"):
+        assert not experts.filter(**{f"{profile}__isnull": True}).exists(), profile
+    assert not Booking.objects.filter(areas__isnull=True).exists()
+    assert give_profiles(random.Random(1), log=lambda _line: None) == 0  # given once
     again = seed()
     assert "already there" in again
     assert Message.objects.count() == 60  # nothing written twice
