@@ -185,6 +185,10 @@ class Invoice(models.Model):
             models.UniqueConstraint(
                 fields=["number"], condition=~Q(number=""), name="invoice_number_text_unique"
             ),
+            # A payment finds its invoice by the reference: one invoice a reference, ever.
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="invoice_reference_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft")
                 | (

@@ -230,6 +230,27 @@ def test_the_database_refuses_to_bill_a_gig_twice(terms, coordinator):
         )
 
 
+def test_the_database_refuses_a_second_invoice_with_the_same_reference(terms, coordinator):
+    """A payment is matched to its invoice by the reference, so no two invoices share one
+    (drafts have none yet, and many drafts may wait at once)."""
+    from django.db import IntegrityError, transaction
+
+    gig = approved_gig(coordinator=coordinator)
+    (invoice,) = run(month_of(gig)).invoices
+    assert invoice.reference
+    copy = Invoice.objects.get(pk=invoice.pk)
+    copy.pk, copy.sequence, copy.number = None, invoice.sequence + 1, "copy"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+    drafts = [Invoice.objects.get(pk=invoice.pk) for _n in range(2)]
+    for draft in drafts:
+        draft.pk, draft.status, draft.reference, draft.number = None, "draft", "", ""
+        draft.sequence = draft.issue_date = draft.due_date = None
+        draft.save()
+    assert Invoice.objects.filter(reference="").count() == 2
+    assert Invoice.objects.filter(reference=invoice.reference).count() == 1
+
+
 def test_the_dry_run_shows_the_invoices_and_changes_nothing(terms, coordinator):
     gig = approved_gig(coordinator=coordinator, km=5)
     result = run(month_of(gig), dry_run=True)
