@@ -29,6 +29,11 @@ urlpatterns = [
         fees.batch_reports_sent,
         name="fee_batch_reports_sent",
     ),
+    path(
+        "fees/batches/<int:pk>/reports/xml/",
+        fees.batch_reports_xml,
+        name="fee_batch_reports_xml",
+    ),
     path("fees/reports/", fees.report_list, name="fee_reports"),
     path("fees/reports/<int:pk>/xml/", fees.report_xml, name="fee_report_xml"),
     path("fees/reports/<int:pk>/sent/", fees.report_sent, name="fee_report_sent"),

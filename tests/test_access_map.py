@@ -437,6 +437,7 @@ ACCESS_MAP: dict[str, Entry] = {
     "invoicing_coordinator:fee_batch_sepa": Entry(pk("batch"), COORDINATOR),
     "invoicing_coordinator:fee_batch_confirm": Entry(pk("batch"), POST_ONLY, Post(batches)),
     "invoicing_coordinator:fee_batch_reports_sent": Entry(pk("batch"), POST_ONLY, Post(reports)),
+    "invoicing_coordinator:fee_batch_reports_xml": Entry(pk("batch"), COORDINATOR),
     "invoicing_coordinator:fee_reports": Entry(None, COORDINATOR),
     "invoicing_coordinator:fee_report_xml": Entry(pk("ir_report"), COORDINATOR),
     "invoicing_coordinator:fee_report_sent": Entry(pk("ir_report"), POST_ONLY, Post(reports)),

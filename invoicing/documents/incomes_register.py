@@ -1,7 +1,10 @@
 """A fee statement as the Incomes Register's earnings payment report (*palkkatietoilmoitus*):
 ``WageReportsRequestToIR`` XML, namespace ``http://www.tulorekisteri.fi/2017/1/WageReportsToIR``.
 
-One delivery per expert and payment date, holding one report. Its transactions are what the
+One delivery per expert and payment date, holding one report (``earnings_report_xml``, kept
+with the report); the reports of one payment batch can also go as one delivery
+(``one_delivery``), as the Incomes Register's upload service takes them: one payer, one payment
+date, one kind of data, many income earners. Its transactions are what the
 statement pays, by income type: 210 meeting fees, 214 lecture fees and 336 compensation for
 work (each the sum of the statement's lines of that type; a type summing to zero is left out),
 311 the tax-free kilometre allowance with the kilometres, and 402 the tax withheld (reported
@@ -234,3 +237,32 @@ def earnings_report_xml(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode(
         "utf-8"
     )
+
+
+def one_delivery(reports: list[str], *, delivery_id: str) -> str:
+    """The earnings payment reports ``reports`` (each a delivery of one report, as
+    ``earnings_report_xml`` made and the report keeps it) as one delivery: the first one's
+    delivery data with ``delivery_id`` and the pay period spanning them all, and every report
+    as it was, its report ID kept for a later replacement. Raises ``InvoicingError`` for no
+    reports or reports of different payment dates (a delivery is one payment's)."""
+    if not reports:
+        raise InvoicingError(gettext("There are no reports to put in the file."))
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    roots = [etree.fromstring(xml.encode("utf-8"), parser) for xml in reports]
+    periods = [root.find("DeliveryData/PaymentPeriod") for root in roots]
+    if len({period.findtext("PaymentDate") for period in periods}) > 1:
+        raise InvoicingError(
+            gettext("The reports have different payment dates: each date is a delivery of its own.")
+        )
+    delivery = roots[0].find("DeliveryData")
+    delivery.find("Timestamp").text = timezone.now().replace(microsecond=0).isoformat()
+    delivery.find("DeliveryId").text = delivery_id
+    period = periods[0]
+    period.find("StartDate").text = min(p.findtext("StartDate") for p in periods)
+    period.find("EndDate").text = max(p.findtext("EndDate") for p in periods)
+    listed = delivery.find("Reports")
+    for root in roots[1:]:
+        listed.extend(root.find("DeliveryData/Reports"))
+    return etree.tostring(
+        roots[0], xml_declaration=True, encoding="UTF-8", pretty_print=True
+    ).decode("utf-8")

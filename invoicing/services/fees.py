@@ -630,4 +630,25 @@ def batch_reports_mark_sent(*, batch: PaymentBatch, by: User | None) -> int:
     return len(reports)
 
 
+def batch_reports_file(*, batch: PaymentBatch) -> tuple[str, list[IncomesRegisterReport]]:
+    """The reports of ``batch`` still due as one delivery to the Incomes Register (its upload
+    service takes one payment's reports of many income earners in one file), and the reports
+    in it. The due reports only: one already sent would be refused there as a duplicate. The
+    delivery ID names the batch and how many reports are in it (the reports due only ever
+    become fewer), so the same file uploaded twice is refused as a second delivery."""
+    from invoicing.documents.incomes_register import one_delivery
+
+    reports = list(
+        IncomesRegisterReport.objects.filter(batch=batch, status=IncomesRegisterReport.Status.DUE)
+        .select_related("statement__expert")
+        .order_by("pk")
+    )
+    if not reports:
+        raise InvoicingError(_("Every report of this batch is already marked sent."))
+    xml = one_delivery(
+        [report.xml for report in reports], delivery_id=f"{batch.message_id}-IR{len(reports)}"
+    )
+    return xml, reports
+
+
 __all__ = ["InvoicingError"]

@@ -438,12 +438,14 @@ def _download(
     obj: PaymentBatch | IncomesRegisterReport,
     batch: PaymentBatch,
     statement: FeeStatement | None = None,
+    subjects: list[int] | None = None,
 ) -> HttpResponse:
     """The file, with its download in the history and in the audit log, and in the read log
-    of every expert whose payment is in it."""
-    if statement is not None:
+    of every expert whose payment is in it (``subjects``, else the statement's expert, else
+    the batch's)."""
+    if subjects is None and statement is not None:
         subjects = [statement.expert.user_id]
-    else:
+    elif subjects is None:
         subjects = list(batch.statements.values_list("expert__user_id", flat=True).distinct())
     with transaction.atomic():
         read_logged(request, kind=ReadEntry.Kind.BANK_FILE, obj=obj, subject_ids=subjects)
@@ -486,6 +488,25 @@ def report_xml(request: HttpRequest, pk: int) -> HttpResponse:
         obj=report,
         batch=report.batch,
         statement=report.statement,
+    )
+
+
+@role_required(Role.COORDINATOR)
+def batch_reports_xml(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch's reports still due as one file for the Incomes Register's upload service."""
+    batch = _batch(pk)
+    try:
+        xml, reports = services.batch_reports_file(batch=batch)
+    except InvoicingError as exc:
+        messages.error(request, str(exc))
+        return redirect("invoicing_coordinator:fee_batch", batch.pk)
+    return _download(
+        request,
+        content=xml,
+        filename=f"{batch.message_id}-incomes-register.xml",
+        obj=batch,
+        batch=batch,
+        subjects=sorted({report.statement.expert.user_id for report in reports}),
     )
 
 

@@ -39,6 +39,7 @@ DOWNLOADS = {
     "invoicing_unit:pdf",
     "invoicing_coordinator:pdf",
     "invoicing_coordinator:fee_batch_sepa",
+    "invoicing_coordinator:fee_batch_reports_xml",
     "invoicing_coordinator:fee_report_xml",
     "invoicing_expert:pdf",
     "invoicing_expert:summary",

@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from lxml import etree
 
 from expertbank.crypto import reset_keys
-from invoicing.documents.incomes_register import earnings_report_xml
+from invoicing.documents.incomes_register import earnings_report_xml, one_delivery
 from invoicing.documents.sepa import SCHEMA, credit_transfer_xml, remittance_text
 from invoicing.models import FeeLine, FeeStatement, PaymentBatch
 from invoicing.services.common import InvoicingError
@@ -385,3 +385,40 @@ def test_the_schema_refuses_a_wrong_element_order(batch, paid, wage_reports_sche
     delivery.remove(source)
     delivery.insert(0, source)
     assert not wage_reports_schema.validate(root)
+
+
+@pytest.mark.schemas
+def test_a_batchs_reports_as_one_delivery_are_valid_against_the_published_schema(
+    batch, paid, wage_reports_schema
+):
+    """One payment's reports of several experts in one file, as the upload service takes them:
+    the first one's delivery data with a delivery ID of its own, every report unchanged."""
+    singles = [
+        earnings_report_xml(statement, report_id=f"EB20261204TEST0001-{n}")
+        for n, statement in enumerate(paid[:2])
+    ]
+    root = parse(one_delivery(singles, delivery_id="EB20261204TEST0001-IR2"))
+    assert wage_reports_schema.validate(root), wage_reports_schema.error_log
+    assert root.findtext("DeliveryData/DeliveryId") == "EB20261204TEST0001-IR2"
+    assert root.findtext("DeliveryData/PaymentPeriod/PaymentDate") == "2026-12-04"
+    reports = root.findall("DeliveryData/Reports/Report")
+    assert [r.findtext("ReportData/ReportId") for r in reports] == [
+        "EB20261204TEST0001-0",
+        "EB20261204TEST0001-1",
+    ]
+    bare = etree.XMLParser(remove_blank_text=True)
+    reports = etree.fromstring(etree.tostring(root), bare).findall("DeliveryData/Reports/Report")
+    for report, single in zip(reports, singles, strict=True):
+        (alone,) = etree.fromstring(single.encode(), bare).findall("DeliveryData/Reports/Report")
+        assert etree.tostring(report, with_tail=False) == etree.tostring(alone, with_tail=False)
+
+
+def test_one_delivery_refuses_reports_of_different_payment_dates(batch, paid):
+    first = earnings_report_xml(paid[0], report_id="R-8")
+    FeeStatement.objects.filter(pk=paid[1].pk).update(payment_date=date(2026, 12, 11))
+    paid[1].refresh_from_db()
+    later = earnings_report_xml(paid[1], report_id="R-9")
+    with pytest.raises(InvoicingError, match="different payment dates"):
+        one_delivery([first, later], delivery_id="X")
+    with pytest.raises(InvoicingError, match="no reports"):
+        one_delivery([], delivery_id="X")

@@ -362,6 +362,51 @@ def test_a_batchs_reports_are_marked_sent_at_once(desk, statement, coordinator):
     assert desk.get(f"{FEES}batches/{batch.pk}/reports-sent/").status_code == 405
 
 
+def test_a_batchs_reports_due_download_as_one_file(desk, statement, gig, coordinator):
+    """The upload service takes one payment's reports of many experts in one file: the batch's
+    reports still due, each as it was made (its report ID kept), the download recorded and
+    read-logged for those experts only; a report marked sent leaves the file."""
+    from lxml import etree
+
+    from expertbank.models import ReadEntry
+
+    other = bookable_expert(iban=GOOD_IBANS[1], identity_code=GOOD_CODES[1])
+    approved_gig(coordinator=coordinator, expert=other, ended_ago=last_month(), day=21)
+    (second,) = fee_services.fees_run(period=month_of(gig), by=coordinator).statements
+    batch = pay(statement, coordinator)
+    first_report, second_report = IncomesRegisterReport.objects.order_by("pk")
+    url = f"{FEES}batches/{batch.pk}/reports/xml/"
+    assert url in page(desk.get(f"{FEES}batches/{batch.pk}/"))
+    assert url in page(desk.get(f"{FEES}reports/"))
+    whole = desk.get(url)
+    assert whole.status_code == 200 and whole["Content-Type"] == "application/xml"
+    assert f"{batch.message_id}-incomes-register.xml" in whole["Content-Disposition"]
+    root = etree.fromstring(whole.content)
+    assert root.findtext("DeliveryData/DeliveryId") == f"{batch.message_id}-IR2"
+    assert [e.text for e in root.iterfind("DeliveryData/Reports/Report/ReportData/ReportId")] == [
+        first_report.report_id,
+        second_report.report_id,
+    ]
+    assert FeeChange.objects.filter(
+        kind=FeeChange.Kind.DOWNLOADED, batch=batch, statement=None, by=coordinator
+    ).exists()
+    read = ReadEntry.objects.filter(viewer=coordinator, kind=ReadEntry.Kind.BANK_FILE)
+    assert set(read.values_list("subject", flat=True)) == {
+        statement.expert.user_id,
+        second.expert.user_id,
+    }
+    fee_services.report_mark_sent(report=first_report, by=coordinator)
+    rest = etree.fromstring(desk.get(url).content)
+    assert [e.text for e in rest.iterfind("DeliveryData/Reports/Report/ReportData/ReportId")] == [
+        second_report.report_id
+    ]
+    assert rest.findtext("DeliveryData/DeliveryId") == f"{batch.message_id}-IR1"
+    fee_services.batch_reports_mark_sent(batch=batch, by=coordinator)
+    none_left = desk.get(url, follow=True)
+    assert "Every report of this batch is already marked sent." in page(none_left)
+    assert none_left.redirect_chain[-1][0] == f"{FEES}batches/{batch.pk}/"
+
+
 def test_the_work_queue_panels_show_reports_due_and_held_statements(rf, statement, coordinator):
     fee_services.statement_hold(statement=statement, by=coordinator, reason="Tarkistus")
     panels = {str(panel.title): panel for panel in fee_queue_panels(rf.get("/"))}

@@ -361,6 +361,9 @@ def test_the_commands_run_pay_and_confirm(terms, coordinator, payee, tmp_path, c
     files = sorted(path.name for path in tmp_path.iterdir())
     assert f"{batch.message_id}-pain.001.001.09.xml" in files
     assert any(name.endswith("-tulorekisteri.xml") for name in files)
+    report = batch.incomes_reports.get()
+    assert f"{report.report_id}-tulorekisteri.xml" in files
+    assert f"{batch.message_id}-tulorekisteri.xml" in files  # the batch's reports in one file
     call_command("fees_pay", "--confirm", str(batch.pk))
     batch.refresh_from_db()
     assert batch.status == "paid"

@@ -18,8 +18,8 @@ class Command(BaseCommand):
     help = (
         "Pay the statements waiting for payment up to a month: one batch on the payment date, "
         "its SEPA credit transfer file (pain.001.001.09) and an Incomes Register report per "
-        "expert written into --out. --confirm BATCH records that the bank paid the batch: the "
-        "statements and their gigs are paid on its payment date."
+        "expert, and all of them as one file, written into --out. --confirm BATCH records that "
+        "the bank paid the batch: the statements and their gigs are paid on its payment date."
     )
 
     def add_arguments(self, parser):
@@ -70,6 +70,9 @@ class Command(BaseCommand):
             (folder / f"{report.report_id}-tulorekisteri.xml").write_text(
                 report.xml, encoding="utf-8"
             )
+        if batch.incomes_reports.exists():  # the same reports as one file, for the upload service
+            xml, _reports = fees.batch_reports_file(batch=batch)
+            (folder / f"{batch.message_id}-tulorekisteri.xml").write_text(xml, encoding="utf-8")
         self.stdout.write(
             f"Batch {batch.pk} ({batch.message_id}): {len(result.statements)} statements, "
             f"{euros(batch.total)} on {day:%d.%m.%Y}. Files in {folder}. After the bank has "
