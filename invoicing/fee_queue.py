@@ -48,9 +48,9 @@ def _batches_to_confirm() -> QueuePanel:
     # Unconfirmed batches are few (one or two a month): the rule is asked of each.
     batches = [
         batch
-        for batch in PaymentBatch.objects.filter(status=PaymentBatch.Status.CREATED).order_by(
-            "payment_date", "pk"
-        )
+        for batch in PaymentBatch.objects.filter(status=PaymentBatch.Status.CREATED)
+        .defer("sepa_xml")
+        .order_by("payment_date", "pk")
         if batch_can_confirm(batch)
     ]
     return QueuePanel(

@@ -233,6 +233,8 @@ def test_the_overdue_invoices_and_reports_due_indexes_hold_the_panels_statuses()
     indexes = {i.name: i for i in (*Invoice._meta.indexes, *IncomesRegisterReport._meta.indexes)}
     assert indexes["invoice_open_due"].condition == Q(status__in=list(Invoice.OPEN))
     assert indexes["irreport_due_deadline"].condition == Q(status=IncomesRegisterReport.Status.DUE)
+    # The reports page's last ones sent, newest first (sixth pass: 1 s at national scale).
+    assert indexes["irreport_sent_newest"].condition == Q(status=IncomesRegisterReport.Status.SENT)
 
 
 def test_the_gigs_on_no_statement_are_an_anti_join_not_a_subplan_per_gig(national):

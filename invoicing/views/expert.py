@@ -124,7 +124,9 @@ def _read(request: HttpRequest, statement: FeeStatement) -> None:
 
 @role_required(Role.EXPERT)
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    statement = get_object_or_404(_own(request).select_related("batch"), pk=pk)
+    statement = get_object_or_404(
+        _own(request).select_related("batch").defer("batch__sepa_xml"), pk=pk
+    )
     _read(request, statement)
     lines = list(statement.lines.select_related("gig").order_by("date", "pk"))
     # The button goes on each gig's fee line (a gig has one; kilometres and expenses follow it).

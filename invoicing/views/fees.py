@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,6 +49,10 @@ from invoicing.services.common import InvoicingError
 
 Status = FeeStatement.Status
 RECENTLY_SENT = 20
+# A batch's bank file is some 0.8 MB at national scale (2,450 transfers): a list of statements
+# or reports joined to their batch reads it for every row unless it is left out (50 rows: 39 MB
+# from the database for a page, issue 19).
+WITHOUT_BANK_FILE = ("batch__sepa_xml",)
 
 
 # --- The run -----------------------------------------------------------------------------------
@@ -140,9 +145,9 @@ def fee_run(request: HttpRequest) -> HttpResponse:
 def statement_list(request: HttpRequest) -> HttpResponse:
     form = StatementFilterForm(request.GET or None)
     statements = form.filter(
-        FeeStatement.objects.select_related("expert__user", "batch").order_by(
-            "-period_start", "expert__user__full_name", "pk"
-        )
+        FeeStatement.objects.select_related("expert__user", "batch")
+        .defer(*WITHOUT_BANK_FILE)
+        .order_by("-period_start", "expert__user__full_name", "pk")
     )
     # The tabs count the statements still to pay; the paid ones (all of history, 144,000 at
     # national scale: 50 ms of counting) are not counted.
@@ -175,7 +180,10 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 def _statement(pk: int) -> FeeStatement:
     return get_object_or_404(
-        FeeStatement.objects.select_related("expert__user", "batch", "tax_card"), pk=pk
+        FeeStatement.objects.select_related("expert__user", "batch", "tax_card").defer(
+            *WITHOUT_BANK_FILE
+        ),
+        pk=pk,
     )
 
 
@@ -273,8 +281,19 @@ def statement_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 def batch_list(request: HttpRequest) -> HttpResponse:
-    batches = PaymentBatch.objects.annotate(statement_count=Count("statements")).select_related(
-        "created_by"
+    # Each batch's statements counted for its row alone (the index on the batch), not every
+    # statement ever paid grouped to show a page of batches (144,000: 0.3 s, issue 19).
+    counted = (
+        FeeStatement.objects.filter(batch=OuterRef("pk"))
+        .order_by()
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    batches = (
+        PaymentBatch.objects.annotate(statement_count=Coalesce(Subquery(counted), 0))
+        .select_related("created_by")
+        .defer("sepa_xml")
     )
     page = page_of(request, batches.order_by("-payment_date", "-pk"))
     for batch in page:
@@ -479,7 +498,10 @@ def batch_sepa(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def report_xml(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
-        IncomesRegisterReport.objects.select_related("batch", "statement__expert"), pk=pk
+        IncomesRegisterReport.objects.select_related("batch", "statement__expert").defer(
+            *WITHOUT_BANK_FILE
+        ),
+        pk=pk,
     )
     return _download(
         request,
@@ -516,7 +538,9 @@ def batch_reports_xml(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports still to send, by deadline (late ones first), and the last ones sent."""
-    reports = IncomesRegisterReport.objects.select_related("statement__expert__user", "batch")
+    reports = IncomesRegisterReport.objects.select_related(
+        "statement__expert__user", "batch"
+    ).defer("xml", *WITHOUT_BANK_FILE)
     return render(
         request,
         "invoicing/fees/reports.html",
@@ -529,6 +553,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "batches": PaymentBatch.objects.filter(
                 incomes_reports__status=IncomesRegisterReport.Status.DUE
             )
+            .defer("sepa_xml")
             .annotate(due=Count("incomes_reports"))
             .order_by("payment_date", "pk"),
             "sent": reports.filter(status=IncomesRegisterReport.Status.SENT)

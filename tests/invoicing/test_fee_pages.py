@@ -407,6 +407,33 @@ def test_a_batchs_reports_due_download_as_one_file(desk, statement, gig, coordin
     assert none_left.redirect_chain[-1][0] == f"{FEES}batches/{batch.pk}/"
 
 
+def test_the_lists_never_read_a_batchs_bank_file(desk, statement, coordinator, client):
+    """A national batch's SEPA file is some 0.8 MB: the statement, batch and report lists, the
+    statement's pages and the work queue leave it in the database (fifty rows joined to their
+    batch read 39 MB a page); only its download reads it."""
+    batch = pay(statement, coordinator)
+    report = IncomesRegisterReport.objects.get()
+    pages = [
+        FEES,
+        f"{FEES}batches/",
+        f"{FEES}reports/",
+        f"{FEES}{statement.pk}/",
+        f"{FEES}reports/{report.pk}/xml/",
+        "/coordinator/",
+    ]
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert desk.get(url).status_code == 200, url
+        assert not [q for q in queries if "sepa_xml" in q["sql"]], url
+    with CaptureQueriesContext(connection) as queries:
+        assert desk.get(f"{FEES}batches/{batch.pk}/sepa/").status_code == 200
+    assert [q for q in queries if "sepa_xml" in q["sql"]]  # the check sees it where it is read
+    client.force_login(statement.expert.user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/payments/{statement.pk}/").status_code == 200
+    assert not [q for q in queries if "sepa_xml" in q["sql"]]
+
+
 def test_the_work_queue_panels_show_reports_due_and_held_statements(rf, statement, coordinator):
     fee_services.statement_hold(statement=statement, by=coordinator, reason="Tarkistus")
     panels = {str(panel.title): panel for panel in fee_queue_panels(rf.get("/"))}
