@@ -49,7 +49,7 @@ def _batches_to_confirm() -> QueuePanel:
     batches = [
         batch
         for batch in PaymentBatch.objects.filter(status=PaymentBatch.Status.CREATED)
-        .defer("sepa_xml")
+        .defer(*PaymentBatch.file_fields())
         .order_by("payment_date", "pk")
         if batch_can_confirm(batch)
     ]

@@ -27,7 +27,7 @@ from expertbank.services.audit import read_logged
 from experts.models import Expert
 from invoicing.documents.statements import gross_by_type, statement_pdf, yearly_summary_pdf
 from invoicing.forms_fees import YearForm
-from invoicing.models import FeeLine, FeeStatement
+from invoicing.models import FeeLine, FeeStatement, PaymentBatch
 from invoicing.selectors import waiting_gigs
 from invoicing.services import fees as services
 from invoicing.services.common import InvoicingError
@@ -125,7 +125,7 @@ def _read(request: HttpRequest, statement: FeeStatement) -> None:
 @role_required(Role.EXPERT)
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(
-        _own(request).select_related("batch").defer("batch__sepa_xml"), pk=pk
+        _own(request).select_related("batch").defer(*PaymentBatch.file_fields("batch")), pk=pk
     )
     _read(request, statement)
     lines = list(statement.lines.select_related("gig").order_by("date", "pk"))

@@ -49,10 +49,6 @@ from invoicing.services.common import InvoicingError
 
 Status = FeeStatement.Status
 RECENTLY_SENT = 20
-# A batch's bank file is some 0.8 MB at national scale (2,450 transfers): a list of statements
-# or reports joined to their batch reads it for every row unless it is left out (50 rows: 39 MB
-# from the database for a page, issue 19).
-WITHOUT_BANK_FILE = ("batch__sepa_xml",)
 
 
 # --- The run -----------------------------------------------------------------------------------
@@ -146,7 +142,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     form = StatementFilterForm(request.GET or None)
     statements = form.filter(
         FeeStatement.objects.select_related("expert__user", "batch")
-        .defer(*WITHOUT_BANK_FILE)
+        .defer(*PaymentBatch.file_fields("batch"))
         .order_by("-period_start", "expert__user__full_name", "pk")
     )
     # The tabs count the statements still to pay; the paid ones (all of history, 144,000 at
@@ -181,7 +177,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 def _statement(pk: int) -> FeeStatement:
     return get_object_or_404(
         FeeStatement.objects.select_related("expert__user", "batch", "tax_card").defer(
-            *WITHOUT_BANK_FILE
+            *PaymentBatch.file_fields("batch")
         ),
         pk=pk,
     )
@@ -293,7 +289,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     batches = (
         PaymentBatch.objects.annotate(statement_count=Coalesce(Subquery(counted), 0))
         .select_related("created_by")
-        .defer("sepa_xml")
+        .defer(*PaymentBatch.file_fields())
     )
     page = page_of(request, batches.order_by("-payment_date", "-pk"))
     for batch in page:
@@ -462,10 +458,12 @@ def _download(
     """The file, with its download in the history and in the audit log, and in the read log
     of every expert whose payment is in it (``subjects``, else the statement's expert, else
     the batch's)."""
-    if subjects is None and statement is not None:
-        subjects = [statement.expert.user_id]
-    elif subjects is None:
-        subjects = list(batch.statements.values_list("expert__user_id", flat=True).distinct())
+    if subjects is None:
+        subjects = (
+            [statement.expert.user_id]
+            if statement is not None
+            else list(batch.statements.values_list("expert__user_id", flat=True).distinct())
+        )
     with transaction.atomic():
         read_logged(request, kind=ReadEntry.Kind.BANK_FILE, obj=obj, subject_ids=subjects)
         services.record(
@@ -499,7 +497,7 @@ def batch_sepa(request: HttpRequest, pk: int) -> HttpResponse:
 def report_xml(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(
         IncomesRegisterReport.objects.select_related("batch", "statement__expert").defer(
-            *WITHOUT_BANK_FILE
+            *PaymentBatch.file_fields("batch")
         ),
         pk=pk,
     )
@@ -540,7 +538,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """The reports still to send, by deadline (late ones first), and the last ones sent."""
     reports = IncomesRegisterReport.objects.select_related(
         "statement__expert__user", "batch"
-    ).defer("xml", *WITHOUT_BANK_FILE)
+    ).defer("xml", *PaymentBatch.file_fields("batch"))
     return render(
         request,
         "invoicing/fees/reports.html",
@@ -553,7 +551,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "batches": PaymentBatch.objects.filter(
                 incomes_reports__status=IncomesRegisterReport.Status.DUE
             )
-            .defer("sepa_xml")
+            .defer(*PaymentBatch.file_fields())
             .annotate(due=Count("incomes_reports"))
             .order_by("payment_date", "pk"),
             "sent": reports.filter(status=IncomesRegisterReport.Status.SENT)

@@ -66,11 +66,12 @@ class Command(BaseCommand):
         (folder / f"{batch.message_id}-pain.001.001.09.xml").write_text(
             batch.sepa_xml, encoding="utf-8"
         )
-        for report in batch.incomes_reports.all():
+        reports = list(batch.incomes_reports.all())
+        for report in reports:
             (folder / f"{report.report_id}-tulorekisteri.xml").write_text(
                 report.xml, encoding="utf-8"
             )
-        if batch.incomes_reports.exists():  # the same reports as one file, for the upload service
+        if reports:  # the same reports as one file, for the upload service
             xml, _reports = fees.batch_reports_file(batch=batch)
             (folder / f"{batch.message_id}-tulorekisteri.xml").write_text(xml, encoding="utf-8")
         self.stdout.write(
