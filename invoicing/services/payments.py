@@ -45,19 +45,18 @@ def national_reference(reference: str) -> str:
 
 def _invoices_for(references: Iterable[str]) -> dict[str, Invoice]:
     """The issued invoices the payments' references name (Finnish or RF), by their Finnish
-    reference, locked: one query for a whole notification."""
+    reference (one invoice a reference: ``invoice_reference_unique``), locked in id order: one
+    query for a whole notification."""
     nationals = {national_reference(reference) for reference in references} - {""}
     if not nationals:
         return {}
-    invoices: dict[str, Invoice] = {}
-    for invoice in (
-        Invoice.objects.select_for_update()
+    return {
+        invoice.reference: invoice
+        for invoice in Invoice.objects.select_for_update()
         .filter(reference__in=nationals, kind=Invoice.Kind.INVOICE)
         .exclude(status=Invoice.Status.DRAFT)
-        .order_by("-year", "-sequence", "-pk")
-    ):
-        invoices.setdefault(invoice.reference, invoice)
-    return invoices
+        .order_by("pk")
+    }
 
 
 def _payment_note(payment: IncomingPayment, left: Decimal) -> str:
