@@ -59,6 +59,51 @@ def _aware(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
+# --- A profile's parts, shared with the national data (``benchmarks/scale.py``) ---------------
+
+
+def spoken(rng: random.Random) -> set[str]:
+    """Finnish (one in twenty Swedish instead), some Swedish or English besides."""
+    codes = ["fi"] if rng.random() < 0.95 else ["sv"]
+    codes += [code for code, share in (("sv", 0.1), ("en", 0.3)) if rng.random() < share]
+    return set(codes)
+
+
+def shown_to(rng: random.Random) -> list[str]:
+    """The kinds of booker an expert shows their areas to: schools by two in five."""
+    from experts.models import BookerKind
+
+    kinds = [BookerKind.CITY, BookerKind.WELLBEING_COUNTY, BookerKind.ASSOCIATION]
+    if rng.random() < 0.4:
+        kinds.append(BookerKind.SCHOOL)
+    return kinds
+
+
+def weekly_slots(rng: random.Random, expert_id: int) -> list:
+    """Two, three or five weekdays, 8–18."""
+    from experts.models import AvailabilitySlot
+
+    return [
+        AvailabilitySlot(expert_id=expert_id, weekday=day, start=time(8), end=time(18))
+        for day in rng.sample(range(5), rng.choice([2, 3, 5]))
+    ]
+
+
+def criminal_record(rng: random.Random, today: date, expert_id: int):
+    """For three in five, a criminal-record extract of the last 900 days, valid two years."""
+    from experts.models import ExpertDocument
+
+    if rng.random() >= 0.6:
+        return None
+    dated = today - timedelta(days=rng.randrange(900))
+    return ExpertDocument(
+        expert_id=expert_id,
+        kind=ExpertDocument.Kind.CRIMINAL_RECORD,
+        dated=dated,
+        valid_until=dated + timedelta(days=730),
+    )
+
+
 def create_pool(size: int, *, seed: int = 7, log=print) -> None:
     """Add ``size`` experts with their calendars, and the bookings to rank, in bulk."""
     from django.contrib.auth.hashers import make_password
@@ -164,43 +209,29 @@ def create_pool(size: int, *, seed: int = 7, log=print) -> None:
             area_links += [
                 Expert.areas.through(expert_id=expert.pk, experiencearea_id=a.pk) for a in own
             ]
-            spoken = ["fi"] if rng.random() < 0.95 else ["sv"]
-            spoken += [code for code, share in (("sv", 0.1), ("en", 0.3)) if rng.random() < share]
             language_links += [
                 Expert.languages.through(expert_id=expert.pk, language_id=languages[code].pk)
-                for code in set(spoken)
+                for code in spoken(rng)
             ]
             kind_links += [
                 Expert.work_kinds.through(expert_id=expert.pk, workkind_id=k.pk)
                 for k in rng.sample(kinds, 3)
             ]
-            shown_to = [BookerKind.CITY, BookerKind.WELLBEING_COUNTY, BookerKind.ASSOCIATION]
-            if rng.random() < 0.4:
-                shown_to.append(BookerKind.SCHOOL)
+            showing = shown_to(rng)
             disclosures += [
-                AreaDisclosure(expert=expert, area=a, booker_kind=k) for a in own for k in shown_to
+                AreaDisclosure(expert=expert, area=a, booker_kind=k) for a in own for k in showing
             ]
             if rng.random() < 0.95:
                 consents.append(ConsentRecord(expert=expert, notice=notice))
-            for weekday in rng.sample(range(5), rng.choice([2, 3, 5])):
-                slots.append(
-                    AvailabilitySlot(expert=expert, weekday=weekday, start=time(8), end=time(18))
-                )
+            slots += weekly_slots(rng, expert.pk)
             if rng.random() < 0.1:
                 start = today + timedelta(days=rng.randrange(60))
                 blackouts.append(
                     Blackout(expert=expert, start=start, end=start + timedelta(days=7))
                 )
-            if rng.random() < 0.6:
-                dated = today - timedelta(days=rng.randrange(900))
-                documents.append(
-                    ExpertDocument(
-                        expert=expert,
-                        kind=ExpertDocument.Kind.CRIMINAL_RECORD,
-                        dated=dated,
-                        valid_until=dated + timedelta(days=730),
-                    )
-                )
+            document = criminal_record(rng, today, expert.pk)
+            if document is not None:
+                documents.append(document)
         for model, rows in (
             (Expert.areas.through, area_links),
             (Expert.languages.through, language_links),

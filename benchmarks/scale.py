@@ -247,16 +247,14 @@ def give_profiles(rng: random.Random, log=print) -> int:
     record extract; and every booking one experience area (some two). Without them the
     matching page ranks nobody, or everybody, and the dashboard's areas are empty. Returns the
     experts given a profile: only the bench's experts and bookings without one."""
-    from datetime import time
-
     from django.db import transaction
     from django.utils import timezone
 
+    from benchmarks.matching import criminal_record, shown_to, spoken, weekly_slots
     from bookings.models import Booking
     from experts.models import (
         AreaDisclosure,
         AvailabilitySlot,
-        BookerKind,
         ExperienceArea,
         Expert,
         ExpertDocument,
@@ -277,41 +275,30 @@ def give_profiles(rng: random.Random, log=print) -> int:
             chosen.add(rng.choices(areas, weights)[0])
         return chosen
 
-    own_areas, spoken, done, shown, slots, documents = [], [], [], [], [], []
+    own_areas, spoken_links, done, shown, slots, documents = [], [], [], [], [], []
     bare = Expert.objects.filter(user__email__endswith=f"@{EMAIL_DOMAIN}", areas__isnull=True)
     expert_ids = list(bare.order_by("pk").values_list("pk", flat=True))
     for pk in expert_ids:
         own = some_areas(rng.choice([2, 2, 3]))
         own_areas += [Expert.areas.through(expert_id=pk, experiencearea_id=a.pk) for a in own]
-        codes = {"fi" if rng.random() < 0.95 else "sv"}
-        codes |= {code for code, share in (("sv", 0.1), ("en", 0.3)) if rng.random() < share}
-        spoken += [Expert.languages.through(expert_id=pk, language_id=languages[c]) for c in codes]
+        spoken_links += [
+            Expert.languages.through(expert_id=pk, language_id=languages[code])
+            for code in spoken(rng)
+        ]
         done += [
             Expert.work_kinds.through(expert_id=pk, workkind_id=kind.pk)
             for kind in rng.sample(kinds, min(3, len(kinds)))
         ]
-        shown_to = [BookerKind.CITY, BookerKind.WELLBEING_COUNTY, BookerKind.ASSOCIATION]
-        if rng.random() < 0.4:
-            shown_to.append(BookerKind.SCHOOL)
+        showing = shown_to(rng)
         shown += [
             AreaDisclosure(expert_id=pk, area=area, booker_kind=kind)
             for area in own
-            for kind in shown_to
+            for kind in showing
         ]
-        slots += [
-            AvailabilitySlot(expert_id=pk, weekday=day, start=time(8), end=time(18))
-            for day in rng.sample(range(5), rng.choice([2, 3, 5]))
-        ]
-        if rng.random() < 0.6:
-            dated = today - timedelta(days=rng.randrange(900))
-            documents.append(
-                ExpertDocument(
-                    expert_id=pk,
-                    kind=ExpertDocument.Kind.CRIMINAL_RECORD,
-                    dated=dated,
-                    valid_until=dated + timedelta(days=730),
-                )
-            )
+        slots += weekly_slots(rng, pk)
+        document = criminal_record(rng, today, pk)
+        if document is not None:
+            documents.append(document)
     wanted = [
         Booking.areas.through(booking_id=pk, experiencearea_id=area.pk)
         for pk in Booking.objects.filter(
@@ -325,7 +312,7 @@ def give_profiles(rng: random.Random, log=print) -> int:
     with transaction.atomic():
         for model, rows in (
             (Expert.areas.through, own_areas),
-            (Expert.languages.through, spoken),
+            (Expert.languages.through, spoken_links),
             (Expert.work_kinds.through, done),
             (AreaDisclosure, shown),
             (AvailabilitySlot, slots),
