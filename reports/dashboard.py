@@ -316,11 +316,10 @@ def offers(scope: Scope, figures: Figures | None = None) -> Offers:
 def confirmation_days(scope: Scope, figures: Figures | None = None) -> tuple[Decimal | None, int]:
     """The median days from a request (made in the period) to its confirmation, and how many
     requests it is the median of. The median is taken of the durations read."""
-    rows = _figures(scope, figures).rows("confirmed")
-    days = [seconds / 86400 for (seconds,) in rows.values()]
-    if not days:
+    seconds = _figures(scope, figures).values("confirmed")
+    if not seconds:
         return None, 0
-    return Decimal(str(statistics.median(days))).quantize(TENTH), len(days)
+    return Decimal(str(statistics.median(seconds) / 86400)).quantize(TENTH), len(seconds)
 
 
 @dataclass

@@ -3,10 +3,12 @@ every kind of change the kept figures equal a count made from scratch."""
 
 from __future__ import annotations
 
+from array import array
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -236,3 +238,27 @@ def test_the_pages_say_when_the_ended_months_were_counted_and_show_a_late_change
     assert "The months before this one as counted at" in dashboard_page.content.decode()
     uptake = {r.name: r.gigs for r in dashboard_page.context["uptake"].rows}
     assert uptake["Tuki"] == 2  # the gig added above, in Tuki
+
+
+def test_the_days_to_confirm_are_kept_as_their_sorted_values_and_the_median_stays_exact(world):
+    """The ended months' confirmations are kept as one array of seconds (a national year is
+    45,000 bookings: a row each took 90 ms to read back), and this month's join them."""
+    for days in (9, 5):
+        booking = add_gig(
+            expert=world["aino"], unit=world["units"][0], day=_today(), created=timezone.now()
+        ).booking
+        BookingChange.objects.create(
+            booking=booking,
+            from_status="staffing",
+            to_status="confirmed",
+            at=booking.created_at + timedelta(days=days),
+        )
+    kept = Figures(_scope(), keep=True)
+    # 2, 2 (the ended months) and 5, 9 (this month): the median of four is (2 + 5) / 2.
+    assert dashboard.confirmation_days(_scope(), kept) == (Decimal("3.5"), 4)
+    kept.save()
+    as_of, stored = cache.get(kept._keys["confirmed"])
+    assert stored == array("d", [2 * 86400.0, 2 * 86400.0])
+    again = Figures(_scope(), keep=True)
+    assert dashboard.confirmation_days(_scope(), again) == (Decimal("3.5"), 4)
+    assert again.as_of == as_of  # read back, not counted again
