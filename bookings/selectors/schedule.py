@@ -72,14 +72,20 @@ def upcoming_occurrences(booking: Booking, *, now: datetime | None = None) -> li
     return [o for o in booking.occurrences.all() if o.start > now]
 
 
+def _minute(moment: datetime) -> time:
+    """The time of day to the minute, as weekly times are kept: a time ending at 23:59:30 is
+    within a weekly time "until 23:59", the end of the day there."""
+    return moment.time().replace(second=0, microsecond=0)
+
+
 def slot_needs(occurrences: Iterable[Occurrence]) -> set[tuple[int, time, time]]:
     """(weekday, from, until) a weekly availability slot must cover for each time."""
     needs: set[tuple[int, time, time]] = set()
     for occurrence in occurrences:
         start, end = timezone.localtime(occurrence.start), timezone.localtime(occurrence.end)
         if start.date() == end.date():
-            needs.add((start.weekday(), start.time(), end.time()))
+            needs.add((start.weekday(), _minute(start), _minute(end)))
         else:  # past midnight: the evening of one day and the small hours of the next
-            needs.add((start.weekday(), start.time(), time(23, 59)))
-            needs.add((end.weekday(), time(0, 0), end.time()))
+            needs.add((start.weekday(), _minute(start), time(23, 59)))
+            needs.add((end.weekday(), time(0, 0), _minute(end)))
     return needs

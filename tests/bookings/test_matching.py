@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from bookings import services
 from bookings.matching import ExclusionReason, rank_candidates
 from bookings.models import Assignment, Booking, Feedback, Gig, Occurrence
+from bookings.selectors.schedule import slot_needs
 from expertbank.formatting import euros, time_range
 from experts.models import (
     AreaDisclosure,
@@ -437,6 +438,19 @@ def test_an_expert_without_a_weekly_time_that_covers_the_time_is_excluded(bookin
     assert exclusion(result, none).code == Why.NO_SLOT
     assert exclusion(result, short).code == Why.NO_SLOT
     assert covering in ranked(result)
+
+
+def test_weekly_times_are_read_to_the_minute():
+    """A time ending at 23:59:30 is within a weekly time "until 23:59" (the end of the day
+    there); it was refused as not covered, whenever a booking's times carried seconds."""
+    start = at(20, 22, 59) + timedelta(seconds=30)
+    late = Occurrence(start=start, end=start + timedelta(hours=1))
+    assert slot_needs([late]) == {(start.weekday(), time(22, 59), time(23, 59))}
+    overnight = Occurrence(start=start, end=start + timedelta(hours=2))
+    assert slot_needs([overnight]) == {
+        (start.weekday(), time(22, 59), time(23, 59)),
+        ((start.weekday() + 1) % 7, time(0, 0), time(0, 59)),
+    }
 
 
 def test_the_monthly_gig_limit_counts_live_gigs_and_this_booking(booking):
