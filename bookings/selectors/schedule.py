@@ -72,6 +72,10 @@ def upcoming_occurrences(booking: Booking, *, now: datetime | None = None) -> li
     return [o for o in booking.occurrences.all() if o.start > now]
 
 
+# The latest "until" of a weekly time (people enter minutes): the end of the day.
+END_OF_DAY = time(23, 59)
+
+
 def _minute(moment: datetime) -> time:
     """The time of day to the minute, as weekly times are kept: a time ending at 23:59:30 is
     within a weekly time "until 23:59", the end of the day there."""
@@ -83,9 +87,12 @@ def slot_needs(occurrences: Iterable[Occurrence]) -> set[tuple[int, time, time]]
     needs: set[tuple[int, time, time]] = set()
     for occurrence in occurrences:
         start, end = timezone.localtime(occurrence.start), timezone.localtime(occurrence.end)
-        if start.date() == end.date():
-            needs.add((start.weekday(), _minute(start), _minute(end)))
+        # A time ending at midnight ends with its own day, not at 00:00 of the next.
+        last_day = (end - timedelta(minutes=1)).date() if _minute(end) == time(0) else end.date()
+        if start.date() == last_day:
+            until = END_OF_DAY if last_day != end.date() else _minute(end)
+            needs.add((start.weekday(), _minute(start), until))
         else:  # past midnight: the evening of one day and the small hours of the next
-            needs.add((start.weekday(), _minute(start), time(23, 59)))
+            needs.add((start.weekday(), _minute(start), END_OF_DAY))
             needs.add((end.weekday(), time(0, 0), _minute(end)))
     return needs

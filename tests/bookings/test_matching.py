@@ -451,6 +451,10 @@ def test_weekly_times_are_read_to_the_minute():
         (start.weekday(), time(22, 59), time(23, 59)),
         ((start.weekday() + 1) % 7, time(0, 0), time(0, 59)),
     }
+    # A time ending at midnight asks nothing of the next day's weekly times.
+    evening = at(20, 22)
+    until_midnight = Occurrence(start=evening, end=evening + timedelta(hours=2))
+    assert slot_needs([until_midnight]) == {(evening.weekday(), time(22, 0), time(23, 59))}
 
 
 def test_the_monthly_gig_limit_counts_live_gigs_and_this_booking(booking):
