@@ -8,6 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "expertbank.settings")
 
 application = get_wsgi_application()
 
+# New objects between collections of the garbage collector's youngest generation (Python: 700).
+YOUNGEST_EVERY = 7000
+
 
 def _freeze_what_lives_forever() -> None:
     """Everything made at start-up (Django, the apps, the URLconf and the views it imports) lives
@@ -36,7 +39,7 @@ def _freeze_what_lives_forever() -> None:
                 with contextlib.suppress(NoReverseMatch):
                     reverse(f"{namespace}:-")
     gc.freeze()
-    gc.set_threshold(7000, 10, 10)
+    gc.set_threshold(YOUNGEST_EVERY, *gc.get_threshold()[1:])
 
 
 def _namespaces(resolver, outer: str = ""):
